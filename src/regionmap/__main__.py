@@ -1,0 +1,5 @@
+import sys
+
+from regionmap.cli import main
+
+sys.exit(main())

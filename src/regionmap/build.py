@@ -1,0 +1,333 @@
+"""The geodata pipeline: sources in, the catalogued layer files out, byte for byte the same.
+
+Inputs live in ``geodata/sources/``: a Natural Earth clip, ``curated.toml`` (cited points
+and lines) and ``zones.toml`` (how borders, corridors and strips are derived from them).
+Every derived figure (length, area, depth) is measured here on unsimplified geometry and
+stored on the feature, so the map can show it beside the official one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import shapely.geometry
+
+from regionmap import compose
+from regionmap.atomic import atomic_write_text
+from regionmap.catalog import Catalog
+from regionmap.errors import DataError
+
+NE_FILE = "sources/naturalearth_admin0.geojson"
+CURATED_FILE = "sources/curated.toml"
+ZONES_FILE = "sources/zones.toml"
+NE_COLUMNS = ["ADM0_A3", "ISO_A3", "NAME_EN", "NAME_TR", "NAME_RU", "TYPE", "WIKIDATAID"]
+NE_CITATION = (
+    "Natural Earth 1:10m Cultural Vectors, Admin 0 – Countries, v5.1.1 "
+    "(German point of view edition)"
+)
+NE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/10m-admin-0-countries/"
+BASEMAP_TOLERANCE_DEG = 0.01
+LAYER_DIGITS = 6
+BASEMAP_DIGITS = 4
+CONTRACT = (
+    "id", "name", "kind", "description", "source", "source_url", "as_of",
+    "valid_from", "valid_to", "legal_basis", "status", "precision_m",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sources:
+    countries: gpd.GeoDataFrame  # indexed by ADM0_A3, full resolution
+    curated: dict[str, dict]  # by feature id
+    official: dict[str, dict]  # official border lengths by id
+    zones: dict
+    as_of: str
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, "source file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(path, f"not valid TOML: {exc}") from None
+
+
+def clip_natural_earth(zip_path: str | Path, out: str | Path, bbox: tuple[float, ...]) -> int:
+    """Refresh the committed Natural Earth clip from the distribution's zip; returns rows."""
+    world = gpd.read_file(f"zip://{Path(zip_path).resolve()}", encoding="utf-8")
+    clipped = world[NE_COLUMNS + ["geometry"]].copy()
+    clipped["geometry"] = clipped.geometry.clip_by_rect(*bbox)
+    clipped = clipped[~clipped.geometry.is_empty].sort_values("ADM0_A3").reset_index(drop=True)
+    clipped["geometry"] = compose.round_coordinates(clipped.geometry, LAYER_DIGITS)
+    features = [
+        {"type": "Feature", "properties": {c: row[c] for c in NE_COLUMNS}, "geometry": geom}
+        for row, geom in zip(clipped.to_dict("records"), clipped.geometry, strict=True)
+    ]
+    atomic_write_text(out, dumps_features(features, LAYER_DIGITS, name="naturalearth_admin0"))
+    return len(features)
+
+
+def read_sources(root: Path) -> Sources:
+    ne_path = root / NE_FILE
+    countries = gpd.read_file(ne_path)
+    if "ADM0_A3" not in countries.columns:
+        raise DataError(ne_path, "expected Natural Earth's ADM0_A3 column")
+    countries = countries.set_index("ADM0_A3")
+    curated_doc = _read_toml(root / CURATED_FILE)
+    curated = {}
+    for i, f in enumerate(curated_doc.get("feature", [])):
+        if "id" not in f:
+            raise DataError(root / CURATED_FILE, "feature has no id", f"feature #{i + 1}")
+        curated[f["id"]] = f
+    official = {o["id"]: o for o in curated_doc.get("official_length", [])}
+    zones = _read_toml(root / ZONES_FILE)
+    return Sources(countries, curated, official, zones, zones.get("as_of", ""))
+
+
+def _contract(entry: dict, defaults: dict) -> dict:
+    """Properties in contract order first, then any extra attributes in source order."""
+    merged = {**defaults, **entry}
+    props = {k: merged.get(k, "") for k in CONTRACT}
+    skip = set(CONTRACT) | {"geometry", "coordinates", "layer", "theatre_layer"}
+    props.update({k: v for k, v in merged.items() if k not in skip})
+    return props
+
+
+def _curated_geometry(entry: dict, path: Path) -> shapely.Geometry:
+    coords = entry.get("coordinates")
+    kind = entry.get("geometry", "point")
+    try:
+        if kind == "point":
+            return shapely.Point(coords)
+        if kind == "line":
+            return shapely.LineString(coords)
+    except (TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        raise DataError(path, f"bad coordinates: {exc}", f"feature {entry['id']}") from None
+    raise DataError(path, f"geometry must be 'point' or 'line', got {kind!r}", entry["id"])
+
+
+def _country(src: Sources, code: str) -> shapely.Geometry:
+    try:
+        return src.countries.geometry[code]
+    except KeyError:
+        raise DataError(NE_FILE, f"no country {code!r} in the Natural Earth clip") from None
+
+
+def _point(src: Sources, ref: str | float, root: Path) -> shapely.Point:
+    entry = src.curated.get(str(ref))
+    if entry is None:
+        raise DataError(root / ZONES_FILE, f"no curated feature {ref!r}")
+    return _curated_geometry(entry, root / CURATED_FILE)
+
+
+def _meridian(src: Sources, ref: str | float, root: Path) -> float:
+    return float(ref) if isinstance(ref, int | float) else _point(src, ref, root).x
+
+
+def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]]:
+    """Borders, corridors and strips as (layer id, properties, geometry), in file order."""
+    out: list[tuple[str, dict, shapely.Geometry]] = []
+    borders: dict[str, shapely.Geometry] = {}
+    for entry in src.zones.get("border", []):
+        a, b = entry["countries"]
+        line = compose.shared_border(_country(src, a), _country(src, b))
+        if line.is_empty:
+            raise DataError(root / ZONES_FILE, f"{a} and {b} share no border", entry["id"])
+        borders[entry["id"]] = line
+        props = {
+            "source": NE_CITATION,
+            "source_url": NE_URL,
+            "as_of": src.as_of,
+            "precision_m": 1000,
+            "kind": "border",
+        }
+        official = src.official.get(entry.get("official", ""))
+        extra = {"length_km": round(compose.geodesic_length_km(line), 1)}
+        if official:
+            extra |= {
+                "official_length_km": official["length_km"],
+                "official_source": official["source"],
+                "official_source_url": official.get("source_url", ""),
+                "official_note": official.get("note", ""),
+            }
+        fields = {k: v for k, v in entry.items() if k not in ("countries", "official")}
+        out.append((entry["layer"], _contract({**fields, **extra}, props), line))
+
+    for entry in src.zones.get("corridor", []):
+        route_entry = src.curated[entry["route"]]
+        route = _curated_geometry(route_entry, root / CURATED_FILE)
+        poly = compose.corridor(route, entry["width_m"])
+        if entry.get("clip_to"):
+            poly = shapely.intersection(poly, _country(src, entry["clip_to"]))
+        fields = {k: v for k, v in entry.items() if k not in ("route", "clip_to")}
+        extra = {
+            "route_length_km": round(compose.geodesic_length_km(route), 2),
+            "area_km2": round(compose.geodesic_area_km2(poly), 2),
+        }
+        defaults = {
+            "source": route_entry["source"],
+            "source_url": route_entry.get("source_url", ""),
+            "as_of": route_entry.get("as_of", src.as_of),
+            "precision_m": route_entry.get("precision_m", 1000),
+            "kind": "corridor",
+        }
+        out.append((entry["layer"], _contract({**fields, **extra}, defaults), poly))
+
+    for entry in src.zones.get("strip", []):
+        border = borders[entry["border"]]
+        lon_range = (_meridian(src, entry["west"], root), _meridian(src, entry["east"], root))
+        exclude = None
+        for ex in entry.get("exclude", []):
+            p = _point(src, ex["point"], root)
+            hole = compose.disc(p.x, p.y, ex["radius_m"])
+            exclude = hole if exclude is None else exclude.union(hole)
+        poly = compose.strip_along(
+            border, _country(src, entry["country"]), entry["depth_m"], lon_range, exclude
+        )
+        fields = {
+            k: v
+            for k, v in entry.items()
+            if k not in ("border", "country", "west", "east", "exclude")
+        }
+        extra = {
+            "depth_km": entry["depth_m"] / 1000,
+            "area_km2": round(compose.geodesic_area_km2(poly), 1),
+            "west_lon": round(lon_range[0], 4),
+            "east_lon": round(lon_range[1], 4),
+        }
+        defaults = {"as_of": src.as_of, "kind": "zone"}
+        out.append((entry["layer"], _contract({**fields, **extra}, defaults), poly))
+    return out
+
+
+def build_layers(catalog: Catalog) -> dict[str, str]:
+    """Every catalogued layer's GeoJSON text, derived from the sources; nothing is written."""
+    root = catalog.root
+    src = read_sources(root)
+    features: dict[str, list[dict]] = {spec.id: [] for spec in catalog.layers}
+
+    def add(layer_id: str, props: dict, geom: shapely.Geometry, where: str) -> None:
+        if layer_id not in features:
+            raise DataError(
+                where, f"layer {layer_id!r} is not in catalog.toml", props.get("id", "")
+            )
+        features[layer_id].append({"type": "Feature", "properties": props, "geometry": geom})
+
+    for layer_id, props, geom in _derive(src, root):
+        add(layer_id, props, geom, str(root / ZONES_FILE))
+    for entry in src.curated.values():
+        geom = _curated_geometry(entry, root / CURATED_FILE)
+        shape = "point" if geom.geom_type == "Point" else "line"
+        props = _contract(
+            entry, {"kind": "site" if shape == "point" else "line", "as_of": src.as_of}
+        )
+        target = src.zones.get("curated_layers", {}).get(entry.get("layer", ""), {}).get(shape)
+        if target is None:
+            raise DataError(
+                root / ZONES_FILE,
+                f"[curated_layers] names no layer for {shape}s of theatre {entry.get('layer')!r}",
+                entry["id"],
+            )
+        add(target, props, geom, str(root / CURATED_FILE))
+
+    basemap = [spec.id for spec in catalog.layers if spec.role == "basemap"]
+    for layer_id in basemap:
+        features[layer_id] = _basemap_features(src)
+
+    texts = {}
+    for spec in catalog.layers:
+        digits = BASEMAP_DIGITS if spec.role == "basemap" else LAYER_DIGITS
+        texts[spec.id] = dumps_features(features[spec.id], digits, name=spec.id)
+    return texts
+
+
+def _basemap_features(src: Sources) -> list[dict]:
+    countries = src.countries.reset_index()
+    simple = compose.simplify_for_display(countries, BASEMAP_TOLERANCE_DEG, BASEMAP_DIGITS)
+    out = []
+    for row, geom in zip(simple.to_dict("records"), simple.geometry, strict=True):
+        props = {
+            "id": f"country-{row['ADM0_A3'].lower()}",
+            "name": row["NAME_EN"],
+            "kind": "area",
+            "description": f"{row['NAME_EN']} ({row['TYPE']}), as drawn by Natural Earth.",
+            "source": NE_CITATION,
+            "source_url": NE_URL,
+            "as_of": "2022-05-09",
+            "valid_from": "",
+            "valid_to": "",
+            "legal_basis": "",
+            "status": "de facto",
+            "precision_m": 1000,
+            "iso_a3": row["ADM0_A3"],
+            "name_tr": row["NAME_TR"],
+            "name_ru": row["NAME_RU"],
+            "wikidata": row["WIKIDATAID"],
+        }
+        out.append({"type": "Feature", "properties": props, "geometry": geom})
+    return out
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _rounded(obj: object, digits: int) -> object:
+    if isinstance(obj, float):
+        return round(obj, digits)
+    if isinstance(obj, list | tuple):
+        return [_rounded(o, digits) for o in obj]
+    return obj
+
+
+def dumps_features(features: list[dict], digits: int, name: str = "") -> str:
+    """Deterministic GeoJSON: fixed key order, rounded coordinates, one feature a line."""
+    lines = []
+    for feature in features:
+        geom = feature["geometry"]
+        mapping = shapely.geometry.mapping(geom) if not isinstance(geom, dict) else geom
+        geometry = {
+            "type": mapping["type"],
+            "coordinates": _rounded(mapping["coordinates"], digits),
+        }
+        props = {k: _clean(v) for k, v in feature["properties"].items()}
+        body = {"type": "Feature", "properties": props, "geometry": geometry}
+        lines.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    head = json.dumps({"type": "FeatureCollection", "name": name}, ensure_ascii=False)[:-1]
+    return head + ', "features": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def write_layers(catalog: Catalog) -> list[Path]:
+    """Regenerate every layer file; returns the files whose content changed."""
+    changed = []
+    for layer_id, text in build_layers(catalog).items():
+        path = catalog.layer_path(layer_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            atomic_write_text(path, text)
+            changed.append(path)
+    return changed
+
+
+def stale_layers(catalog: Catalog) -> list[Path]:
+    """Layer files that differ from what the sources would build now."""
+    stale = []
+    for layer_id, text in build_layers(catalog).items():
+        path = catalog.layer_path(layer_id)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+    return stale

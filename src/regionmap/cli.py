@@ -1,0 +1,172 @@
+"""The `regionmap` command: a thin layer over the public API.
+
+Library errors become one line on stderr and an exit code (0 done, 1 problems found or
+export failed, 2 usage); bad input never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from regionmap import build
+from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
+from regionmap.compose import measure
+from regionmap.errors import RegionmapError
+from regionmap.load import check_geodata, check_layer_path, load_layers
+
+DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    return load_catalog(args.geodata)
+
+
+def cmd_layers(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    results = load_layers(catalog)
+    print(f"{'id':<18} {'theatre':<8} {'features':>8}  {'as_of':<10}  title")
+    for spec in catalog.layers:
+        result = results[spec.id]
+        frame = result.frame
+        as_of = str(frame["as_of"].max()) if "as_of" in frame and len(frame) else "-"
+        flag = f"  ({len(result.problems)} problems)" if result.problems else ""
+        print(
+            f"{spec.id:<18} {spec.theatre or spec.role:<8} {len(frame):>8}  {as_of:<10}  "
+            f"{spec.title}{flag}"
+        )
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    if args.paths:
+        problems = [p for path in args.paths for p in check_layer_path(catalog, path)]
+        checked = f"{len(args.paths)} files"
+    else:
+        problems = check_geodata(catalog)
+        checked = f"{catalog.root} ({len(catalog.layers)} layers)"
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problems in {checked}", file=sys.stderr)
+        return 1
+    print(f"ok: {checked}", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    if args.natural_earth:
+        rows = build.clip_natural_earth(
+            args.natural_earth, catalog.root / build.NE_FILE, catalog.region_bbox
+        )
+        print(f"clipped {rows} countries into {catalog.root / build.NE_FILE}")
+    if args.check:
+        stale = build.stale_layers(catalog)
+        for path in stale:
+            print(f"{path}: stale (run `regionmap build-geodata`)")
+        return 1 if stale else 0
+    changed = build.write_layers(catalog)
+    for path in changed:
+        print(f"wrote {path}")
+    print(f"{len(catalog.layers)} layers, {len(changed)} changed", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    results = load_layers(catalog)
+    print(f"{'layer':<16} {'feature':<28} {'measured':>12} {'official':>10} {'diff':>7}  source")
+    for spec in catalog.layers:
+        if spec.role == "basemap":
+            continue
+        table = measure(results[spec.id].frame)
+        for row in table.itertuples(index=False):
+            unit = "km" if row.measure == "length_km" else "km²"
+            official = f"{row.official:.0f} km" if row.official == row.official else "-"
+            diff = f"{row.difference_pct:+.0f}%" if row.official == row.official else ""
+            print(
+                f"{spec.id:<16} {row.id:<28} {row.value:>9.1f} {unit:<3}"
+                f"{official:>10} {diff:>7}  {row.official_source or ''}"
+            )
+    print("measured: geodesic (WGS84) on the unsimplified layer geometry", file=sys.stderr)
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.geodata:
+        env[GEODATA_ENV] = str(Path(args.geodata).resolve())
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.address", "127.0.0.1",
+        "--server.port", str(args.port),
+        "--server.headless", "true" if args.headless else "false",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--geodata",
+        metavar="DIR",
+        default=os.environ.get(GEODATA_ENV),
+        help=f"the geodata folder (default: ${GEODATA_ENV}, else ./geodata)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="regionmap", description="Where Russia and Turkey meet, on one map."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("dashboard", parents=[common], help="start the dashboard on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("layers", parents=[common], help="list layers: id, features, as_of")
+    p.set_defaults(func=cmd_layers)
+
+    p = sub.add_parser(
+        "validate", parents=[common], help="check layer files (default: the whole geodata folder)"
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build-geodata", parents=[common], help="regenerate geodata/layers")
+    p.add_argument("--check", action="store_true", help="exit 1 if committed layers are stale")
+    p.add_argument(
+        "--natural-earth",
+        metavar="ZIP",
+        help="refresh sources/naturalearth_admin0.geojson from Natural Earth's admin-0 zip",
+    )
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("stats", parents=[common], help="geodesic lengths and areas per feature")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except RegionmapError as exc:
+        print(f"regionmap: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Pure geometry: shared borders, metric buffers, strips along a border, geodesic measures.
+
+Nothing here reads or writes files. Distances are built in a local metric CRS (an
+azimuthal equidistant projection centred on the shape) and measured on the WGS84
+ellipsoid, so a '5 km corridor' is 5 km on the ground wherever it lies.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Geod, Transformer
+from shapely.geometry.base import BaseGeometry
+
+WGS84 = CRS.from_epsg(4326)
+_GEOD = Geod(ellps="WGS84")
+
+
+def local_metric_crs(geom: BaseGeometry) -> CRS:
+    """An azimuthal equidistant CRS centred on ``geom``: metres, little distortion nearby."""
+    c = geom.centroid
+    return CRS.from_proj4(
+        f"+proj=aeqd +lat_0={c.y:.6f} +lon_0={c.x:.6f} +datum=WGS84 +units=m +no_defs"
+    )
+
+
+def _transform(geom: BaseGeometry, src: CRS, dst: CRS) -> BaseGeometry:
+    t = Transformer.from_crs(src, dst, always_xy=True)
+    return shapely.transform(geom, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+
+
+def to_metric(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
+    return _transform(geom, WGS84, crs)
+
+
+def from_metric(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
+    return _transform(geom, crs, WGS84)
+
+
+def shared_border(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
+    """The land boundary two country polygons share, merged into as few lines as possible.
+
+    Natural Earth's admin-0 polygons are topologically consistent (neighbours share their
+    vertices), so the intersection of the two boundaries is the border itself.
+    """
+    common = shapely.intersection(a.boundary, b.boundary)
+    lines = [
+        g for g in shapely.get_parts(common) if g.geom_type in ("LineString", "MultiLineString")
+    ]
+    if not lines:
+        return shapely.LineString()
+    return shapely.line_merge(shapely.union_all(lines))
+
+
+def geodesic_length_km(geom: BaseGeometry) -> float:
+    """Length on the WGS84 ellipsoid; for polygons, the perimeter."""
+    return abs(_GEOD.geometry_length(geom)) / 1000.0
+
+
+def geodesic_area_km2(geom: BaseGeometry) -> float:
+    area, _ = _GEOD.geometry_area_perimeter(geom)
+    return abs(area) / 1e6
+
+
+def corridor(route: BaseGeometry, width_m: float) -> BaseGeometry:
+    """A band ``width_m`` wide centred on ``route``, with square ends: width x length."""
+    crs = local_metric_crs(route)
+    band = to_metric(route, crs).buffer(width_m / 2.0, cap_style="flat", join_style="round")
+    return shapely.make_valid(from_metric(band, crs))
+
+
+def strip_along(
+    border: BaseGeometry,
+    country: BaseGeometry,
+    depth_m: float,
+    lon_range: tuple[float, float] | None = None,
+    exclude: BaseGeometry | None = None,
+) -> BaseGeometry:
+    """The part of ``country`` within ``depth_m`` of ``border``, optionally between two meridians.
+
+    This is how the Sochi memorandum describes its zones: a depth measured from the border
+    into Syria, between named towns (taken as meridians), with places left out.
+    """
+    crs = local_metric_crs(border)
+    band = from_metric(to_metric(border, crs).buffer(depth_m, join_style="round"), crs)
+    strip = shapely.intersection(band, country)
+    if lon_range is not None:
+        west, east = lon_range
+        s, n = -90.0, 90.0
+        strip = shapely.intersection(strip, shapely.box(west, s, east, n))
+    if exclude is not None:
+        strip = shapely.difference(strip, exclude)
+    polys = [g for g in shapely.get_parts(strip) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.make_valid(shapely.union_all(polys)) if polys else shapely.Polygon()
+
+
+def max_distance_m(geom: BaseGeometry, to: BaseGeometry) -> float:
+    """How far the farthest point of ``geom`` lies from ``to`` (Hausdorff-style, metres)."""
+    crs = local_metric_crs(to)
+    g, t = to_metric(geom, crs), to_metric(to, crs)
+    coords = shapely.points(shapely.get_coordinates(g))
+    return float(shapely.distance(coords, t).max())
+
+
+def disc(lon: float, lat: float, radius_m: float) -> BaseGeometry:
+    """A circle of ``radius_m`` on the ground around a point."""
+    p = shapely.Point(lon, lat)
+    crs = local_metric_crs(p)
+    return from_metric(to_metric(p, crs).buffer(radius_m, quad_segs=16), crs)
+
+
+def in_window(
+    valid_from: object, valid_to: object, start: object | None, end: object | None
+) -> bool:
+    """Whether a thing that existed from ``valid_from`` to ``valid_to`` overlaps a window.
+
+    Empty bounds are open: no ``valid_to`` means still current.
+    """
+    lo = valid_from or None
+    hi = valid_to or None
+    if end is not None and lo is not None and str(lo) > str(end):
+        return False
+    return not (start is not None and hi is not None and str(hi) < str(start))
+
+
+def simplify_for_display(
+    frame: gpd.GeoDataFrame, tolerance: float, digits: int = 5
+) -> gpd.GeoDataFrame:
+    """Fewer vertices for the browser, neighbours kept gap-free, coordinates rounded.
+
+    Polygons are simplified as one coverage so shared edges move together; lines and points
+    are simplified alone. Measurements are never taken on the result.
+    """
+    out = frame.copy()
+    geoms = out.geometry
+    polygonal = geoms.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    simplified = geoms.copy()
+    if polygonal.any():
+        simplified[polygonal] = geoms[polygonal].simplify_coverage(tolerance)
+    if (~polygonal).any():
+        simplified[~polygonal] = geoms[~polygonal].simplify(tolerance, preserve_topology=True)
+    out[out.geometry.name] = round_coordinates(simplified, digits)
+    return out
+
+
+def round_coordinates(geoms: gpd.GeoSeries, digits: int) -> gpd.GeoSeries:
+    """Round every coordinate (the last digits cost bytes and say nothing at map scale)."""
+    rounded = shapely.set_precision(np.asarray(geoms.values), 10.0**-digits)
+    return gpd.GeoSeries(rounded, index=geoms.index, crs=geoms.crs)
+
+
+def measure(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Geodesic length (lines) or area (polygons) of each feature, official figure beside.
+
+    Measured on whatever geometry is passed in: pass the layer as stored (unsimplified).
+    """
+    geoms = frame.geometry
+    lines = geoms.geom_type.isin(["LineString", "MultiLineString"])
+    polys = geoms.geom_type.isin(["Polygon", "MultiPolygon"])
+    keep = lines | polys
+    out = pd.DataFrame(
+        {
+            "id": frame.loc[keep, "id"] if "id" in frame else None,
+            "name": frame.loc[keep, "name"] if "name" in frame else None,
+            "measure": ["length_km" if is_line else "area_km2" for is_line in lines[keep]],
+            "value": [
+                geodesic_length_km(g) if is_line else geodesic_area_km2(g)
+                for g, is_line in zip(geoms[keep], lines[keep], strict=True)
+            ],
+        }
+    )
+    official = frame.get("official_length_km")
+    out["official"] = (
+        pd.to_numeric(official[keep], errors="coerce") if official is not None else float("nan")
+    )
+    out["official_source"] = frame["official_source"][keep] if "official_source" in frame else ""
+    out["difference_pct"] = (out["value"] - out["official"]) / out["official"] * 100.0
+    return out.reset_index(drop=True)

@@ -1,0 +1,229 @@
+"""Read one layer file into a GeoDataFrame in EPSG:4326, keeping the good features.
+
+GeoJSON is parsed here rather than handed to GDAL so that one broken feature is reported
+by number and id while its neighbours still load; other vector formats go through pyogrio.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import shapely.geometry
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from regionmap.catalog import BBox, Catalog, LayerSpec
+from regionmap.errors import LayerError, Problem
+from regionmap.validate import split_valid
+
+WGS84 = "EPSG:4326"
+GEOJSON_SUFFIXES = (".geojson", ".json")
+MAX_LAYER_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class LayerResult:
+    """The usable features of one file and everything wrong with the rest."""
+
+    path: str
+    frame: gpd.GeoDataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _empty_frame() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=WGS84)
+
+
+def _declared_crs(doc: dict, path: str) -> CRS:
+    """The legacy GeoJSON `crs` member if there is one; RFC 7946 says WGS84 otherwise."""
+    member = doc.get("crs")
+    if member is None:
+        return CRS.from_user_input(WGS84)
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
+    try:
+        return CRS.from_user_input(name)
+    except (CRSError, TypeError):
+        raise LayerError(path, f"unknown crs {member!r}") from None
+
+
+def _features_from_geojson(path: Path, text: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    where = str(path)
+    try:
+        doc = json.loads(text, parse_constant=lambda c: math.nan)
+    except json.JSONDecodeError as exc:
+        msg = f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise LayerError(where, msg) from None
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        raise LayerError(where, f"not GeoJSON: expected a FeatureCollection, got {got!r}")
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise LayerError(where, "not GeoJSON: 'features' is not a list")
+    crs = _declared_crs(doc, where)
+
+    problems: list[Problem] = []
+    rows: list[dict] = []
+    geoms: list = []
+    for i, feature in enumerate(features):
+        label = f"feature #{i + 1}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append(Problem(where, label, "not a GeoJSON Feature object"))
+            continue
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            problems.append(Problem(where, label, "'properties' is not an object"))
+            continue
+        fid = props.get("id", feature.get("id"))
+        if fid not in (None, ""):
+            label = f"{label} (id {fid})"
+        geometry = feature.get("geometry")
+        if geometry is None:
+            problems.append(Problem(where, label, "no geometry"))
+            continue
+        try:
+            geom = shapely.geometry.shape(geometry)
+        except Exception as exc:  # shapely raises many types for malformed input
+            problems.append(Problem(where, label, f"malformed geometry: {exc}"))
+            continue
+        if geom.geom_type == "GeometryCollection":
+            problems.append(
+                Problem(where, label, "GeometryCollection is not supported; split it into features")
+            )
+            continue
+        if geom.has_z:
+            geom = shapely.force_2d(geom)
+        row = {k: v for k, v in props.items() if k != "geometry"}
+        if "id" not in row and feature.get("id") is not None:
+            row["id"] = feature["id"]
+        rows.append(row)
+        geoms.append(geom)
+    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs) if rows else _empty_frame()
+    return frame, problems
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame, path: str) -> gpd.GeoDataFrame:
+    if frame.crs is None or CRS.from_user_input(frame.crs).equals(CRS.from_user_input(WGS84)):
+        return frame if frame.crs is not None else frame.set_crs(WGS84)
+    try:
+        return frame.to_crs(WGS84)
+    except Exception as exc:  # pyproj errors vary with the CRS pair
+        raise LayerError(path, f"cannot reproject from {frame.crs} to {WGS84}: {exc}") from None
+
+
+def read_layer(
+    path: str | Path,
+    bbox: BBox | None = None,
+    *,
+    contract: bool = True,
+    confine: bool = True,
+) -> LayerResult:
+    """Load a layer; problems name the file and feature, good features still load.
+
+    ``bbox`` is where the features should lie (a theatre's box). With ``confine`` a
+    feature outside it is a problem; without, ``bbox`` only catches swapped latitude and
+    longitude. ``contract=False`` skips the property contract for layers that only draw.
+    """
+    path = Path(path)
+    where = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise LayerError(where, "file not found") from None
+    if size > MAX_LAYER_BYTES:
+        raise LayerError(
+            where, f"file is {size / 1e6:.0f} MB; the limit is {MAX_LAYER_BYTES / 1e6:.0f} MB"
+        )
+    if size == 0:
+        raise LayerError(where, "file is empty")
+    if path.suffix.lower() in GEOJSON_SUFFIXES:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LayerError(where, f"not UTF-8 text (byte {exc.start})") from None
+        frame, problems = _features_from_geojson(path, text)
+    else:
+        try:
+            frame = pyogrio.read_dataframe(path)
+        except Exception as exc:  # GDAL's errors are not one type
+            raise LayerError(where, f"cannot read as a vector file: {exc}") from None
+        problems = []
+        if frame.crs is None:
+            frame = frame.set_crs(WGS84, allow_override=True)
+    frame = _to_wgs84(frame, where)
+    good, more = split_valid(frame, where, bbox, contract=contract, confine=confine)
+    return LayerResult(where, good.reset_index(drop=True), problems + more)
+
+
+def read_catalog_layer(catalog: Catalog, layer: LayerSpec | str) -> LayerResult:
+    spec = catalog.layer(layer) if isinstance(layer, str) else layer
+    return read_layer(catalog.root / spec.file, catalog.bbox_for(spec))
+
+
+def load_layers(catalog: Catalog) -> dict[str, LayerResult]:
+    """Every catalogued layer; a broken one is a result with problems, not an exception."""
+    results: dict[str, LayerResult] = {}
+    for spec in catalog.layers:
+        try:
+            results[spec.id] = read_catalog_layer(catalog, spec)
+        except LayerError as exc:
+            results[spec.id] = LayerResult(
+                exc.path, _empty_frame(), [Problem(exc.path, exc.where, exc.message)]
+            )
+    return results
+
+
+IGNORED_SUFFIXES = (".md",)
+
+
+def uncatalogued_files(catalog: Catalog) -> list[Path]:
+    """Files under the geodata folder that the catalog does not name (docs excepted)."""
+    named = {catalog.path, catalog.events_path}
+    named |= {catalog.root / spec.file for spec in catalog.layers}
+    named |= {catalog.root / s.file for s in catalog.sources if s.file}
+    found = [
+        p
+        for p in sorted(catalog.root.rglob("*"))
+        if p.is_file() and p.suffix.lower() not in IGNORED_SUFFIXES and not p.name.startswith(".")
+    ]
+    return [p for p in found if p not in named]
+
+
+def check_layer_path(catalog: Catalog, path: str | Path) -> list[Problem]:
+    """Problems of one layer file; a catalogued file is held to its theatre's box."""
+    path = Path(path)
+    spec = next(
+        (s for s in catalog.layers if (catalog.root / s.file).resolve() == path.resolve()), None
+    )
+    try:
+        if spec is not None:
+            return read_layer(path, catalog.bbox_for(spec)).problems
+        return read_layer(path, catalog.region_bbox, confine=False).problems
+    except LayerError as exc:
+        return [Problem(exc.path, exc.where, exc.message)]
+
+
+def check_geodata(catalog: Catalog) -> list[Problem]:
+    """Everything wrong with a geodata folder: missing or stray files, bad features."""
+    problems: list[Problem] = []
+    for spec in catalog.layers:
+        path = catalog.root / spec.file
+        if not path.is_file():
+            problems.append(
+                Problem(str(catalog.path), f"layer {spec.id}", f"file {spec.file} is missing")
+            )
+            continue
+        problems += check_layer_path(catalog, path)
+    for stray in uncatalogued_files(catalog):
+        problems.append(Problem(str(stray), "", "file is not named in catalog.toml"))
+    return problems
