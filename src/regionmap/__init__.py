@@ -3,6 +3,7 @@
 The public API is what this module exports; the dashboard and the CLI use nothing else.
 """
 
+from regionmap.audit import check_geodata, check_path
 from regionmap.build import build_layers, stale_layers, write_layers
 from regionmap.catalog import Catalog, LayerSpec, SourceSpec, Style, TheatreSpec, load_catalog
 from regionmap.compose import (
@@ -24,12 +25,33 @@ from regionmap.errors import (
     RegionmapError,
     ViewError,
 )
-from regionmap.load import LayerResult, check_geodata, load_layers, read_layer
+from regionmap.events import (
+    EventFilter,
+    EventResult,
+    apply_filter,
+    filter_actors,
+    filter_bbox,
+    filter_time,
+    filter_values,
+    load_events,
+    read_events,
+)
+from regionmap.load import LayerResult, load_layers, read_layer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Catalog",
+    "EventFilter",
+    "EventResult",
+    "apply_filter",
+    "check_path",
+    "filter_actors",
+    "filter_bbox",
+    "filter_time",
+    "filter_values",
+    "load_events",
+    "read_events",
     "CatalogError",
     "DataError",
     "EventError",

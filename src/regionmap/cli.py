@@ -7,6 +7,7 @@ export failed, 2 usage); bad input never ends in a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,10 +15,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from regionmap import build
+from regionmap.atomic import atomic_write_text
+from regionmap.audit import check_geodata, check_path
 from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
 from regionmap.compose import measure
 from regionmap.errors import RegionmapError
-from regionmap.load import check_geodata, check_layer_path, load_layers
+from regionmap.events import (
+    EventFilter,
+    apply_filter,
+    load_events,
+    read_events,
+    to_csv,
+    to_geojson,
+)
+from regionmap.load import load_layers
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
@@ -45,7 +56,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     if args.paths:
-        problems = [p for path in args.paths for p in check_layer_path(catalog, path)]
+        problems = [p for path in args.paths for p in check_path(catalog, path)]
         checked = f"{len(args.paths)} files"
     else:
         problems = check_geodata(catalog)
@@ -96,6 +107,50 @@ def cmd_stats(args: argparse.Namespace) -> int:
             )
     print("measured: geodesic (WGS84) on the unsimplified layer geometry", file=sys.stderr)
     return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("bbox is WEST,SOUTH,EAST,NORTH in degrees") from None
+    return (west, south, east, north)
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    catalog = _catalog(args)
+    result = read_events(args.input, catalog) if args.input else load_events(catalog)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    chosen = apply_filter(
+        result.frame,
+        EventFilter(
+            start=args.start,
+            end=args.end,
+            event_types=args.event_types,
+            actors=args.actors,
+            theatres=args.theatres,
+            bbox=args.bbox,
+        ),
+    )
+    text = to_geojson(chosen) + "\n" if args.format == "geojson" else to_csv(chosen)
+    if args.out:
+        atomic_write_text(args.out, text)
+    else:
+        sys.stdout.write(text)
+    print(f"{len(chosen)} of {len(result.frame)} events", file=sys.stderr)
+    return 1 if result.problems else 0
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
@@ -150,6 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="refresh sources/naturalearth_admin0.geojson from Natural Earth's admin-0 zip",
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("events", parents=[common], help="filter events, print CSV or GeoJSON")
+    p.add_argument("--input", metavar="FILE", help="another events CSV (ours or an ACLED export)")
+    p.add_argument("--from", dest="start", type=_date, metavar="DATE")
+    p.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    p.add_argument("--event-types", type=_list, default=(), metavar="A,B")
+    p.add_argument("--actors", type=_list, default=(), metavar="A,B")
+    p.add_argument("--theatres", type=_list, default=(), metavar="A,B")
+    p.add_argument("--bbox", type=_bbox, metavar="W,S,E,N")
+    p.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    p.add_argument("--out", metavar="FILE", help="write here (atomically) instead of stdout")
+    p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("stats", parents=[common], help="geodesic lengths and areas per feature")
     p.set_defaults(func=cmd_stats)
