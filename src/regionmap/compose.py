@@ -35,8 +35,9 @@ def to_metric(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
     return _transform(geom, WGS84, crs)
 
 
-def from_metric(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
-    return _transform(geom, crs, WGS84)
+def from_metric(geom: BaseGeometry, crs: CRS, max_segment_m: float = 500.0) -> BaseGeometry:
+    """Back to lon/lat, densified first: a long straight edge in metres is curved in degrees."""
+    return _transform(shapely.segmentize(geom, max_segment_m), crs, WGS84)
 
 
 def shared_border(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:

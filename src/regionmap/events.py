@@ -254,6 +254,13 @@ def events_from_table(
     flag(lat.abs() > 90, "latitude", "latitude " + df["latitude"] + " is out of range -90..90")
     flag(lon.abs() > 180, "longitude", "longitude " + df["longitude"] + " is out of range")
 
+    if acled:
+        untitled = df["title"] == ""
+        df.loc[untitled, "title"] = (
+            df["sub_event_type"].where(df["sub_event_type"] != "", df["event_type"])
+            + " — "
+            + df["location"]
+        )[untitled]
     if acled and catalog is not None:
         known = df["theatre"] != ""
         df.loc[~known, "theatre"] = _theatre_of(lon, lat, catalog)[~known]
@@ -407,7 +414,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as a formula get a leading apostrophe."""
     out = frame.copy()
     for col in out.columns:
-        if col in _NUMERIC or out[col].dtype != object:
+        if col in _NUMERIC or not pd.api.types.is_string_dtype(out[col]):
             continue
         text = out[col].astype(str)
         risky = text.str.startswith(_FORMULA_START)

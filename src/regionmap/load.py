@@ -19,7 +19,7 @@ from pyproj.exceptions import CRSError
 
 from regionmap.catalog import BBox, Catalog, LayerSpec
 from regionmap.errors import LayerError, Problem
-from regionmap.validate import split_valid
+from regionmap.validate import REQUIRED, split_valid
 
 WGS84 = "EPSG:4326"
 GEOJSON_SUFFIXES = (".geojson", ".json")
@@ -55,7 +55,9 @@ def _declared_crs(doc: dict, path: str) -> CRS:
         raise LayerError(path, f"unknown crs {member!r}") from None
 
 
-def _features_from_geojson(path: Path, text: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def _features_from_geojson(
+    path: Path, text: str, contract: bool
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     where = str(path)
     try:
         doc = json.loads(text, parse_constant=lambda c: math.nan)
@@ -87,6 +89,11 @@ def _features_from_geojson(path: Path, text: str) -> tuple[gpd.GeoDataFrame, lis
         fid = props.get("id", feature.get("id"))
         if fid not in (None, ""):
             label = f"{label} (id {fid})"
+        absent = [k for k in REQUIRED if k not in props] if contract else []
+        if absent:
+            names = ", ".join(repr(k) for k in absent)
+            problems.append(Problem(where, label, f"missing property {names}"))
+            continue
         geometry = feature.get("geometry")
         if geometry is None:
             problems.append(Problem(where, label, "no geometry"))
@@ -151,7 +158,7 @@ def read_layer(
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise LayerError(where, f"not UTF-8 text (byte {exc.start})") from None
-        frame, problems = _features_from_geojson(path, text)
+        frame, problems = _features_from_geojson(path, text, contract)
     else:
         try:
             frame = pyogrio.read_dataframe(path)

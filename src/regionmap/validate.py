@@ -65,7 +65,7 @@ def geometry_reasons(
     """
     geoms = frame.geometry.values
     n = len(frame)
-    reason = pd.Series([""] * n, index=frame.index, dtype=object)
+    reason = np.full(n, "", dtype=object)
     missing = np.asarray(frame.geometry.isna())
     reason[missing] = "no geometry"
     present = ~missing
@@ -115,14 +115,14 @@ def geometry_reasons(
             "inside with latitude and longitude swapped (GeoJSON wants [longitude, latitude])"
             for w, s in zip(west[hint], south[hint], strict=True)
         ]
-        outside = ok & ~inside & ~swapped_inside & (reason == "") & confine
+        outside = ok & ~inside & ~swapped_inside & (reason == "") & bool(confine)
         reason[outside] = [
             f"lies outside its area {list(bbox)} (bounds {w:.4f}, {s:.4f}, {e:.4f}, {nn:.4f})"
             for w, s, e, nn in zip(
                 west[outside], south[outside], east[outside], north[outside], strict=True
             )
         ]
-        ok &= inside | (~swapped_inside & ~confine)
+        ok &= inside | (~swapped_inside & (not confine))
 
     valid = np.ones(n, dtype=bool)
     valid[ok] = shapely.is_valid(np.asarray(geoms[ok]))
@@ -130,7 +130,7 @@ def geometry_reasons(
     if bad.any():
         why = shapely.is_valid_reason(np.asarray(geoms[bad]))
         reason[bad] = [f"invalid geometry: {w}" for w in why]
-    return reason
+    return pd.Series(reason, index=frame.index, dtype=object)
 
 
 def property_reasons(frame: pd.DataFrame) -> pd.Series:
@@ -181,8 +181,10 @@ def property_reasons(frame: pd.DataFrame) -> pd.Series:
         start = frame["valid_from"].map(parse_iso_date)
         end = frame["valid_to"].map(parse_iso_date)
         both = start.notna() & end.notna()
-        backwards = pd.Series(False, index=frame.index)
-        backwards[both] = [s > e for s, e in zip(start[both], end[both], strict=True)]
+        backwards = pd.Series(
+            [bool(b) and s > e for s, e, b in zip(start, end, both, strict=True)],
+            index=frame.index,
+        )
         reasons.append(blank.where(~backwards, "valid_to is before valid_from"))
     if "id" in frame.columns:
         dup = frame["id"].duplicated(keep="first") & frame["id"].notna()
