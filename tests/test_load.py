@@ -74,7 +74,11 @@ def _feature(coords, **props):
         "precision_m": 10,
     }
     base.update(props)
-    return {"type": "Feature", "properties": base, "geometry": {"type": "Point", "coordinates": coords}}
+    return {
+        "type": "Feature",
+        "properties": base,
+        "geometry": {"type": "Point", "coordinates": coords},
+    }
 
 
 def test_json_but_not_geojson(tmp_path):
@@ -84,9 +88,13 @@ def test_json_but_not_geojson(tmp_path):
 
 
 def test_projected_coordinates_without_crs_are_refused(tmp_path):
-    path = _write(tmp_path, {"type": "FeatureCollection", "features": [_feature([3689000, 4350000])]})
+    path = _write(
+        tmp_path, {"type": "FeatureCollection", "features": [_feature([3689000, 4350000])]}
+    )
     (problem,) = regionmap.read_layer(path).problems
-    assert "not longitude/latitude" in problem.message and "declare the layer's CRS" in problem.message
+    assert (
+        "not longitude/latitude" in problem.message and "declare the layer's CRS" in problem.message
+    )
 
 
 def test_declared_crs_is_reprojected(tmp_path):
@@ -116,7 +124,9 @@ def test_declared_crs_is_reprojected(tmp_path):
     ],
 )
 def test_property_contract(tmp_path, props, message):
-    path = _write(tmp_path, {"type": "FeatureCollection", "features": [_feature([13.2, 32.9], **props)]})
+    path = _write(
+        tmp_path, {"type": "FeatureCollection", "features": [_feature([13.2, 32.9], **props)]}
+    )
     (problem,) = regionmap.read_layer(path).problems
     assert message in problem.message
 

@@ -132,6 +132,16 @@ def _meridian(src: Sources, ref: str | float, root: Path) -> float:
     return float(ref) if isinstance(ref, int | float) else _point(src, ref, root).x
 
 
+def _exclusion(src: Sources, entry: dict, root: Path) -> shapely.Geometry | None:
+    """Discs around the places a zone's text leaves out (Qamishli, Shusha)."""
+    holes = [
+        compose.disc(p.x, p.y, ex["radius_m"])
+        for ex in entry.get("exclude", [])
+        for p in [_point(src, ex["point"], root)]
+    ]
+    return shapely.union_all(holes) if holes else None
+
+
 def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]]:
     """Borders, corridors and strips as (layer id, properties, geometry), in file order."""
     out: list[tuple[str, dict, shapely.Geometry]] = []
@@ -166,11 +176,20 @@ def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]
         route = _curated_geometry(route_entry, root / CURATED_FILE)
         poly = compose.corridor(route, entry["width_m"])
         if entry.get("clip_to"):
-            poly = shapely.intersection(poly, _country(src, entry["clip_to"]))
-        fields = {k: v for k, v in entry.items() if k not in ("route", "clip_to")}
+            country = _country(src, entry["clip_to"])
+            poly = shapely.intersection(poly, country)
+            route = shapely.intersection(route, country)
+        exclude = _exclusion(src, entry, root)
+        if exclude is not None:
+            poly = shapely.difference(poly, exclude)
+        fields = {k: v for k, v in entry.items() if k not in ("route", "clip_to", "exclude")}
+        length_km = compose.geodesic_length_km(route)
+        area_km2 = compose.geodesic_area_km2(poly)
         extra = {
-            "route_length_km": round(compose.geodesic_length_km(route), 2),
-            "area_km2": round(compose.geodesic_area_km2(poly), 2),
+            "width_km": entry["width_m"] / 1000,
+            "route_length_km": round(length_km, 2),
+            "area_km2": round(area_km2, 2),
+            "mean_width_km": round(area_km2 / length_km, 2),
         }
         defaults = {
             "source": route_entry["source"],
@@ -184,13 +203,12 @@ def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]
     for entry in src.zones.get("strip", []):
         border = borders[entry["border"]]
         lon_range = (_meridian(src, entry["west"], root), _meridian(src, entry["east"], root))
-        exclude = None
-        for ex in entry.get("exclude", []):
-            p = _point(src, ex["point"], root)
-            hole = compose.disc(p.x, p.y, ex["radius_m"])
-            exclude = hole if exclude is None else exclude.union(hole)
         poly = compose.strip_along(
-            border, _country(src, entry["country"]), entry["depth_m"], lon_range, exclude
+            border,
+            _country(src, entry["country"]),
+            entry["depth_m"],
+            lon_range,
+            _exclusion(src, entry, root),
         )
         fields = {
             k: v

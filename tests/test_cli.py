@@ -1,0 +1,133 @@
+"""The command line as users script it: output, exit codes, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from regionmap.cli import main
+
+from .conftest import DATA, ROOT
+
+
+def run(*args, env=None):
+    """Run the real console entry point in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "regionmap", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_validate_shipped_geodata_exits_0():
+    proc = run("validate")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+
+
+def test_validate_broken_files_names_each_problem_and_exits_1():
+    files = [
+        "self_intersecting.geojson",
+        "swapped_latlon.geojson",
+        "missing_property.geojson",
+        "not_json.geojson",
+        "good_layer.geojson",
+    ]
+    proc = run("validate", *[str(DATA / f) for f in files])
+    assert proc.returncode == 1
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 4
+    assert (
+        "self_intersecting.geojson: feature #2 (id bowtie): invalid geometry: Self-intersection"
+        in lines[0]
+    )
+    assert "swapped_latlon.geojson: feature #2 (id tripoli-swapped):" in lines[1]
+    assert "swapped" in lines[1]
+    assert (
+        "missing_property.geojson: feature #2 (id no-source): missing property 'source'" in lines[2]
+    )
+    assert "not_json.geojson: not JSON" in lines[3]
+    assert "Traceback" not in proc.stderr
+
+
+def test_validate_bad_events_file():
+    proc = run("validate", str(DATA / "events_bad_rows.csv"))
+    assert proc.returncode == 1
+    assert "events_bad_rows.csv: line 3, column event_date:" in proc.stdout
+
+
+def test_missing_geodata_dir_is_one_line(tmp_path):
+    proc = run("layers", "--geodata", str(tmp_path))
+    assert proc.returncode == 1
+    assert proc.stderr.strip().count("\n") == 0
+    assert "no catalog.toml here" in proc.stderr
+
+
+def test_geodata_env_var_is_honoured(tmp_path):
+    proc = run("layers", env={"REGIONMAP_GEODATA": str(tmp_path)})
+    assert proc.returncode == 1 and str(tmp_path) in proc.stderr
+
+
+def test_layers_lists_every_catalogued_layer(catalog):
+    proc = run("layers")
+    assert proc.returncode == 0
+    for spec in catalog.layers:
+        assert spec.id in proc.stdout
+
+
+def test_stats_prints_measured_beside_official():
+    proc = run("stats")
+    assert proc.returncode == 0
+    row = next(line for line in proc.stdout.splitlines() if "border-tur-arm" in line)
+    assert "311 km" in row and "km" in row
+
+
+def test_build_geodata_check_passes_on_committed_layers():
+    proc = run("build-geodata", "--check")
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_events_2020_geojson(events):
+    proc = run("events", "--from", "2020-01-01", "--to", "2020-12-31", "--format", "geojson")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["type"] == "FeatureCollection"
+    frame = events.frame
+    in_2020 = frame[(frame["end"] >= "2020-01-01") & (frame["start"] <= "2020-12-31")]
+    assert sorted(f["properties"]["event_id"] for f in doc["features"]) == sorted(
+        in_2020["event_id"]
+    )
+    for feature in doc["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert (
+            lon == feature["properties"]["longitude"] and lat == feature["properties"]["latitude"]
+        )
+
+
+def test_events_acled_input_to_file(tmp_path):
+    out = tmp_path / "out.csv"
+    proc = run(
+        "events",
+        "--input",
+        str(DATA / "acled_sample.csv"),
+        "--theatres",
+        "syria",
+        "--out",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert "SYR90001" in text and "LBY90003" not in text
+    assert "2 of 5 events" in proc.stderr
+
+
+def test_bad_date_flag_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["events", "--from", "2020-13-45"])
+    assert exc.value.code == 2
+    assert "not a date" in capsys.readouterr().err
