@@ -1,16 +1,270 @@
-"""regionmap dashboard (placeholder until the dashboard issue lands): lists the layers."""
+"""regionmap dashboard: read widgets -> build a ViewSpec -> call regionmap -> draw.
 
+No geometry, parsing or styling here; all of that is in the `regionmap` package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import altair as alt
+import cache
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 import regionmap
+from regionmap import PRESETS, ViewSpec
 
-catalog = regionmap.load_catalog()
-st.set_page_config(page_title="regionmap", layout="wide")
-st.title(catalog.title)
-results = regionmap.load_layers(catalog)
-st.table(
-    [
-        {"layer": s.id, "title": s.title, "features": len(results[s.id].frame)}
-        for s in catalog.layers
-    ]
+st.set_page_config(page_title="regionmap — Russia and Turkey", page_icon="🗺️", layout="wide")
+
+data = cache.dataset()
+cache.static_assets()
+catalog = data.catalog
+events = data.events.frame
+FIRST_DAY = dt.date(1921, 1, 1)
+LAST_DAY = max(dt.date.today(), events["start"].max().date() if len(events) else FIRST_DAY)
+STATE = st.session_state
+
+
+# ---------------------------------------------------------------- state <-> URL
+
+
+def _apply_spec(spec: ViewSpec) -> None:
+    """Put a spec into the widgets' session state (first run, or a restored view)."""
+    for layer in catalog.layers:
+        if layer.role != "basemap":
+            STATE[f"layer:{layer.id}"] = layer.id in spec.layers
+    STATE["basemap"] = spec.basemap
+    STATE["window"] = (spec.start or FIRST_DAY, spec.end or LAST_DAY)
+    STATE["types"] = list(spec.event_types)
+    STATE["actors"] = list(spec.actors)
+    STATE["theatres"] = list(spec.theatres)
+    STATE["show_events"] = spec.show_events
+
+
+if "initialised" not in STATE:
+    url_spec, url_warnings = ViewSpec.from_query(st.query_params.to_dict(), catalog)
+    _apply_spec(url_spec)
+    STATE["url_warnings"] = url_warnings
+    STATE["initialised"] = True
+
+
+def _set_window(start: dt.date | None, end: dt.date | None) -> None:
+    STATE["window"] = (start or FIRST_DAY, end or LAST_DAY)
+
+
+def _zoom_to(theatre_id: str) -> None:
+    STATE["view_override"] = regionmap.fit_view(catalog.theatre(theatre_id).bbox)
+
+
+def _reset() -> None:
+    _apply_spec(ViewSpec.default(catalog))
+    STATE["view_override"] = (None, None)
+
+
+# ---------------------------------------------------------------- sidebar
+
+side = st.sidebar
+side.title("regionmap")
+side.caption("Where Russia and Turkey meet: five theatres, one map.")
+for warning in STATE.get("url_warnings", []):
+    side.warning(f"Shared link: {warning}")
+
+side.subheader("Time window")
+preset_cols = side.columns(len(PRESETS))
+for col, preset in zip(preset_cols, PRESETS, strict=True):
+    col.button(
+        preset.label.split(" (")[0],
+        key=f"preset:{preset.id}",
+        help=preset.label,
+        on_click=_set_window,
+        args=(preset.start, preset.end),
+        width="stretch",
+    )
+window = side.slider(
+    "Events and layers in force between",
+    min_value=FIRST_DAY,
+    max_value=LAST_DAY,
+    key="window",
+    format="YYYY-MM-DD",
 )
+
+side.subheader("Layers")
+unavailable = data.unavailable()
+for theatre in catalog.theatres:
+    group = [s for s in catalog.layers if s.theatre == theatre.id]
+    with side.expander(theatre.title, expanded=True):
+        for layer in group:
+            st.checkbox(
+                layer.title,
+                key=f"layer:{layer.id}",
+                help=layer.description,
+                disabled=layer.id in unavailable,
+            )
+            if layer.id in unavailable:
+                st.caption(f"⚠️ unavailable: {unavailable[layer.id]}")
+        st.button(
+            f"Zoom to {theatre.title}",
+            key=f"zoom:{theatre.id}",
+            on_click=_zoom_to,
+            args=(theatre.id,),
+            width="stretch",
+        )
+side.radio(
+    "Basemap",
+    options=list(regionmap.BASEMAPS),
+    format_func=regionmap.BASEMAPS.get,
+    key="basemap",
+    help="The offline basemap always draws; the others need the internet.",
+)
+
+side.subheader("Events")
+side.toggle("Show events", key="show_events")
+side.multiselect("Event type", sorted(events["event_type"].unique()), key="types")
+side.multiselect("Actor", regionmap.event_actors(events), key="actors")
+side.multiselect(
+    "Theatre",
+    list(catalog.theatre_ids),
+    format_func=lambda t: catalog.theatre(t).title,
+    key="theatres",
+)
+side.button("Reset view", on_click=_reset, width="stretch")
+
+# ---------------------------------------------------------------- the spec
+
+start, end = STATE["window"]
+if "view_override" in STATE:
+    center, zoom = STATE.pop("view_override")
+else:
+    position, _ = ViewSpec.from_query(
+        {k: v for k, v in st.query_params.to_dict().items() if k in ("c", "z")}, catalog
+    )
+    center, zoom = position.center, position.zoom
+spec = ViewSpec(
+    layers=tuple(
+        s.id for s in catalog.layers if s.role != "basemap" and STATE.get(f"layer:{s.id}")
+    ),
+    basemap=STATE["basemap"],
+    start=None if start <= FIRST_DAY else start,
+    end=None if end >= LAST_DAY else end,
+    event_types=tuple(STATE["types"]),
+    actors=tuple(STATE["actors"]),
+    theatres=tuple(STATE["theatres"]),
+    show_events=STATE["show_events"],
+    center=center,
+    zoom=zoom,
+)
+st.query_params.from_dict(spec.to_query(catalog))
+
+shown = data.visible_events(spec) if spec.show_events else events.iloc[0:0]
+side.markdown(f"**{len(shown)} of {len(events)} events shown**")
+
+# ---------------------------------------------------------------- main
+
+window_text = (
+    f"events up to {spec.end:%-d %B %Y}"
+    if spec.start is None and spec.end
+    else f"events {spec.start or FIRST_DAY:%-d %b %Y} – {spec.end or LAST_DAY:%-d %b %Y}"
+)
+st.title("Russia and Turkey: borders, corridors, patrol zones, a nuclear plant and a proxy war")
+st.caption(
+    f"{len(spec.layers)} layers · {window_text} · data as of {catalog.as_of} · "
+    "sources on every feature: click it"
+)
+if data.problems:
+    with st.expander(f"⚠️ {len(data.problems)} data problems (the rest of the map works)"):
+        for problem in data.problems:
+            st.text(str(problem))
+
+map_col, info_col = st.columns([3, 1])
+with map_col:
+    fmap = regionmap.render_map(spec, data, events=shown)
+    clicked = st_folium(
+        fmap,
+        key="map",
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_popup"],
+    )
+
+with info_col:
+    st.subheader("Selected")
+    popup = (clicked or {}).get("last_object_clicked_popup") or ""
+    match = re.search(r"\bID\s+([\w.:-]+)\s*$", popup.strip())
+    found = data.feature(match.group(1)) if match else None
+    if found is None:
+        st.caption("Click a border, zone or place on the map to see its provenance here.")
+    else:
+        layer_id, props = found
+        st.markdown(f"**{props['name']}**")
+        st.caption(catalog.layer(layer_id).title)
+        facts = {
+            "Source": props.get("source"),
+            "As of": props.get("as_of"),
+            "Valid": f"{props.get('valid_from') or '…'} – {props.get('valid_to') or 'now'}",
+            "Legal basis": props.get("legal_basis") or "—",
+            "Status": props.get("status"),
+            "Precision": f"± {props.get('precision_m')} m",
+        }
+        if "measured" in props:
+            facts["Measured"] = f"{props['measured']:.1f} {props['measured_unit']} (geodesic)"
+        official = props.get("official_length_km")
+        if official is not None and official == official:
+            facts["Official"] = f"{official:.0f} km ({props.get('official_source')})"
+        st.table(pd.DataFrame({"": list(facts.values())}, index=list(facts.keys())))
+        url = regionmap.safe_url(props.get("source_url"))
+        if url:
+            st.link_button("Open source", url)
+
+tab_table, tab_time, tab_layers = st.tabs(["Events", "Timeline", "Layers and sources"])
+with tab_table:
+    table = shown.assign(
+        date=shown.apply(regionmap.event_when, axis=1) if len(shown) else [],
+        link=shown["source_url"].str.split(" | ").str[0],
+    )[["date", "title", "actor1", "actor2", "theatre", "source", "link"]]
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"link": st.column_config.LinkColumn("link", display_text="open")},
+    )
+with tab_time:
+    if len(shown):
+        chart_data = shown.assign(
+            theatre_title=shown["theatre"].map(lambda t: catalog.theatre(t).title if t else ""),
+            end_clipped=shown["end"].clip(upper=pd.Timestamp(LAST_DAY)),
+        )[["title", "start", "end_clipped", "theatre_title", "event_type"]]
+        chart = (
+            alt.Chart(chart_data)
+            .mark_bar(height=10)
+            .encode(
+                x=alt.X("start:T", title=None),
+                x2="end_clipped:T",
+                y=alt.Y("theatre_title:N", title=None),
+                color=alt.Color("event_type:N", title="Event type"),
+                tooltip=["title", "start", "event_type"],
+            )
+            .properties(height=260)
+        )
+        st.altair_chart(chart, width="stretch")
+    else:
+        st.caption("No event in the current filter.")
+with tab_layers:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "layer": s.title,
+                    "theatre": s.theatre or s.role,
+                    "features": len(data.layers[s.id].frame),
+                    "description": s.description,
+                }
+                for s in catalog.layers
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown("Sources: " + "; ".join(f"{s.title} ({s.licence})" for s in catalog.sources))

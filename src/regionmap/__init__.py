@@ -5,7 +5,15 @@ The public API is what this module exports; the dashboard and the CLI use nothin
 
 from regionmap.audit import check_geodata, check_path
 from regionmap.build import build_layers, stale_layers, write_layers
-from regionmap.catalog import Catalog, LayerSpec, SourceSpec, Style, TheatreSpec, load_catalog
+from regionmap.catalog import (
+    Catalog,
+    LayerSpec,
+    SourceSpec,
+    Style,
+    TheatreSpec,
+    default_geodata_dir,
+    load_catalog,
+)
 from regionmap.compose import (
     corridor,
     geodesic_area_km2,
@@ -15,6 +23,8 @@ from regionmap.compose import (
     simplify_for_display,
     strip_along,
 )
+from regionmap.dataset import Dataset, load_dataset
+from regionmap.dataset import stamp as dataset_stamp
 from regionmap.errors import (
     CatalogError,
     DataError,
@@ -36,11 +46,29 @@ from regionmap.events import (
     load_events,
     read_events,
 )
+from regionmap.events import actors as event_actors
 from regionmap.load import LayerResult, load_layers, read_layer
+from regionmap.render import Assets, escape, event_when, install_assets, render_map, safe_url
+from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assets",
+    "BASEMAPS",
+    "Dataset",
+    "PRESETS",
+    "ViewSpec",
+    "dataset_stamp",
+    "default_geodata_dir",
+    "escape",
+    "event_actors",
+    "event_when",
+    "fit_view",
+    "install_assets",
+    "load_dataset",
+    "render_map",
+    "safe_url",
     "Catalog",
     "EventFilter",
     "EventResult",

@@ -179,3 +179,13 @@ def measure(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     out["official_source"] = frame["official_source"][keep] if "official_source" in frame else ""
     out["difference_pct"] = (out["value"] - out["official"]) / out["official"] * 100.0
     return out.reset_index(drop=True)
+
+
+def drop_small_parts(geoms: gpd.GeoSeries, min_area: float) -> gpd.GeoSeries:
+    """Polygon parts smaller than ``min_area`` (in the CRS's units) removed, for drawing."""
+    parts = geoms.explode(index_parts=False)
+    keep = ~parts.geom_type.isin(["Polygon"]) | (shapely.area(parts.values) >= min_area)
+    merged = parts[keep].groupby(level=0).agg(lambda g: shapely.union_all(g.values))
+    out = geoms.copy()
+    out[merged.index] = merged.values
+    return out

@@ -1,0 +1,103 @@
+"""Everything the map draws, loaded once: catalog, layers (as stored and as drawn), events.
+
+A layer that fails to load is kept as a result with its problems, so the map can say it
+is unavailable while everything else still draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from regionmap.catalog import Catalog, load_catalog
+from regionmap.compose import drop_small_parts, measure, simplify_for_display
+from regionmap.errors import EventError, Problem
+from regionmap.events import COLUMNS, EventResult, apply_filter, events_from_table, load_events
+from regionmap.load import LayerResult, load_layers
+from regionmap.spec import ViewSpec
+
+# Drawing, not measuring: the basemap to about 2 km with islands under ~20 km² dropped,
+# overlays to about 50 m with 4 decimals (11 m).
+BASEMAP_DISPLAY_TOLERANCE = 0.02
+BASEMAP_DISPLAY_DIGITS = 2
+BASEMAP_MIN_PART_DEG2 = 0.002
+OVERLAY_DISPLAY_TOLERANCE = 0.0005
+DISPLAY_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class Dataset:
+    catalog: Catalog
+    layers: dict[str, LayerResult]  # as stored: measure on these
+    display: dict[str, gpd.GeoDataFrame]  # simplified and rounded: draw these
+    events: EventResult
+
+    @property
+    def problems(self) -> list[Problem]:
+        out = [p for r in self.layers.values() for p in r.problems]
+        return out + list(self.events.problems)
+
+    def unavailable(self) -> dict[str, str]:
+        """Layers with nothing to draw, and why."""
+        return {
+            layer_id: "; ".join(p.message for p in result.problems) or "no features"
+            for layer_id, result in self.layers.items()
+            if len(result.frame) == 0
+        }
+
+    def visible_events(self, spec: ViewSpec) -> pd.DataFrame:
+        return apply_filter(self.events.frame, spec.event_filter())
+
+    def feature(self, feature_id: str) -> tuple[str, pd.Series] | None:
+        """The layer id and stored properties of a feature, with its measure if it has one."""
+        for layer_id, result in self.layers.items():
+            frame = result.frame
+            if "id" not in frame or feature_id not in set(frame["id"]):
+                continue
+            row = frame[frame["id"] == feature_id]
+            props = row.drop(columns="geometry").iloc[0].copy()
+            table = measure(row)
+            if len(table):
+                props["measured"] = table["value"].iloc[0]
+                props["measured_unit"] = "km" if table["measure"].iloc[0] == "length_km" else "km²"
+            return layer_id, props
+        return None
+
+
+def stamp(geodata: str | Path) -> tuple:
+    """Sizes and modification times of every file under ``geodata``: a cache key that
+    changes when a file is edited, replaced or deleted while the dashboard runs."""
+    root = Path(geodata)
+    return tuple(
+        (str(p.relative_to(root)), p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    )
+
+
+def _display(result: LayerResult, basemap: bool) -> gpd.GeoDataFrame:
+    frame = result.frame
+    if len(frame) == 0:
+        return frame
+    if not basemap:
+        return simplify_for_display(frame, OVERLAY_DISPLAY_TOLERANCE, DISPLAY_DIGITS)
+    out = simplify_for_display(frame, BASEMAP_DISPLAY_TOLERANCE, BASEMAP_DISPLAY_DIGITS)
+    out[out.geometry.name] = drop_small_parts(out.geometry, BASEMAP_MIN_PART_DEG2)
+    return out
+
+
+def load_dataset(geodata: str | Path | None = None) -> Dataset:
+    catalog = load_catalog(geodata)
+    layers = load_layers(catalog)
+    display = {
+        spec.id: _display(layers[spec.id], spec.role == "basemap") for spec in catalog.layers
+    }
+    try:
+        events = load_events(catalog)
+    except EventError as exc:
+        empty, _ = events_from_table(pd.DataFrame(columns=list(COLUMNS)), [], exc.path, catalog)
+        events = EventResult(exc.path, empty, [Problem(exc.path, exc.where, exc.message)])
+    return Dataset(catalog, layers, display, events)

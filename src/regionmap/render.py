@@ -1,0 +1,610 @@
+"""`ViewSpec` + `Dataset` -> `folium.Map`: the only module that builds web maps.
+
+Every string that reaches the map passes through `escape` (HTML-escaped, then ``$`` and
+backtick, because folium puts popups inside JavaScript template strings); only http(s)
+links become clickable. Leaflet, jQuery and MarkerCluster come from the XStatic packages,
+either as URLs the dashboard serves locally or inlined for a self-contained file, so the
+map draws with no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import folium
+import folium.plugins
+import pandas as pd
+import xstatic.pkg.jquery
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from regionmap.catalog import LayerSpec
+from regionmap.compose import in_window
+from regionmap.dataset import Dataset
+from regionmap.spec import BASEMAPS, ViewSpec
+
+# ---------------------------------------------------------------- escaping
+
+
+def escape(text: object) -> str:
+    """Safe inside HTML *and* inside a JavaScript template string."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return html.escape(str(text), quote=True).replace("$", "&#36;").replace("`", "&#96;")
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is http(s) with a host, else None (no javascript:, data:, …)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def link(text: object, url: object) -> str:
+    """An escaped link when the URL is http(s); otherwise the escaped text alone."""
+    href = safe_url(url)
+    if href is None:
+        return escape(text)
+    return f'<a href="{escape(href)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
+
+
+def sources_html(sources: object, urls: object) -> str:
+    """Our CSVs list several sources separated by ' | ', URLs in the same order."""
+    names = [s.strip() for s in str(sources or "").split(" | ") if s.strip()]
+    hrefs = [u.strip() for u in str(urls or "").split(" | ")]
+    items = [link(name, hrefs[i] if i < len(hrefs) else "") for i, name in enumerate(names)]
+    return "; ".join(items)
+
+
+# ---------------------------------------------------------------- assets
+
+
+@dataclass(frozen=True)
+class Asset:
+    package: object
+    name: str
+    kind: str  # "js" or "css"
+
+
+ASSETS: tuple[Asset, ...] = (
+    Asset(xstatic.pkg.leaflet, "leaflet.js", "js"),
+    Asset(xstatic.pkg.jquery, "jquery.min.js", "js"),
+    Asset(xstatic.pkg.leaflet_markercluster, "leaflet.markercluster.js", "js"),
+    Asset(xstatic.pkg.leaflet, "leaflet.css", "css"),
+    Asset(xstatic.pkg.leaflet_markercluster, "MarkerCluster.css", "css"),
+    Asset(xstatic.pkg.leaflet_markercluster, "MarkerCluster.Default.css", "css"),
+)
+
+
+def asset_path(asset: Asset) -> Path:
+    return Path(asset.package.BASE_DIR) / asset.name
+
+
+def install_assets(dest: str | Path) -> Path:
+    """Copy the XStatic files (real files: Streamlit refuses symlinks) into ``dest``."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for asset in ASSETS:
+        src = asset_path(asset)
+        target = dest / asset.name
+        if not target.exists() or target.stat().st_size != src.stat().st_size:
+            shutil.copyfile(src, target)
+    images = Path(xstatic.pkg.leaflet.BASE_DIR) / "images"
+    shutil.copytree(images, dest / "images", dirs_exist_ok=True)
+    return dest
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Where the map's scripts and styles come from: a local URL prefix, or inlined."""
+
+    base_url: str = "/app/static/"
+    inline: bool = False
+
+    def url(self, asset: Asset) -> str:
+        if not self.inline:
+            return self.base_url + asset.name
+        data = asset_path(asset).read_bytes()
+        mime = "text/javascript" if asset.kind == "js" else "text/css"
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+    def js(self) -> list[tuple[str, str]]:
+        return [(a.name, self.url(a)) for a in ASSETS if a.kind == "js" and "cluster" not in a.name]
+
+    def css(self) -> list[tuple[str, str]]:
+        return [
+            (a.name, self.url(a)) for a in ASSETS if a.kind == "css" and "Cluster" not in a.name
+        ]
+
+    def cluster_js(self) -> list[tuple[str, str]]:
+        return [(a.name, self.url(a)) for a in ASSETS if a.kind == "js" and "cluster" in a.name]
+
+    def cluster_css(self) -> list[tuple[str, str]]:
+        return [(a.name, self.url(a)) for a in ASSETS if a.kind == "css" and "Cluster" in a.name]
+
+
+# ---------------------------------------------------------------- symbols
+
+# ACLED's event types; anything else draws as "Other".
+EVENT_SYMBOLS: dict[str, tuple[str, str]] = {
+    "Battles": ("#d7301f", "triangle"),
+    "Explosions/Remote violence": ("#fc8d59", "star"),
+    "Violence against civilians": ("#7f0000", "square"),
+    "Protests": ("#3182bd", "circle"),
+    "Riots": ("#756bb1", "circle"),
+    "Strategic developments": ("#1b9e77", "diamond"),
+}
+OTHER_SYMBOL = ("#636363", "circle")
+HALO_RADIUS_M = {2: 15_000, 3: 60_000}
+INACTIVE_COLOR = "#9e9e9e"
+TILES = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors",
+    ),
+    "carto-light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors &copy; CARTO",
+    ),
+    "esri-imagery": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri",
+    ),
+}
+
+
+def symbol_for(event_type: str) -> tuple[str, str]:
+    return EVENT_SYMBOLS.get(event_type, OTHER_SYMBOL)
+
+
+def symbol_svg(color: str, shape: str, hollow: bool, size: int = 16) -> str:
+    """A small inline SVG marker; hollow (white fill, thick outline) marks a span."""
+    fill = "#ffffff" if hollow else color
+    stroke_width = 3 if hollow else 1.5
+    s = size
+    shapes = {
+        "circle": f'<circle cx="{s / 2}" cy="{s / 2}" r="{s / 2 - 2}"/>',
+        "square": f'<rect x="2" y="2" width="{s - 4}" height="{s - 4}"/>',
+        "diamond": f'<polygon points="{s / 2},1 {s - 1},{s / 2} {s / 2},{s - 1} 1,{s / 2}"/>',
+        "triangle": f'<polygon points="{s / 2},1 {s - 1},{s - 2} 1,{s - 2}"/>',
+        "star": (
+            f'<polygon points="{s / 2},0 {s * 0.62},{s * 0.38} {s},{s * 0.38} {s * 0.69},{s * 0.6} '
+            f"{s * 0.8},{s} {s / 2},{s * 0.76} {s * 0.2},{s} {s * 0.31},{s * 0.6} 0,{s * 0.38} "
+            f'{s * 0.38},{s * 0.38}"/>'
+        ),
+    }
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{s}" height="{s}" viewBox="0 0 {s} {s}">'
+        f'<g fill="{fill}" stroke="{color}" stroke-width="{stroke_width}">{shapes[shape]}</g></svg>'
+    )
+
+
+# ---------------------------------------------------------------- popups
+
+
+def _row(label: str, value: str) -> str:
+    return f"<tr><th>{escape(label)}</th><td>{value}</td></tr>" if value else ""
+
+
+def _dates(valid_from: object, valid_to: object) -> str:
+    start = escape(valid_from) or "…"
+    end = escape(valid_to) or "now"
+    return "" if start == "…" and end == "now" else f"{start} – {end}"
+
+
+def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
+    get = props.get
+    measured = ""
+    if get("length_km") not in (None, "") and get("length_km") == get("length_km"):
+        measured = f"{float(get('length_km')):.1f} km measured (Natural Earth 1:10m)"
+        official = get("official_length_km")
+        if official not in (None, "") and official == official:
+            measured += f"; official {float(official):.0f} km ({escape(get('official_source'))})"
+    elif get("area_km2") not in (None, "") and get("area_km2") == get("area_km2"):
+        measured = f"{float(get('area_km2')):.1f} km² measured"
+        if get("mean_width_km") == get("mean_width_km") and get("mean_width_km") is not None:
+            measured += f"; mean width {float(get('mean_width_km')):.2f} km"
+        if get("depth_km") == get("depth_km") and get("depth_km") is not None:
+            measured += f"; depth {float(get('depth_km')):g} km"
+    rows = "".join(
+        [
+            _row("Layer", escape(layer.title)),
+            _row("Valid", _dates(get("valid_from"), get("valid_to"))),
+            _row("Legal basis", escape(get("legal_basis"))),
+            _row("Status", escape(get("status"))),
+            _row("Measured", measured),
+            _row("Precision", f"± {escape(get('precision_m'))} m"),
+            _row("Source", link(get("source"), get("source_url"))),
+            _row("As of", escape(get("as_of"))),
+            _row("ID", escape(get("id"))),
+        ]
+    )
+    return (
+        f'<div class="rm-popup"><b>{escape(get("name"))}</b>'
+        f"<p>{escape(get('description'))}</p><table>{rows}</table></div>"
+    )
+
+
+def event_when(row: pd.Series | dict) -> str:
+    if row.get("is_span"):
+        end = row.get("date_end") or "ongoing"
+        return f"{row.get('date_start')} – {end}"
+    precision = {2: " (month)", 3: " (year)"}.get(int(row.get("time_precision") or 1), "")
+    return f"{row.get('event_date')}{precision}"
+
+
+def event_popup(row: pd.Series | dict) -> str:
+    actors = " · ".join(escape(a) for a in (row.get("actor1"), row.get("actor2")) if a)
+    fatalities = row.get("fatalities")
+    deaths = "" if fatalities is None or pd.isna(fatalities) else escape(fatalities)
+    place_precision = {1: "exact", 2: "near", 3: "region only"}.get(
+        int(row.get("geo_precision") or 1)
+    )
+    rows = "".join(
+        [
+            _row("When", escape(event_when(row))),
+            _row(
+                "Where",
+                f"{escape(row.get('location'))}, {escape(row.get('country'))} ({place_precision})",
+            ),
+            _row(
+                "Type",
+                escape(
+                    " / ".join(t for t in (row.get("event_type"), row.get("sub_event_type")) if t)
+                ),
+            ),
+            _row("Actors", actors),
+            _row("Fatalities", deaths),
+            _row("Sources", sources_html(row.get("source"), row.get("source_url"))),
+            _row("ID", escape(row.get("event_id"))),
+        ]
+    )
+    return (
+        f'<div class="rm-popup"><b>{escape(row.get("title"))}</b>'
+        f"<p>{escape(row.get('notes'))}</p><table>{rows}</table></div>"
+    )
+
+
+# ---------------------------------------------------------------- map parts
+
+_POPUP_CSS = """
+<style>
+.rm-popup {font: 12px/1.35 system-ui, sans-serif; max-width: 340px;}
+.rm-popup p {margin: 4px 0 6px;}
+.rm-popup th {text-align: left; vertical-align: top; padding-right: 6px; color: #555;}
+.rm-legend {background: rgba(255,255,255,.92); padding: 6px 8px; font: 12px system-ui, sans-serif;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 46vh; overflow: auto;}
+.rm-legend div {display: flex; align-items: center; gap: 6px; white-space: nowrap;}
+.rm-legend .sw {display: inline-block; width: 16px; height: 10px;}
+.rm-tool {background: #fff; padding: 3px 6px; font: 12px system-ui, sans-serif; cursor: pointer;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
+.rm-event-icon {background: none; border: none;}
+</style>
+"""
+
+
+class MapTools(MacroElement):
+    """Cursor coordinates, a distance tool, fullscreen and share-URL sync, in plain Leaflet.
+
+    Written here rather than taken from folium's plugins because those load their code
+    from CDNs, which fail offline.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  window.regionmapMap = map;
+  function ctl(pos, html, onclick) {
+    var C = L.Control.extend({onAdd: function () {
+      var d = L.DomUtil.create('div', 'rm-tool'); d.innerHTML = html;
+      L.DomEvent.disableClickPropagation(d);
+      if (onclick) { L.DomEvent.on(d, 'click', function () { onclick(d); }); }
+      return d; }});
+    var c = new C({position: pos}); c.addTo(map); return c.getContainer();
+  }
+  var coords = ctl('bottomleft', 'lat –, lon –');
+  coords.setAttribute('data-testid', 'rm-coords');
+  map.on('mousemove', function (e) {
+    coords.textContent = 'lat ' + e.latlng.lat.toFixed(4) + ', lon ' + e.latlng.lng.toFixed(4);
+  });
+  var measuring = false, pts = [], line = null;
+  var measure = ctl('topleft', '&#128207; Measure', function (d) {
+    measuring = !measuring; pts = [];
+    if (line) { map.removeLayer(line); line = null; }
+    d.innerHTML = measuring ? 'Click points… (click here to stop)' : '&#128207; Measure';
+    map.getContainer().style.cursor = measuring ? 'crosshair' : '';
+  });
+  measure.setAttribute('data-testid', 'rm-measure');
+  map.on('click', function (e) {
+    if (!measuring) { return; }
+    pts.push(e.latlng);
+    if (line) { map.removeLayer(line); }
+    line = L.polyline(pts, {color: '#000', dashArray: '4 4', weight: 2}).addTo(map);
+    var m = 0; for (var i = 1; i < pts.length; i++) { m += pts[i - 1].distanceTo(pts[i]); }
+    measure.innerHTML = (m / 1000).toFixed(1) + ' km (click here to stop)';
+  });
+  ctl('topleft', '&#x26F6; Full screen', function () {
+    var el = map.getContainer();
+    if (document.fullscreenElement) { document.exitFullscreen(); }
+    else if (el.requestFullscreen) { el.requestFullscreen().catch(function () {}); }
+  });
+  map.on('moveend', function () {
+    try {
+      var u = new URL(window.parent.location.href), c = map.getCenter();
+      u.searchParams.set('c', c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
+      u.searchParams.set('z', String(map.getZoom()));
+      window.parent.history.replaceState(window.parent.history.state, '', u.toString());
+    } catch (err) { /* not embedded in the dashboard */ }
+  });
+  map.whenReady(function () { document.body.setAttribute('data-regionmap-ready', '1'); });
+})();
+{% endmacro %}
+"""
+    )
+
+
+class Legend(MacroElement):
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var Legend = L.Control.extend({onAdd: function () {
+    var d = L.DomUtil.create('div', 'rm-legend'); d.innerHTML = {{ this.html|tojson }};
+    d.setAttribute('data-testid', 'rm-legend'); L.DomEvent.disableScrollPropagation(d);
+    return d; }});
+  new Legend({position: 'bottomright'}).addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+def legend_html(spec: ViewSpec, dataset: Dataset, event_types: list[str]) -> str:
+    parts = ["<b>Layers</b>"]
+    for layer in dataset.catalog.layers:
+        if layer.role == "basemap" or layer.id not in spec.layers:
+            continue
+        st = layer.style
+        swatch = (
+            f'<span class="sw" style="background:{escape(st.fill_color or st.color)};'
+            f'border:2px solid {escape(st.color)}"></span>'
+        )
+        parts.append(f"<div>{swatch}{escape(layer.title)}</div>")
+    if spec.show_events and event_types:
+        parts.append("<b>Events</b>")
+        for event_type in event_types:
+            color, shape = symbol_for(event_type)
+            parts.append(f"<div>{symbol_svg(color, shape, False, 12)}{escape(event_type)}</div>")
+        parts.append(f"<div>{symbol_svg('#444', 'circle', True, 12)}span (start – end)</div>")
+        parts.append(
+            '<div><span class="sw" style="border-radius:50%;background:rgba(0,0,0,.12);'
+            'border:1px dashed #666"></span>imprecise place (halo)</div>'
+        )
+    parts.append(
+        f'<div style="color:{INACTIVE_COLOR}">grey, dashed: not in force in the window</div>'
+    )
+    return "".join(parts)
+
+
+def _feature_style(layer: LayerSpec, active: bool) -> dict:
+    st = layer.style
+    if not active:
+        return {
+            "color": INACTIVE_COLOR,
+            "weight": max(1.0, st.weight * 0.6),
+            "dashArray": "4 6",
+            "fillColor": INACTIVE_COLOR,
+            "fillOpacity": 0.08 if st.fill_opacity else 0,
+            "opacity": 0.7,
+        }
+    return {
+        "color": st.color,
+        "weight": st.weight,
+        "dashArray": st.dash or None,
+        "fillColor": st.fill_color or st.color,
+        "fillOpacity": st.fill_opacity,
+        "opacity": 0.95,
+    }
+
+
+def _layer_geojson(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> dict:
+    """Only escaped, display-ready properties reach the page: no raw data text."""
+    frame = dataset.display[layer.id]
+    stored = dataset.layers[layer.id].frame
+    features = []
+    for (_, shown), (_, props) in zip(frame.iterrows(), stored.iterrows(), strict=True):
+        active = in_window(props.get("valid_from"), props.get("valid_to"), spec.start, spec.end)
+        when = _dates(props.get("valid_from"), props.get("valid_to"))
+        tip = escape(props.get("name")) + (
+            "" if active else f" <i>(not in force in this window: {when})</i>"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shown.geometry.__geo_interface__,
+                "properties": {
+                    "rm_id": escape(props.get("id")),
+                    "rm_tip": tip,
+                    "rm_popup": feature_popup(props, layer),
+                    "rm_style": _feature_style(layer, active),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _add_layer(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> None:
+    data = _layer_geojson(spec, dataset, layer)
+    if not data["features"]:
+        return
+    group = folium.FeatureGroup(name=escape(layer.title), show=True)
+    folium.GeoJson(
+        data,
+        name=escape(layer.title),
+        style_function=lambda f: f["properties"]["rm_style"],
+        marker=folium.CircleMarker(radius=layer.style.radius, fill=True),
+        tooltip=folium.GeoJsonTooltip(fields=["rm_tip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["rm_popup"], labels=False, max_width=380),
+        highlight_function=lambda f: {"weight": 5},
+    ).add_to(group)
+    group.add_to(fmap)
+
+
+def _basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset) -> None:
+    for layer in dataset.catalog.layers:
+        if layer.role != "basemap":
+            continue
+        frame = dataset.display[layer.id]
+        if len(frame) == 0:
+            continue
+        st = layer.style
+        data = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": g.__geo_interface__, "properties": {}}
+                for g in frame.geometry
+            ],
+        }
+        style = {
+            "color": st.color,
+            "weight": st.weight,
+            "fillColor": st.fill_color,
+            "fillOpacity": st.fill_opacity if spec.basemap == "vector" else 0.0,
+        }
+        folium.GeoJson(
+            data,
+            name="basemap",
+            style_function=lambda _f, s=style: s,
+            interactive=False,
+            control=False,
+        ).add_to(fmap)
+    if spec.basemap in TILES:
+        url, attribution = TILES[spec.basemap]
+        folium.TileLayer(url, attr=attribution, name=BASEMAPS[spec.basemap]).add_to(fmap)
+
+
+def _add_events(fmap: folium.Map, events: pd.DataFrame, assets: Assets) -> None:
+    halos = folium.FeatureGroup(name="event-halos", control=False)
+    cluster = folium.plugins.MarkerCluster(
+        name="events",
+        control=False,
+        options={"maxClusterRadius": 30, "spiderfyOnMaxZoom": True},
+    )
+    cluster.default_js = assets.cluster_js()
+    cluster.default_css = assets.cluster_css()
+    for row in events.to_dict("records"):
+        color, shape = symbol_for(row["event_type"])
+        span = bool(row["is_span"])
+        icon = folium.DivIcon(
+            html=symbol_svg(color, shape, span),
+            icon_size=(16, 16),
+            icon_anchor=(8, 8),
+            class_name="rm-event-icon",
+        )
+        tip = f"<b>{escape(row['title'])}</b><br>{escape(event_when(row))}"
+        folium.Marker(
+            location=(row["latitude"], row["longitude"]),
+            icon=icon,
+            tooltip=folium.Tooltip(tip),
+            popup=folium.Popup(event_popup(row), max_width=380),
+        ).add_to(cluster)
+        radius = HALO_RADIUS_M.get(int(row["geo_precision"]))
+        if radius:
+            folium.Circle(
+                location=(row["latitude"], row["longitude"]),
+                radius=radius,
+                color="#666",
+                weight=1,
+                dash_array="3 4",
+                fill=True,
+                fill_color="#000",
+                fill_opacity=0.06,
+                interactive=False,
+            ).add_to(halos)
+    halos.add_to(fmap)
+    cluster.add_to(fmap)
+
+
+def render_map(
+    spec: ViewSpec,
+    dataset: Dataset,
+    assets: Assets | None = None,
+    events: pd.DataFrame | None = None,
+) -> folium.Map:
+    """Build the map for ``spec``. ``events`` may be passed when the caller filtered already."""
+    assets = assets or Assets()
+    catalog = dataset.catalog
+    if spec.center is not None and spec.zoom is not None:
+        location, zoom = spec.center, spec.zoom
+    else:
+        location, zoom = None, None
+    fmap = folium.Map(
+        location=location,
+        zoom_start=zoom or 5,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        min_zoom=3,
+        max_zoom=16,
+    )
+    fmap.default_js = assets.js()
+    fmap.default_css = assets.css()
+    if location is None:
+        w, s, e, n = catalog.region_bbox
+        fmap.fit_bounds([[s, w], [n, e]])
+    fmap.get_root().header.add_child(Element(_POPUP_CSS))
+    _basemap(fmap, spec, dataset)
+    for layer in catalog.layers:
+        if layer.role == "basemap" or layer.id not in spec.layers:
+            continue
+        _add_layer(fmap, spec, dataset, layer)
+    shown_types: list[str] = []
+    if spec.show_events:
+        chosen = events if events is not None else dataset.visible_events(spec)
+        if len(chosen):
+            _add_events(fmap, chosen, assets)
+        shown_types = sorted(set(chosen["event_type"])) if len(chosen) else []
+    Legend(legend_html(spec, dataset, shown_types)).add_to(fmap)
+    MapTools().add_to(fmap)
+    return fmap
+
+
+def map_summary(fmap: folium.Map) -> dict:
+    """What a rendered map contains, for tests and benchmarks: counts by kind."""
+    page = fmap.get_root().render()
+    return {
+        "markers": page.count("L.marker("),
+        "geojson_layers": page.count("L.geoJson("),
+        "bytes": len(page.encode("utf-8")),
+        "external_urls": sorted(
+            {u for u in json.loads(json.dumps(_urls(page))) if not u.startswith("data:")}
+        ),
+    }
+
+
+def _urls(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', page)

@@ -1,0 +1,246 @@
+"""`ViewSpec`: everything that decides what the map shows, as plain hashable data.
+
+One spec drives the dashboard, the share URL, snapshots and the CLI. It round-trips to
+JSON and to URL query parameters; reading a URL is lenient (an unknown layer in a shared
+link is dropped with a warning, not an error page).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from regionmap.catalog import BBox, Catalog
+from regionmap.errors import ViewError
+from regionmap.events import EventFilter
+
+ARTICLE_DATE = dt.date(2021, 3, 23)
+BASEMAPS: dict[str, str] = {
+    "vector": "Countries (offline, Natural Earth)",
+    "osm": "OpenStreetMap (online)",
+    "carto-light": "CARTO Positron (online)",
+    "esri-imagery": "Esri World Imagery (online)",
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("article", "Up to the article (23 March 2021)", None, ARTICLE_DATE),
+    Preset(
+        "war2020", "2020 war (27 Sep – 10 Nov 2020)", dt.date(2020, 9, 27), dt.date(2020, 11, 10)
+    ),
+    Preset("all", "All", None, None),
+)
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """What to show. Empty filter tuples keep everything; `layers` lists the visible ones."""
+
+    layers: tuple[str, ...]
+    basemap: str = "vector"
+    start: dt.date | None = None
+    end: dt.date | None = ARTICLE_DATE
+    event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    theatres: tuple[str, ...] = ()
+    show_events: bool = True
+    center: tuple[float, float] | None = None  # (lat, lon); None fits the region
+    zoom: int | None = None
+    title: str = ""
+
+    # -------------------------------------------------------------- building
+
+    @classmethod
+    def default(cls, catalog: Catalog) -> ViewSpec:
+        """The first view: the whole region, every layer the catalog shows, up to the article."""
+        return cls(layers=tuple(s.id for s in catalog.layers if s.visible and s.role != "basemap"))
+
+    def replace(self, **changes: object) -> ViewSpec:
+        return dataclasses.replace(self, **changes)
+
+    def event_filter(self) -> EventFilter:
+        return EventFilter(
+            start=self.start,
+            end=self.end,
+            event_types=self.event_types,
+            actors=self.actors,
+            theatres=self.theatres,
+        )
+
+    def check(self, catalog: Catalog) -> ViewSpec:
+        """Strict: raise `ViewError` naming anything the catalog does not have."""
+        known = {s.id for s in catalog.layers}
+        unknown = [layer for layer in self.layers if layer not in known]
+        if unknown:
+            raise ViewError(f"unknown layers {unknown}; known: {sorted(known)}")
+        bad_theatres = [t for t in self.theatres if t not in catalog.theatre_ids]
+        if bad_theatres:
+            raise ViewError(f"unknown theatres {bad_theatres}; known: {list(catalog.theatre_ids)}")
+        if self.basemap not in BASEMAPS:
+            raise ViewError(f"unknown basemap {self.basemap!r}; known: {list(BASEMAPS)}")
+        if self.start and self.end and self.start > self.end:
+            raise ViewError(f"the window starts ({self.start}) after it ends ({self.end})")
+        return self
+
+    # -------------------------------------------------------------- JSON
+
+    def to_dict(self) -> dict:
+        return {
+            "layers": list(self.layers),
+            "basemap": self.basemap,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "event_types": list(self.event_types),
+            "actors": list(self.actors),
+            "theatres": list(self.theatres),
+            "show_events": self.show_events,
+            "center": list(self.center) if self.center else None,
+            "zoom": self.zoom,
+            "title": self.title,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ViewSpec:
+        try:
+            center = data.get("center")
+            return cls(
+                layers=tuple(data["layers"]),
+                basemap=data.get("basemap", "vector"),
+                start=_date(data.get("start")),
+                end=_date(data.get("end")),
+                event_types=tuple(data.get("event_types", ())),
+                actors=tuple(data.get("actors", ())),
+                theatres=tuple(data.get("theatres", ())),
+                show_events=bool(data.get("show_events", True)),
+                center=(float(center[0]), float(center[1])) if center else None,
+                zoom=int(data["zoom"]) if data.get("zoom") is not None else None,
+                title=str(data.get("title", "")),
+            )
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ViewError(f"not a view spec: {exc!r}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> ViewSpec:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ViewError(f"view spec is not JSON: {exc.msg} at line {exc.lineno}") from None
+        if not isinstance(data, dict):
+            raise ViewError("view spec must be a JSON object")
+        return cls.from_dict(data)
+
+    # -------------------------------------------------------------- URL
+
+    def to_query(self, catalog: Catalog) -> dict[str, str]:
+        """Short query parameters; values equal to the default view are left out."""
+        base = ViewSpec.default(catalog)
+        q: dict[str, str] = {}
+        if self.layers != base.layers:
+            q["layers"] = ",".join(self.layers) if self.layers else "none"
+        if self.basemap != base.basemap:
+            q["basemap"] = self.basemap
+        if self.start != base.start or self.end != base.end:
+            q["from"] = self.start.isoformat() if self.start else ""
+            q["to"] = self.end.isoformat() if self.end else ""
+        for key, values in (("types", self.event_types), ("actors", self.actors)):
+            if values:
+                q[key] = "|".join(values)
+        if self.theatres:
+            q["theatres"] = ",".join(self.theatres)
+        if not self.show_events:
+            q["events"] = "off"
+        if self.center is not None and self.zoom is not None:
+            q["c"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
+            q["z"] = str(self.zoom)
+        return q
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str], catalog: Catalog) -> tuple[ViewSpec, list[str]]:
+        """A spec from URL parameters, and what in them was ignored and why."""
+        spec = cls.default(catalog)
+        warnings: list[str] = []
+        changes: dict[str, object] = {}
+        known_layers = {s.id for s in catalog.layers}
+        if "layers" in params:
+            asked = [p for p in params["layers"].split(",") if p and p != "none"]
+            unknown = [p for p in asked if p not in known_layers]
+            if unknown:
+                warnings.append(f"unknown layers ignored: {', '.join(unknown)}")
+            changes["layers"] = tuple(p for p in asked if p in known_layers)
+        if "basemap" in params:
+            if params["basemap"] in BASEMAPS:
+                changes["basemap"] = params["basemap"]
+            else:
+                warnings.append(f"unknown basemap ignored: {params['basemap']}")
+        for key, attr in (("from", "start"), ("to", "end")):
+            if key in params:
+                value = params[key]
+                try:
+                    changes[attr] = dt.date.fromisoformat(value) if value else None
+                except ValueError:
+                    warnings.append(f"'{key}' is not a date YYYY-MM-DD: {value}")
+        if "types" in params:
+            changes["event_types"] = tuple(v for v in params["types"].split("|") if v)
+        if "actors" in params:
+            changes["actors"] = tuple(v for v in params["actors"].split("|") if v)
+        if "theatres" in params:
+            asked = [t for t in params["theatres"].split(",") if t]
+            unknown = [t for t in asked if t not in catalog.theatre_ids]
+            if unknown:
+                warnings.append(f"unknown theatres ignored: {', '.join(unknown)}")
+            changes["theatres"] = tuple(t for t in asked if t in catalog.theatre_ids)
+        if params.get("events") == "off":
+            changes["show_events"] = False
+        if "c" in params and "z" in params:
+            try:
+                lat, lon = (float(v) for v in params["c"].split(","))
+                zoom = int(params["z"])
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 20):
+                    raise ValueError
+                changes["center"], changes["zoom"] = (lat, lon), zoom
+            except ValueError:
+                warnings.append(f"map position ignored: c={params['c']} z={params['z']}")
+        spec = spec.replace(**changes)
+        if spec.start and spec.end and spec.start > spec.end:
+            warnings.append("the window started after it ended; showing all dates instead")
+            spec = spec.replace(start=None, end=None)
+        return spec, warnings
+
+
+def _date(value: object) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def fit_view(
+    bbox: BBox, width_px: int = 900, height_px: int = 600
+) -> tuple[tuple[float, float], int]:
+    """Centre and the largest whole Web Mercator zoom at which ``bbox`` fits the map."""
+    west, south, east, north = bbox
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    zoom_x = math.log2(width_px * 360 / (256 * (east - west)))
+    zoom_y = math.log2(height_px * 2 * math.pi / (256 * (merc(north) - merc(south))))
+    zoom = max(1, min(18, math.floor(min(zoom_x, zoom_y))))
+    centre_lat = math.degrees(math.atan(math.sinh((merc(north) + merc(south)) / 2)))
+    return (round(centre_lat, 4), round((west + east) / 2, 4)), zoom
