@@ -168,17 +168,18 @@ window_text = (
     if spec.start is None and spec.end
     else f"events {spec.start or FIRST_DAY:%-d %b %Y} – {spec.end or LAST_DAY:%-d %b %Y}"
 )
-st.title("Russia and Turkey: borders, corridors, patrol zones, a nuclear plant and a proxy war")
+st.subheader("Where Russia and Turkey meet: " + window_text)
 st.caption(
-    f"{len(spec.layers)} layers · {window_text} · data as of {catalog.as_of} · "
-    "sources on every feature: click it"
+    f"Kars borders · Lachin corridor · NE Syria patrol zones · Akkuyu · Libya — "
+    f"{len(spec.layers)} layers, {len(shown)} events · data as of {catalog.as_of} · "
+    "click any feature for its sources"
 )
 if data.problems:
     with st.expander(f"⚠️ {len(data.problems)} data problems (the rest of the map works)"):
         for problem in data.problems:
             st.text(str(problem))
 
-map_col, info_col = st.columns([3, 1])
+map_col, info_col = st.columns([4, 1])
 with map_col:
     fmap = regionmap.render_map(spec, data, events=shown)
     clicked = st_folium(

@@ -163,6 +163,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         "--server.port", str(args.port),
         "--server.headless", "true" if args.headless else "false",
         "--browser.gatherUsageStats", "false",
+        "--server.enableStaticServing", "true",
+        "--server.enableXsrfProtection", "true",
+        "--server.enableWebsocketCompression", "true",
     ]  # fmt: skip
     try:
         return subprocess.call(command, env=env)

@@ -287,8 +287,9 @@ _POPUP_CSS = """
 .rm-popup {font: 12px/1.35 system-ui, sans-serif; max-width: 340px;}
 .rm-popup p {margin: 4px 0 6px;}
 .rm-popup th {text-align: left; vertical-align: top; padding-right: 6px; color: #555;}
-.rm-legend {background: rgba(255,255,255,.92); padding: 6px 8px; font: 12px system-ui, sans-serif;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 46vh; overflow: auto;}
+.rm-legend {background: rgba(255,255,255,.92); padding: 4px 8px; font: 11px system-ui, sans-serif;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 45vh; overflow: auto;}
+.rm-legend summary {cursor: pointer; font-weight: bold;}
 .rm-legend div {display: flex; align-items: center; gap: 6px; white-space: nowrap;}
 .rm-legend .sw {display: inline-block; width: 16px; height: 10px;}
 .rm-tool {background: #fff; padding: 3px 6px; font: 12px system-ui, sans-serif; cursor: pointer;
@@ -325,10 +326,10 @@ class MapTools(MacroElement):
     coords.textContent = 'lat ' + e.latlng.lat.toFixed(4) + ', lon ' + e.latlng.lng.toFixed(4);
   });
   var measuring = false, pts = [], line = null;
-  var measure = ctl('topleft', '&#128207; Measure', function (d) {
+  var measure = ctl('topleft', 'Measure distance', function (d) {
     measuring = !measuring; pts = [];
     if (line) { map.removeLayer(line); line = null; }
-    d.innerHTML = measuring ? 'Click points… (click here to stop)' : '&#128207; Measure';
+    d.innerHTML = measuring ? 'Click points… (click here to stop)' : 'Measure distance';
     map.getContainer().style.cursor = measuring ? 'crosshair' : '';
   });
   measure.setAttribute('data-testid', 'rm-measure');
@@ -340,7 +341,7 @@ class MapTools(MacroElement):
     var m = 0; for (var i = 1; i < pts.length; i++) { m += pts[i - 1].distanceTo(pts[i]); }
     measure.innerHTML = (m / 1000).toFixed(1) + ' km (click here to stop)';
   });
-  ctl('topleft', '&#x26F6; Full screen', function () {
+  ctl('topleft', 'Full screen', function () {
     var el = map.getContainer();
     if (document.fullscreenElement) { document.exitFullscreen(); }
     else if (el.requestFullscreen) { el.requestFullscreen().catch(function () {}); }
@@ -382,7 +383,7 @@ class Legend(MacroElement):
 
 
 def legend_html(spec: ViewSpec, dataset: Dataset, event_types: list[str]) -> str:
-    parts = ["<b>Layers</b>"]
+    parts = ["<details open><summary>Legend</summary><b>Layers</b>"]
     for layer in dataset.catalog.layers:
         if layer.role == "basemap" or layer.id not in spec.layers:
             continue
@@ -405,7 +406,7 @@ def legend_html(spec: ViewSpec, dataset: Dataset, event_types: list[str]) -> str
     parts.append(
         f'<div style="color:{INACTIVE_COLOR}">grey, dashed: not in force in the window</div>'
     )
-    return "".join(parts)
+    return "".join(parts) + "</details>"
 
 
 def _feature_style(layer: LayerSpec, active: bool) -> dict:
@@ -566,9 +567,9 @@ def render_map(
         tiles=None,
         control_scale=True,
         prefer_canvas=False,
-        min_zoom=3,
-        max_zoom=16,
     )
+    # Without tiles folium sets no zoom range on the map itself; MarkerCluster needs one.
+    fmap.options.update(min_zoom=3, max_zoom=16)
     fmap.default_js = assets.js()
     fmap.default_css = assets.css()
     if location is None:

@@ -1,0 +1,194 @@
+"""Dashboard logic through Streamlit's AppTest: what the map component receives."""
+
+import datetime as dt
+import json
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import regionmap
+
+from .conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def start(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = [c for c in at.get("component_instance") if "folium" in c.proto.component_name]
+    return json.loads(component.proto.json_args)
+
+
+def markers(at: AppTest) -> int:
+    return map_args(at)["script"].count("L.marker(")
+
+
+def feature_ids(at: AppTest) -> set[str]:
+    return set(re.findall(r'"rm_id": "([^"]+)"', map_args(at)["script"]))
+
+
+def shown_text(at: AppTest) -> str:
+    return next(m.value for m in at.sidebar.markdown if "events shown" in m.value)
+
+
+@pytest.fixture(scope="module")
+def app():
+    return start()
+
+
+def test_first_view_shows_all_theatres_and_events_up_to_the_article(app, catalog, events):
+    ids = feature_ids(app)
+    for layer_id, result in regionmap.load_layers(catalog).items():
+        if layer_id == "basemap":
+            continue
+        assert set(result.frame["id"]) <= ids, layer_id
+    upto = events.frame[events.frame["start"] <= "2021-03-23"]
+    assert markers(app) == len(upto)
+    assert shown_text(app) == f"**{len(upto)} of {len(events.frame)} events shown**"
+    assert "23 March 2021" in app.subheader[0].value
+
+
+def test_assets_are_local(app):
+    args = map_args(app)
+    assert args["js_links"] == [
+        "/app/static/leaflet.js",
+        "/app/static/jquery.min.js",
+        "/app/static/leaflet.markercluster.js",
+    ]
+    assert all(link.startswith("/app/static/") for link in args["css_links"])
+    assert "https://" not in args["header"]
+    assert args["returned_objects"] == ["last_object_clicked_popup"]
+
+
+@pytest.mark.parametrize(
+    "layer_id",
+    [s.id for s in regionmap.load_catalog(ROOT / "geodata").layers if s.role != "basemap"],
+)
+def test_toggling_each_layer_adds_and_removes_it(catalog, layer_id):
+    at = start()
+    some_id = regionmap.load_layers(catalog)[layer_id].frame["id"].iloc[0]
+    assert some_id in feature_ids(at)
+    at.checkbox(key=f"layer:{layer_id}").uncheck().run()
+    assert some_id not in feature_ids(at)
+    assert at.query_params["layers"]  # the URL follows
+    at.checkbox(key=f"layer:{layer_id}").check().run()
+    assert some_id in feature_ids(at)
+
+
+def test_date_range_changes_the_number_of_markers(events):
+    at = start()
+    before = markers(at)
+    at.slider(key="window").set_value((dt.date(2020, 1, 1), dt.date(2020, 12, 31))).run()
+    frame = events.frame
+    in_2020 = frame[(frame["end"] >= "2020-01-01") & (frame["start"] <= "2020-12-31")]
+    assert markers(at) == len(in_2020) != before
+    assert at.query_params["from"] == "2020-01-01" and at.query_params["to"] == "2020-12-31"
+
+
+@pytest.mark.parametrize("preset", regionmap.PRESETS, ids=lambda p: p.id)
+def test_presets_run_without_exception(preset, events):
+    at = start()
+    at.button(key=f"preset:{preset.id}").click().run()
+    assert not at.exception
+    expected = regionmap.apply_filter(
+        events.frame, regionmap.EventFilter(start=preset.start, end=preset.end)
+    )
+    assert markers(at) == len(expected)
+
+
+def test_time_aware_layers_grey_out_outside_their_validity():
+    at = start()
+    at.slider(key="window").set_value((dt.date(2015, 1, 1), dt.date(2016, 12, 31))).run()
+    script = map_args(at)["script"]
+    # the Lachin corridor (2020-2022) is drawn, but inactive in 2015-2016
+    assert "not in force in this window: 2020-11-10" in script
+
+
+def test_filters_compose(events):
+    at = start()
+    at.button(key="preset:all").click().run()
+    at.multiselect(key="types").set_value(["Strategic developments"]).run()
+    at.multiselect(key="theatres").set_value(["syria"]).run()
+    frame = events.frame
+    expected = frame[
+        (frame["event_type"] == "Strategic developments") & (frame["theatre"] == "syria")
+    ]
+    assert markers(at) == len(expected) > 0
+    assert shown_text(at).startswith(f"**{len(expected)} of")
+    assert at.query_params["theatres"] == "syria"
+
+
+def test_url_parameters_round_trip(catalog):
+    query = {
+        "layers": "kars-borders,akkuyu-plant",
+        "from": "2019-01-01",
+        "to": "2020-12-31",
+        "theatres": "syria,libya",
+        "c": "39.5000,44.0000",
+        "z": "7",
+        "basemap": "vector",
+    }
+    at = start(query)
+    ids = feature_ids(at)
+    assert "border-tur-arm" in ids and "akkuyu-site-npp" in ids
+    assert "lachin-town-lachin" not in ids
+    assert at.slider(key="window").value == (dt.date(2019, 1, 1), dt.date(2020, 12, 31))
+    assert at.multiselect(key="theatres").value == ["syria", "libya"]
+    got = {k: at.query_params[k] for k in at.query_params}
+    assert got == {k: v for k, v in query.items() if k != "basemap"}
+    assert "[39.5, 44.0]" in map_args(at)["script"]
+
+
+def test_bad_url_parameters_warn_and_still_draw():
+    at = start({"layers": "kars-borders,nope", "from": "2020-13-45"})
+    warnings = " ".join(w.value for w in at.sidebar.warning)
+    assert "unknown layers ignored: nope" in warnings
+    assert "'from' is not a date" in warnings
+    assert "border-tur-arm" in feature_ids(at)
+
+
+def test_zoom_to_theatre_frames_it(catalog):
+    at = start()
+    at.button(key="zoom:akkuyu").click().run()
+    (lat, lon), zoom = regionmap.fit_view(catalog.theatre("akkuyu").bbox)
+    assert at.query_params["c"] == f"{lat:.4f},{lon:.4f}" and at.query_params["z"] == str(zoom)
+
+
+def test_hostile_event_text_is_escaped(tmp_path, monkeypatch):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    events_csv = geodata / "events.csv"
+    text = events_csv.read_text(encoding="utf-8")
+    text = text.replace(
+        "Treaty of Moscow (Treaty of Friendship and Brotherhood) signed",
+        "<img src=x onerror=alert(1)> ${alert(2)} `x`",
+        1,
+    )
+    events_csv.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("REGIONMAP_GEODATA", str(geodata))
+    at = start()
+    script = map_args(at)["script"]
+    assert "<img src=x" not in script and "${alert(2)}" not in script and "`x`" not in script
+    assert "&lt;img src=x onerror=alert(1)&gt; &#36;{alert(2)} &#96;x&#96;" in script
+
+
+def test_broken_layer_file_is_reported_and_the_rest_draws(tmp_path, monkeypatch):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    (geodata / "layers" / "libya-front.geojson").write_text("{ not json")
+    monkeypatch.setenv("REGIONMAP_GEODATA", str(geodata))
+    at = start()
+    assert at.checkbox(key="layer:libya-front").disabled
+    assert any("unavailable: not JSON" in c.value for c in at.sidebar.caption)
+    assert "border-tur-arm" in feature_ids(at)
+    assert "libya-sirte-jufra-line" not in feature_ids(at)
