@@ -193,7 +193,7 @@ with map_col:
 with info_col:
     st.subheader("Selected")
     popup = (clicked or {}).get("last_object_clicked_popup") or ""
-    match = re.search(r"\bID\s+([\w.:-]+)\s*$", popup.strip())
+    match = re.search(r"ID\s*([\w.:-]+)\s*$", popup.strip())
     found = data.feature(match.group(1)) if match else None
     if found is None:
         st.caption("Click a border, zone or place on the map to see its provenance here.")

@@ -26,7 +26,7 @@ import xstatic.pkg.leaflet_markercluster
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from regionmap.catalog import LayerSpec
+from regionmap.catalog import LayerSpec, Style
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.spec import BASEMAPS, ViewSpec
@@ -207,6 +207,25 @@ def _dates(valid_from: object, valid_to: object) -> str:
     return "" if start == "…" and end == "now" else f"{start} – {end}"
 
 
+_CONTRACT_KEYS = {
+    "id", "name", "kind", "description", "source", "source_url", "as_of", "valid_from",
+    "valid_to", "legal_basis", "status", "precision_m", "geometry", "country",
+    "length_km", "official_length_km", "official_source", "official_source_url",
+    "official_note", "area_km2", "mean_width_km", "depth_km", "route_length_km", "width_km",
+    "west_lon", "east_lon",
+}  # fmt: skip
+
+
+def _extra_rows(props: pd.Series | dict) -> str:
+    """Attributes beyond the contract (units, owner, backed_by…), as label/value rows."""
+    rows = []
+    for key, value in dict(props).items():
+        if key in _CONTRACT_KEYS or value is None or value == "" or value != value:
+            continue
+        rows.append(_row(str(key).replace("_", " ").capitalize(), escape(value)))
+    return "".join(rows)
+
+
 def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
     get = props.get
     measured = ""
@@ -228,6 +247,7 @@ def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
             _row("Legal basis", escape(get("legal_basis"))),
             _row("Status", escape(get("status"))),
             _row("Measured", measured),
+            _extra_rows(props),
             _row("Precision", f"± {escape(get('precision_m'))} m"),
             _row("Source", link(get("source"), get("source_url"))),
             _row("As of", escape(get("as_of"))),
@@ -290,8 +310,8 @@ _POPUP_CSS = """
 .rm-legend {background: rgba(255,255,255,.92); padding: 4px 8px; font: 11px system-ui, sans-serif;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 45vh; overflow: auto;}
 .rm-legend summary {cursor: pointer; font-weight: bold;}
-.rm-legend div {display: flex; align-items: center; gap: 6px; white-space: nowrap;}
-.rm-legend .sw {display: inline-block; width: 16px; height: 10px;}
+.rm-legend div {display: flex; align-items: center; gap: 4px; white-space: nowrap;}
+.rm-legend .sw {display: inline-block; width: 14px; height: 10px; flex: none;}
 .rm-tool {background: #fff; padding: 3px 6px; font: 12px system-ui, sans-serif; cursor: pointer;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);}
 .rm-event-icon {background: none; border: none;}
@@ -361,6 +381,34 @@ class MapTools(MacroElement):
     )
 
 
+class LayerTag(MacroElement):
+    """Marks a drawn layer's SVG paths with ``rm-layer-<id>`` and registers it by id, so a
+    browser (a test, a snapshot) can tell which layer each path belongs to."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var g = {{ this.target }};
+  window.regionmapLayers = window.regionmapLayers || {};
+  window.regionmapLayers[{{ this.layer_id|tojson }}] = g;
+  function tag(l) {
+    var el = l.getElement && l.getElement();
+    if (el) { el.classList.add({{ ("rm-layer-" ~ this.layer_id)|tojson }}); }
+  }
+  g.eachLayer(function (l) { tag(l); l.on('add', function () { tag(l); }); });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, target: str, layer_id: str) -> None:
+        super().__init__()
+        self._name = "LayerTag"
+        self.target = target
+        self.layer_id = layer_id
+
+
 class Legend(MacroElement):
     _template = Template(
         """
@@ -382,25 +430,44 @@ class Legend(MacroElement):
         self.html = html_text
 
 
-def legend_html(spec: ViewSpec, dataset: Dataset, event_types: list[str]) -> str:
-    parts = ["<details open><summary>Legend</summary><b>Layers</b>"]
-    for layer in dataset.catalog.layers:
-        if layer.role == "basemap" or layer.id not in spec.layers:
-            continue
-        st = layer.style
-        swatch = (
-            f'<span class="sw" style="background:{escape(st.fill_color or st.color)};'
-            f'border:2px solid {escape(st.color)}"></span>'
+def _swatch(layer: LayerSpec) -> str:
+    st = layer.style
+    if st.fill_opacity and not st.weight:
+        return ""
+    fill = escape(st.fill_color or st.color)
+    line = escape(st.color)
+    dash = "dashed" if st.dash else "solid"
+    title = escape(layer.title)
+    if st.radius and st.fill_opacity and st.weight == Style().weight and not st.dash:
+        return (
+            f'<span class="sw" title="{title}" style="width:10px;border-radius:50%;'
+            f'background:{fill};border:1px solid {line}"></span>'
         )
-        parts.append(f"<div>{swatch}{escape(layer.title)}</div>")
+    return (
+        f'<span class="sw" title="{title}" style="background:{fill if st.fill_opacity else "none"};'
+        f'border-bottom:3px {dash} {line}"></span>'
+    )
+
+
+def legend_html(spec: ViewSpec, dataset: Dataset, event_types: list[str]) -> str:
+    """One row per theatre (a swatch per shown layer), then the event symbols."""
+    parts = ["<details open><summary>Legend</summary>"]
+    for theatre in dataset.catalog.theatres:
+        shown = [
+            layer
+            for layer in dataset.catalog.layers
+            if layer.theatre == theatre.id and layer.id in spec.layers
+        ]
+        if shown:
+            swatches = "".join(_swatch(layer) for layer in shown)
+            parts.append(f"<div>{swatches}{escape(theatre.title)}</div>")
     if spec.show_events and event_types:
-        parts.append("<b>Events</b>")
         for event_type in event_types:
             color, shape = symbol_for(event_type)
             parts.append(f"<div>{symbol_svg(color, shape, False, 12)}{escape(event_type)}</div>")
         parts.append(f"<div>{symbol_svg('#444', 'circle', True, 12)}span (start – end)</div>")
         parts.append(
-            '<div><span class="sw" style="border-radius:50%;background:rgba(0,0,0,.12);'
+            '<div><span class="sw" style="width:12px;border-radius:50%;background:rgba(0,0,0,.12);'
             'border:1px dashed #666"></span>imprecise place (halo)</div>'
         )
     parts.append(
@@ -461,7 +528,7 @@ def _add_layer(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, layer: LayerS
     if not data["features"]:
         return
     group = folium.FeatureGroup(name=escape(layer.title), show=True)
-    folium.GeoJson(
+    geojson = folium.GeoJson(
         data,
         name=escape(layer.title),
         style_function=lambda f: f["properties"]["rm_style"],
@@ -470,6 +537,7 @@ def _add_layer(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, layer: LayerS
         popup=folium.GeoJsonPopup(fields=["rm_popup"], labels=False, max_width=380),
         highlight_function=lambda f: {"weight": 5},
     ).add_to(group)
+    LayerTag(geojson.get_name(), layer.id).add_to(group)
     group.add_to(fmap)
 
 
@@ -548,6 +616,17 @@ def _add_events(fmap: folium.Map, events: pd.DataFrame, assets: Assets) -> None:
     cluster.add_to(fmap)
 
 
+def theatres_bbox(catalog) -> tuple[float, float, float, float]:
+    """The box around all five theatres: the first view."""
+    boxes = [t.bbox for t in catalog.theatres] or [catalog.region_bbox]
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 def render_map(
     spec: ViewSpec,
     dataset: Dataset,
@@ -569,11 +648,12 @@ def render_map(
         prefer_canvas=False,
     )
     # Without tiles folium sets no zoom range on the map itself; MarkerCluster needs one.
-    fmap.options.update(min_zoom=3, max_zoom=16)
+    # Quarter zoom steps let the first view frame the five theatres tightly.
+    fmap.options.update(min_zoom=3, max_zoom=16, zoom_snap=0.25, zoom_delta=0.5)
     fmap.default_js = assets.js()
     fmap.default_css = assets.css()
     if location is None:
-        w, s, e, n = catalog.region_bbox
+        w, s, e, n = theatres_bbox(catalog)
         fmap.fit_bounds([[s, w], [n, e]])
     fmap.get_root().header.add_child(Element(_POPUP_CSS))
     _basemap(fmap, spec, dataset)

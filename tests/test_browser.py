@@ -1,0 +1,209 @@
+"""What a person sees and clicks: Playwright driving Debian's Chromium against the
+dashboard on 127.0.0.1. Every test fails on any console error, page error, failed
+request or HTTP error, not only on a missing element."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from .browser_support import CHROMIUM_ARGS, ROOT, chromium_path, dashboard_server
+
+pytestmark = pytest.mark.browser
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+THEATRE_LAYERS = ["kars-borders", "lachin-corridor", "syria-zones", "akkuyu-plant", "libya-front"]
+
+
+def _require_browser() -> str:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("REGIONMAP_REQUIRE_BROWSER") == "1":
+            pytest.fail("REGIONMAP_REQUIRE_BROWSER=1 but no Chromium found")
+        pytest.skip("no Chromium (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _require_browser()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    _require_browser()
+    with dashboard_server() as url:
+        yield url
+
+
+class Watch:
+    """Everything that went wrong on a page."""
+
+    def __init__(self, page) -> None:
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console error: {m.text}") if m.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on(
+            "response",
+            lambda r: (
+                self.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None
+            ),
+        )
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    pg = context.new_page()
+    watch = Watch(pg)
+    pg.watch = watch
+    yield pg
+    context.close()
+    assert watch.problems == [], watch.problems
+    assert watch.dialogs == [], watch.dialogs
+
+
+def open_map(page, url: str):
+    page.goto(url)
+    frame = page.frame_locator(FRAME)
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
+    frame.locator("[data-testid=rm-legend]").wait_for(state="attached", timeout=30_000)
+    return frame
+
+
+def in_map(page, body: str, arg=None):
+    """Run JavaScript inside the map's iframe; ``arg`` is passed as ``arg``."""
+    locator = page.frame_locator(FRAME).locator("body")
+    return locator.evaluate(f"(_, arg) => {{ {body} }}", arg, timeout=5_000)
+
+
+def layer_paths(page, layer_id: str) -> int:
+    return in_map(
+        page, "return document.querySelectorAll('path.rm-layer-' + arg).length;", layer_id
+    )
+
+
+def event_count(page) -> int:
+    return in_map(
+        page,
+        """let n = 0; for (const k of Object.keys(window)) {
+             const v = window[k];
+             if (v && window.L && L.MarkerClusterGroup && v instanceof L.MarkerClusterGroup) {
+               n += v.getLayers().length; } }
+           return n;""",
+    )
+
+
+def wait_until(page, predicate, timeout_s: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception:  # the iframe is being replaced; try again
+            pass
+        page.wait_for_timeout(200)
+    raise AssertionError("condition not met in time")
+
+
+def test_page_loads_and_draws_all_five_theatres(page, server):
+    open_map(page, server)
+    for layer_id in THEATRE_LAYERS:
+        wait_until(page, lambda layer_id=layer_id: layer_paths(page, layer_id) > 0)
+    assert event_count(page) > 20
+    if os.environ.get("REGIONMAP_UPDATE_SCREENSHOT") == "1":
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ROOT / "docs" / "dashboard.png"))
+
+
+def test_toggling_a_layer_in_the_sidebar_changes_the_drawn_paths(page, server):
+    open_map(page, server)
+    wait_until(page, lambda: layer_paths(page, "kars-borders") == 3)
+    page.get_by_text("Treaty borders (Moscow and Kars, 1921)").click()
+    wait_until(page, lambda: layer_paths(page, "kars-borders") == 0)
+    assert layer_paths(page, "akkuyu-plant") > 0
+    assert "layers=" in page.url
+    page.get_by_text("Treaty borders (Moscow and Kars, 1921)").click()
+    wait_until(page, lambda: layer_paths(page, "kars-borders") == 3)
+
+
+def test_moving_the_date_range_changes_the_markers(page, server, events):
+    open_map(page, server)
+    wait_until(page, lambda: event_count(page) > 0)
+    before = event_count(page)
+    thumb = page.get_by_role("slider").last
+    thumb.focus()
+    thumb.press("End")  # the end of the window to the last day: every event
+    wait_until(page, lambda: event_count(page) == len(events.frame))
+    assert event_count(page) != before
+    assert "to=" not in page.url or re.search(r"to=(&|$)", page.url)
+
+
+def test_clicking_the_akkuyu_plant_shows_its_details(page, server):
+    frame = open_map(page, server)
+    wait_until(page, lambda: layer_paths(page, "akkuyu-plant") > 0)
+    page.get_by_text("Show events").click()  # event markers sit on top of the plant
+    wait_until(page, lambda: event_count(page) == 0)
+    page.get_by_role("button", name="Zoom to Akkuyu").click()
+    wait_until(page, lambda: in_map(page, "return window.regionmapMap.getZoom();") >= 7)
+    page.wait_for_timeout(500)
+    plant = in_map(
+        page,
+        """let found = null; window.regionmapLayers['akkuyu-plant'].eachLayer(l => {
+             if (l.feature.properties.rm_id === 'akkuyu-site-npp') {
+               const p = window.regionmapMap.latLngToContainerPoint(l.getLatLng());
+               found = [p.x, p.y]; } }); return found;""",
+    )
+    box = page.locator(FRAME).bounding_box()
+    page.mouse.click(box["x"] + plant[0], box["y"] + plant[1])
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert "Akkuyu Nuclear Power Plant" in text
+    assert "VVER-1200" in text and "Rosatom" in text
+    # the panel beside the map shows its provenance too
+    page.get_by_text("Open source").wait_for(timeout=20_000)
+
+
+def test_a_shared_url_restores_its_view(page, server):
+    query = "?layers=kars-borders,syria-zones&from=2019-10-01&to=2020-12-31&c=39.0000,42.0000&z=6"
+    open_map(page, server + query)
+    wait_until(page, lambda: layer_paths(page, "kars-borders") == 3)
+    assert layer_paths(page, "akkuyu-plant") == 0 and layer_paths(page, "syria-zones") > 0
+    centre = in_map(
+        page,
+        "const c = window.regionmapMap.getCenter();"
+        " return [c.lat, c.lng, window.regionmapMap.getZoom()];",
+    )
+    assert centre[0] == pytest.approx(39.0, abs=0.05)  # one pixel at zoom 6 is ~0.02°
+    assert centre[1] == pytest.approx(42.0, abs=0.05)
+    assert centre[2] == 6
+    assert page.get_by_role("checkbox", name="Akkuyu nuclear power plant").is_checked() is False
+    assert "2019-10-01" in page.get_by_role("slider").first.get_attribute("aria-valuetext")
+
+
+def test_no_request_leaves_loopback(page, server):
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    open_map(page, server)
+    page.wait_for_timeout(1000)
+    outside = [
+        u for u in seen if not u.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+    ]
+    assert outside == []
