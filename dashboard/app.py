@@ -6,7 +6,10 @@ No geometry, parsing or styling here; all of that is in the `regionmap` package.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import sys
+import time
 
 import altair as alt
 import cache
@@ -17,10 +20,11 @@ from streamlit_folium import st_folium
 import regionmap
 from regionmap import PRESETS, ViewSpec
 
+RUN_STARTED = time.perf_counter()
 st.set_page_config(page_title="regionmap — Russia and Turkey", page_icon="🗺️", layout="wide")
 
 data = cache.dataset()
-cache.static_assets()
+assets = cache.assets()
 catalog = data.catalog
 events = data.events.frame
 FIRST_DAY = dt.date(1921, 1, 1)
@@ -181,7 +185,7 @@ if data.problems:
 
 map_col, info_col = st.columns([4, 1])
 with map_col:
-    fmap = regionmap.render_map(spec, data, events=shown)
+    fmap = regionmap.render_map(spec, data, assets, events=shown)
     clicked = st_folium(
         fmap,
         key="map",
@@ -269,3 +273,6 @@ with tab_layers:
         width="stretch",
     )
     st.markdown("Sources: " + "; ".join(f"{s.title} ({s.licence})" for s in catalog.sources))
+
+if os.environ.get("REGIONMAP_PROFILE") == "1":  # read by benchmarks/run.py
+    print(f"regionmap-rerun-ms {1000 * (time.perf_counter() - RUN_STARTED):.1f}", file=sys.stderr)

@@ -13,6 +13,12 @@ import streamlit as st
 import regionmap
 
 STATIC = Path(__file__).resolve().parent / "static"
+STATIC_URL = "/app/static/"
+
+
+def _key() -> tuple[str, tuple]:
+    geodata = str(regionmap.default_geodata_dir())
+    return geodata, regionmap.dataset_stamp(geodata)
 
 
 @st.cache_resource(show_spinner="Loading layers and events…", max_entries=4)
@@ -20,12 +26,17 @@ def _load(geodata: str, stamp: tuple) -> regionmap.Dataset:
     return regionmap.load_dataset(geodata)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _assets(geodata: str, stamp: tuple) -> regionmap.Assets:
+    """Leaflet and friends from the XStatic packages, and the basemap, as static files."""
+    regionmap.install_assets(STATIC)
+    name = regionmap.basemap_file(_load(geodata, stamp), STATIC)
+    return regionmap.Assets(base_url=STATIC_URL, basemap_url=STATIC_URL + name)
+
+
 def dataset() -> regionmap.Dataset:
-    geodata = str(regionmap.default_geodata_dir())
-    return _load(geodata, regionmap.dataset_stamp(geodata))
+    return _load(*_key())
 
 
-@st.cache_resource(show_spinner=False)
-def static_assets() -> Path:
-    """Leaflet and friends copied from the XStatic packages into ./static, once a process."""
-    return regionmap.install_assets(STATIC)
+def assets() -> regionmap.Assets:
+    return _assets(*_key())

@@ -50,19 +50,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard_server(env: dict | None = None) -> Iterator[str]:
-    """Start `regionmap dashboard` on a free loopback port; yield its URL."""
+def dashboard_server(env: dict | None = None, log: Path | None = None) -> Iterator[str]:
+    """Start `regionmap dashboard` on a free loopback port; yield its URL.
+
+    The server's stderr goes to ``log`` if given (benchmarks read timings from it).
+    """
     port = free_port()
     command = [
         "timeout", str(SERVER_LIFETIME_S),
         sys.executable, "-m", "regionmap", "dashboard", "--headless", "--port", str(port),
     ]  # fmt: skip
+    err = open(log, "w") if log else subprocess.PIPE  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         command,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=err,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
@@ -76,8 +80,8 @@ def dashboard_server(env: dict | None = None) -> Iterator[str]:
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                raise RuntimeError(f"dashboard did not start on {url}: {err[-2000:]}")
+                said = proc.stderr.read().decode() if proc.stderr else ""
+                raise RuntimeError(f"dashboard did not start on {url}: {said[-2000:]}")
             time.sleep(0.3)
         yield url
     finally:
@@ -87,3 +91,5 @@ def dashboard_server(env: dict | None = None) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
+        if log:
+            err.close()

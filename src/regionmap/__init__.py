@@ -48,13 +48,22 @@ from regionmap.events import (
 )
 from regionmap.events import actors as event_actors
 from regionmap.load import LayerResult, load_layers, read_layer
-from regionmap.render import Assets, escape, event_when, install_assets, render_map, safe_url
+from regionmap.render import (
+    Assets,
+    basemap_file,
+    escape,
+    event_when,
+    install_assets,
+    render_map,
+    safe_url,
+)
 from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Assets",
+    "basemap_file",
     "BASEMAPS",
     "Dataset",
     "PRESETS",

@@ -10,6 +10,7 @@ map draws with no network.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import shutil
@@ -24,8 +25,10 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from regionmap.atomic import atomic_write_text
 from regionmap.catalog import LayerSpec, Style
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
@@ -115,6 +118,7 @@ class Assets:
 
     base_url: str = "/app/static/"
     inline: bool = False
+    basemap_url: str = ""  # fetch the basemap from here; empty: embed it
 
     def url(self, asset: Asset) -> str:
         if not self.inline:
@@ -381,32 +385,49 @@ class MapTools(MacroElement):
     )
 
 
-class LayerTag(MacroElement):
-    """Marks a drawn layer's SVG paths with ``rm-layer-<id>`` and registers it by id, so a
-    browser (a test, a snapshot) can tell which layer each path belongs to."""
+class OverlayLayer(MacroElement):
+    """One catalogued layer as one element: escaped tooltip and popup HTML travel as JSON.
+
+    Its SVG paths carry the class ``rm-layer-<id>`` and the layer is registered in
+    ``window.regionmapLayers`` so a browser (a test, a snapshot) can tell what is drawn.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function () {
-  var g = {{ this.target }};
+  var map = {{ this._parent.get_name() }};
+  var radius = {{ this.radius|tojson }};
+  var cls = {{ ("rm-layer-" ~ this.layer_id)|tojson }};
+  var g = L.geoJSON({{ this.data|tojson }}, {
+    style: function (f) { return f.properties.style; },
+    pointToLayer: function (f, ll) {
+      return L.circleMarker(ll, Object.assign({radius: radius}, f.properties.style));
+    },
+    onEachFeature: function (f, l) {
+      l.bindTooltip(f.properties.tip, {sticky: true});
+      var div = document.createElement('div');
+      div.innerHTML = f.properties.popup;
+      l.bindPopup(div, {maxWidth: 380});
+    }
+  }).addTo(map);
+  g.eachLayer(function (l) {
+    var el = l.getElement && l.getElement();
+    if (el) { el.classList.add(cls); }
+  });
   window.regionmapLayers = window.regionmapLayers || {};
   window.regionmapLayers[{{ this.layer_id|tojson }}] = g;
-  function tag(l) {
-    var el = l.getElement && l.getElement();
-    if (el) { el.classList.add({{ ("rm-layer-" ~ this.layer_id)|tojson }}); }
-  }
-  g.eachLayer(function (l) { tag(l); l.on('add', function () { tag(l); }); });
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, target: str, layer_id: str) -> None:
+    def __init__(self, layer_id: str, data: dict, radius: float) -> None:
         super().__init__()
-        self._name = "LayerTag"
-        self.target = target
+        self._name = "OverlayLayer"
         self.layer_id = layer_id
+        self.data = data
+        self.radius = radius
 
 
 class Legend(MacroElement):
@@ -499,10 +520,10 @@ def _feature_style(layer: LayerSpec, active: bool) -> dict:
 
 def _layer_geojson(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> dict:
     """Only escaped, display-ready properties reach the page: no raw data text."""
-    frame = dataset.display[layer.id]
+    shown = dataset.display[layer.id]
     stored = dataset.layers[layer.id].frame
     features = []
-    for (_, shown), (_, props) in zip(frame.iterrows(), stored.iterrows(), strict=True):
+    for geom, props in zip(shown.geometry, stored.to_dict("records"), strict=True):
         active = in_window(props.get("valid_from"), props.get("valid_to"), spec.start, spec.end)
         when = _dates(props.get("valid_from"), props.get("valid_to"))
         tip = escape(props.get("name")) + (
@@ -511,12 +532,12 @@ def _layer_geojson(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "geometry": shown.geometry.__geo_interface__,
+                "geometry": geom.__geo_interface__,
                 "properties": {
                     "rm_id": escape(props.get("id")),
-                    "rm_tip": tip,
-                    "rm_popup": feature_popup(props, layer),
-                    "rm_style": _feature_style(layer, active),
+                    "tip": tip,
+                    "popup": feature_popup(props, layer),
+                    "style": _feature_style(layer, active),
                 },
             }
         )
@@ -525,95 +546,147 @@ def _layer_geojson(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> dict:
 
 def _add_layer(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> None:
     data = _layer_geojson(spec, dataset, layer)
-    if not data["features"]:
-        return
-    group = folium.FeatureGroup(name=escape(layer.title), show=True)
-    geojson = folium.GeoJson(
-        data,
-        name=escape(layer.title),
-        style_function=lambda f: f["properties"]["rm_style"],
-        marker=folium.CircleMarker(radius=layer.style.radius, fill=True),
-        tooltip=folium.GeoJsonTooltip(fields=["rm_tip"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["rm_popup"], labels=False, max_width=380),
-        highlight_function=lambda f: {"weight": 5},
-    ).add_to(group)
-    LayerTag(geojson.get_name(), layer.id).add_to(group)
-    group.add_to(fmap)
+    if data["features"]:
+        OverlayLayer(layer.id, data, layer.style.radius).add_to(fmap)
 
 
-def _basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset) -> None:
-    for layer in dataset.catalog.layers:
-        if layer.role != "basemap":
-            continue
-        frame = dataset.display[layer.id]
-        if len(frame) == 0:
-            continue
+def _basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, assets: Assets) -> None:
+    layer = next((s for s in dataset.catalog.layers if s.role == "basemap"), None)
+    if layer is not None and len(dataset.display[layer.id]):
         st = layer.style
-        data = {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "geometry": g.__geo_interface__, "properties": {}}
-                for g in frame.geometry
-            ],
-        }
         style = {
             "color": st.color,
             "weight": st.weight,
             "fillColor": st.fill_color,
             "fillOpacity": st.fill_opacity if spec.basemap == "vector" else 0.0,
         }
-        folium.GeoJson(
-            data,
-            name="basemap",
-            style_function=lambda _f, s=style: s,
-            interactive=False,
-            control=False,
-        ).add_to(fmap)
+        if assets.basemap_url:
+            BasemapLayer(style, url=assets.basemap_url).add_to(fmap)
+        else:
+            BasemapLayer(style, data=basemap_geojson(dataset)).add_to(fmap)
     if spec.basemap in TILES:
         url, attribution = TILES[spec.basemap]
         folium.TileLayer(url, attr=attribution, name=BASEMAPS[spec.basemap]).add_to(fmap)
 
 
-def _add_events(fmap: folium.Map, events: pd.DataFrame, assets: Assets) -> None:
-    halos = folium.FeatureGroup(name="event-halos", control=False)
-    cluster = folium.plugins.MarkerCluster(
-        name="events",
-        control=False,
-        options={"maxClusterRadius": 30, "spiderfyOnMaxZoom": True},
+class EventLayer(JSCSSMixin):
+    """All event markers as one element: a JSON list turned into clustered markers in JS.
+
+    One element instead of a folium Marker (with Tooltip, Popup and DivIcon children) per
+    event keeps the page small and its rendering fast; the popup and tooltip HTML is
+    escaped here and travels as JSON, never through a JavaScript template string.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var icons = {{ this.icons|tojson }};
+  var events = {{ this.events|tojson }};
+  var cluster = L.markerClusterGroup({maxClusterRadius: 30, spiderfyOnMaxZoom: true});
+  var halos = L.layerGroup();
+  events.forEach(function (e) {
+    var icon = L.divIcon({html: icons[e.icon], className: 'rm-event-icon',
+                          iconSize: [16, 16], iconAnchor: [8, 8]});
+    var m = L.marker([e.lat, e.lon], {icon: icon});
+    m.bindTooltip(e.tip);
+    m.bindPopup(e.popup, {maxWidth: 380});
+    cluster.addLayer(m);
+    if (e.halo) {
+      L.circle([e.lat, e.lon], {radius: e.halo, color: '#666', weight: 1, dashArray: '3 4',
+        fill: true, fillColor: '#000', fillOpacity: 0.06, interactive: false}).addTo(halos);
+    }
+  });
+  halos.addTo(map);
+  cluster.addTo(map);
+  window.regionmapEvents = cluster;
+})();
+{% endmacro %}
+"""
     )
-    cluster.default_js = assets.cluster_js()
-    cluster.default_css = assets.cluster_css()
-    for row in events.to_dict("records"):
-        color, shape = symbol_for(row["event_type"])
-        span = bool(row["is_span"])
-        icon = folium.DivIcon(
-            html=symbol_svg(color, shape, span),
-            icon_size=(16, 16),
-            icon_anchor=(8, 8),
-            class_name="rm-event-icon",
-        )
-        tip = f"<b>{escape(row['title'])}</b><br>{escape(event_when(row))}"
-        folium.Marker(
-            location=(row["latitude"], row["longitude"]),
-            icon=icon,
-            tooltip=folium.Tooltip(tip),
-            popup=folium.Popup(event_popup(row), max_width=380),
-        ).add_to(cluster)
-        radius = HALO_RADIUS_M.get(int(row["geo_precision"]))
-        if radius:
-            folium.Circle(
-                location=(row["latitude"], row["longitude"]),
-                radius=radius,
-                color="#666",
-                weight=1,
-                dash_array="3 4",
-                fill=True,
-                fill_color="#000",
-                fill_opacity=0.06,
-                interactive=False,
-            ).add_to(halos)
-    halos.add_to(fmap)
-    cluster.add_to(fmap)
+
+    def __init__(self, events: pd.DataFrame, assets: Assets) -> None:
+        super().__init__()
+        self._name = "EventLayer"
+        self.default_js = assets.cluster_js()
+        self.default_css = assets.cluster_css()
+        keys: dict[tuple[str, bool], int] = {}
+        self.icons: list[str] = []
+        self.events: list[dict] = []
+        for row in events.to_dict("records"):
+            color, shape = symbol_for(row["event_type"])
+            key = (row["event_type"], bool(row["is_span"]))
+            if key not in keys:
+                keys[key] = len(self.icons)
+                self.icons.append(symbol_svg(color, shape, key[1]))
+            self.events.append(
+                {
+                    "eid": escape(row["event_id"]),
+                    "lat": round(float(row["latitude"]), 5),
+                    "lon": round(float(row["longitude"]), 5),
+                    "icon": keys[key],
+                    "tip": f"<b>{escape(row['title'])}</b><br>{escape(event_when(row))}",
+                    "popup": event_popup(row),
+                    "halo": HALO_RADIUS_M.get(int(row["geo_precision"]), 0),
+                }
+            )
+
+
+class BasemapLayer(MacroElement):
+    """The offline vector basemap: inline GeoJSON, or fetched once from a static URL so
+    that a rerun of the dashboard does not resend it."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var style = {{ this.style|tojson }};
+  var pane = map.createPane('rm-basemap');
+  pane.style.zIndex = 250;
+  function add(data) {
+    L.geoJSON(data, {style: style, interactive: false, pane: 'rm-basemap'}).addTo(map);
+  }
+  {% if this.url %}
+  fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(add);
+  {% else %}
+  add({{ this.data|tojson }});
+  {% endif %}
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, style: dict, data: dict | None = None, url: str = "") -> None:
+        super().__init__()
+        self._name = "BasemapLayer"
+        self.style = style
+        self.data = data
+        self.url = url
+
+
+def basemap_geojson(dataset: Dataset) -> dict:
+    """The drawn basemap as compact GeoJSON (geometry only)."""
+    features = []
+    for layer in dataset.catalog.layers:
+        if layer.role != "basemap":
+            continue
+        features += [
+            {"type": "Feature", "geometry": g.__geo_interface__, "properties": {}}
+            for g in dataset.display[layer.id].geometry
+        ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def basemap_file(dataset: Dataset, dest: str | Path) -> str:
+    """Write the basemap into ``dest`` under a content-hashed name; return the name."""
+    text = json.dumps(basemap_geojson(dataset), separators=(",", ":"))
+    name = f"basemap-{hashlib.sha256(text.encode()).hexdigest()[:12]}.geojson"
+    target = Path(dest) / name
+    if not target.exists():
+        atomic_write_text(target, text)
+    return name
 
 
 def theatres_bbox(catalog) -> tuple[float, float, float, float]:
@@ -656,7 +729,7 @@ def render_map(
         w, s, e, n = theatres_bbox(catalog)
         fmap.fit_bounds([[s, w], [n, e]])
     fmap.get_root().header.add_child(Element(_POPUP_CSS))
-    _basemap(fmap, spec, dataset)
+    _basemap(fmap, spec, dataset, assets)
     for layer in catalog.layers:
         if layer.role == "basemap" or layer.id not in spec.layers:
             continue
@@ -665,7 +738,7 @@ def render_map(
     if spec.show_events:
         chosen = events if events is not None else dataset.visible_events(spec)
         if len(chosen):
-            _add_events(fmap, chosen, assets)
+            EventLayer(chosen, assets).add_to(fmap)
         shown_types = sorted(set(chosen["event_type"])) if len(chosen) else []
     Legend(legend_html(spec, dataset, shown_types)).add_to(fmap)
     MapTools().add_to(fmap)
@@ -676,7 +749,7 @@ def map_summary(fmap: folium.Map) -> dict:
     """What a rendered map contains, for tests and benchmarks: counts by kind."""
     page = fmap.get_root().render()
     return {
-        "markers": page.count("L.marker("),
+        "markers": page.count('"eid": '),
         "geojson_layers": page.count("L.geoJson("),
         "bytes": len(page.encode("utf-8")),
         "external_urls": sorted(
