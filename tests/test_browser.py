@@ -138,7 +138,7 @@ def test_toggling_a_layer_in_the_sidebar_changes_the_drawn_paths(page, server):
     page.get_by_text("Treaty borders (Moscow and Kars, 1921)").click()
     wait_until(page, lambda: layer_paths(page, "kars-borders") == 0)
     assert layer_paths(page, "akkuyu-plant") > 0
-    assert "layers=" in page.url
+    wait_until(page, lambda: "layers=" in page.url)  # the share URL follows
     page.get_by_text("Treaty borders (Moscow and Kars, 1921)").click()
     wait_until(page, lambda: layer_paths(page, "kars-borders") == 3)
 
