@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,29 +17,24 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from regionmap.export import CHROMIUM_ARGS, chromium_path
+
+__all__ = ["CHROMIUM_ARGS", "ROOT", "chromium_path", "dashboard_server", "require_browser"]
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 SERVER_LIFETIME_S = 1200
 
 
-def chromium_path() -> str | None:
-    for candidate in (
-        os.environ.get("REGIONMAP_CHROMIUM"),
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        shutil.which("chromium"),
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+def require_browser() -> str:
+    """The Chromium to use; skips the test without one, fails under CI's strict flag."""
+    import pytest
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("REGIONMAP_REQUIRE_BROWSER") == "1":
+            pytest.fail("REGIONMAP_REQUIRE_BROWSER=1 but no Chromium found")
+        pytest.skip("no Chromium (apt-get install chromium)")
+    return path
 
 
 def free_port() -> int:

@@ -9,25 +9,16 @@ import re
 
 import pytest
 
-from .browser_support import CHROMIUM_ARGS, ROOT, chromium_path, dashboard_server
+from .browser_support import CHROMIUM_ARGS, ROOT, dashboard_server, require_browser
 
 pytestmark = pytest.mark.browser
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 THEATRE_LAYERS = ["kars-borders", "lachin-corridor", "syria-zones", "akkuyu-plant", "libya-front"]
 
 
-def _require_browser() -> str:
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("REGIONMAP_REQUIRE_BROWSER") == "1":
-            pytest.fail("REGIONMAP_REQUIRE_BROWSER=1 but no Chromium found")
-        pytest.skip("no Chromium (apt-get install chromium)")
-    return path
-
-
 @pytest.fixture(scope="session")
 def browser():
-    path = _require_browser()
+    path = require_browser()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
@@ -37,7 +28,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def server():
-    _require_browser()
+    require_browser()
     with dashboard_server() as url:
         yield url
 

@@ -19,7 +19,8 @@ from regionmap.atomic import atomic_write_text
 from regionmap.audit import check_geodata, check_path
 from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
 from regionmap.compose import measure
-from regionmap.errors import RegionmapError
+from regionmap.dataset import load_dataset
+from regionmap.errors import ExportError, RegionmapError
 from regionmap.events import (
     EventFilter,
     apply_filter,
@@ -28,6 +29,7 @@ from regionmap.events import (
     to_csv,
     to_geojson,
 )
+from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, view_from_args
 from regionmap.load import load_layers
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -153,6 +155,41 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 1 if result.problems else 0
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1600x1000") from None
+    if not (100 <= width <= 8000 and 100 <= height <= 8000):
+        raise argparse.ArgumentTypeError("width and height must be 100..8000 pixels")
+    return width, height
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.geodata)
+    base = None
+    if args.view:
+        try:
+            base = read_view(Path(args.view).read_bytes(), args.view)
+        except OSError as exc:
+            raise ExportError(f"{args.view}: cannot read: {exc.strerror}") from None
+    spec = view_from_args(
+        dataset,
+        base,
+        layers=args.layers,
+        start=args.start,
+        end=args.end,
+        event_types=args.event_types,
+        title=args.title,
+    )
+    options = SnapshotOptions(
+        size=args.size, scale=args.scale, title=args.title or "", renderer=args.renderer
+    )
+    out = snapshot(spec, dataset, args.out, args.format, options)
+    print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.geodata:
@@ -220,6 +257,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "geojson"), default="csv")
     p.add_argument("--out", metavar="FILE", help="write here (atomically) instead of stdout")
     p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("snapshot", parents=[common], help="export the map: png, html, svg, …")
+    p.add_argument("--out", required=True, metavar="FILE", help="format follows the extension")
+    p.add_argument("--format", choices=FORMATS)
+    p.add_argument("--layers", type=_list, metavar="A,B", help="visible layers (default: all)")
+    p.add_argument("--from", dest="start", type=_date, metavar="DATE")
+    p.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    p.add_argument("--event-types", type=_list, metavar="A,B")
+    p.add_argument("--view", metavar="VIEW", help="a view JSON, or a snapshot carrying one")
+    p.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH")
+    p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
+    p.add_argument("--title")
+    p.add_argument("--renderer", choices=("browser", "static"), default="browser")
+    p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("stats", parents=[common], help="geodesic lengths and areas per feature")
     p.set_defaults(func=cmd_stats)

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,23 @@ def install_assets(dest: str | Path) -> Path:
     return dest
 
 
+def _data_uri(asset: Asset) -> str:
+    """An asset as a data: URI; a stylesheet's own images are inlined into it too."""
+    path = asset_path(asset)
+    data = path.read_bytes()
+    if asset.kind == "js":
+        return f"data:text/javascript;base64,{base64.b64encode(data).decode('ascii')}"
+
+    def inline_image(match: re.Match) -> str:
+        image = path.parent / match.group(1)
+        if not image.is_file():
+            return match.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(image.read_bytes()).decode('ascii')})"
+
+    css = re.sub(r"url\(['\"]?(images/[\w.-]+\.png)['\"]?\)", inline_image, data.decode("utf-8"))
+    return f"data:text/css;base64,{base64.b64encode(css.encode('utf-8')).decode('ascii')}"
+
+
 @dataclass(frozen=True)
 class Assets:
     """Where the map's scripts and styles come from: a local URL prefix, or inlined."""
@@ -123,9 +141,7 @@ class Assets:
     def url(self, asset: Asset) -> str:
         if not self.inline:
             return self.base_url + asset.name
-        data = asset_path(asset).read_bytes()
-        mime = "text/javascript" if asset.kind == "js" else "text/css"
-        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        return _data_uri(asset)
 
     def js(self) -> list[tuple[str, str]]:
         return [(a.name, self.url(a)) for a in ASSETS if a.kind == "js" and "cluster" not in a.name]
@@ -371,6 +387,7 @@ class MapTools(MacroElement):
     else if (el.requestFullscreen) { el.requestFullscreen().catch(function () {}); }
   });
   map.on('moveend', function () {
+    if (window.parent === window) { return; }  // a standalone page (an exported snapshot)
     try {
       var u = new URL(window.parent.location.href), c = map.getCenter();
       u.searchParams.set('c', c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
@@ -428,6 +445,30 @@ class OverlayLayer(MacroElement):
         self.layer_id = layer_id
         self.data = data
         self.radius = radius
+
+
+class LayerToggles(MacroElement):
+    """Leaflet's layer control over the drawn overlays and events, for standalone pages."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var titles = {{ this.titles|tojson }}, overlays = {};
+  var layers = window.regionmapLayers || {};
+  Object.keys(layers).forEach(function (id) { overlays[titles[id] || id] = layers[id]; });
+  if (window.regionmapEvents) { overlays[titles.events] = window.regionmapEvents; }
+  L.control.layers(null, overlays, {collapsed: true, position: 'topright'})
+    .addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, titles: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "LayerToggles"
+        self.titles = {k: escape(v) for k, v in titles.items()}
 
 
 class Legend(MacroElement):
@@ -705,8 +746,16 @@ def render_map(
     dataset: Dataset,
     assets: Assets | None = None,
     events: pd.DataFrame | None = None,
+    *,
+    layer_control: bool = False,
+    animate: bool = True,
 ) -> folium.Map:
-    """Build the map for ``spec``. ``events`` may be passed when the caller filtered already."""
+    """Build the map for ``spec``. ``events`` may be passed when the caller filtered already.
+
+    ``layer_control`` adds Leaflet's own layer toggles, for standalone pages; the dashboard
+    leaves it out so its sidebar is the one place layers are switched. ``animate=False``
+    makes the first frame final, for screenshots.
+    """
     assets = assets or Assets()
     catalog = dataset.catalog
     if spec.center is not None and spec.zoom is not None:
@@ -723,6 +772,8 @@ def render_map(
     # Without tiles folium sets no zoom range on the map itself; MarkerCluster needs one.
     # Quarter zoom steps let the first view frame the five theatres tightly.
     fmap.options.update(min_zoom=3, max_zoom=16, zoom_snap=0.25, zoom_delta=0.5)
+    if not animate:
+        fmap.options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
     fmap.default_js = assets.js()
     fmap.default_css = assets.css()
     if location is None:
@@ -741,6 +792,10 @@ def render_map(
             EventLayer(chosen, assets).add_to(fmap)
         shown_types = sorted(set(chosen["event_type"])) if len(chosen) else []
     Legend(legend_html(spec, dataset, shown_types)).add_to(fmap)
+    if layer_control:
+        titles = {s.id: s.title for s in catalog.layers}
+        titles["events"] = "Events"
+        LayerToggles(titles).add_to(fmap)
     MapTools().add_to(fmap)
     return fmap
 
@@ -759,6 +814,4 @@ def map_summary(fmap: folium.Map) -> dict:
 
 
 def _urls(page: str) -> list[str]:
-    import re
-
     return re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', page)

@@ -1,0 +1,427 @@
+"""Snapshots for reports: PNG as seen (headless Chromium), self-contained HTML, print maps
+(matplotlib), and the data behind them; each file carries its view spec so it can be
+reopened. Every write is atomic: a failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html as html_lib
+import io
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from branca.element import Element
+
+from regionmap.atomic import atomic_write_bytes
+from regionmap.build import dumps_features
+from regionmap.compose import in_window
+from regionmap.dataset import Dataset
+from regionmap.errors import ExportError, ViewError
+from regionmap.events import neutralise_formulas
+from regionmap.render import Assets, render_map
+from regionmap.spec import ViewSpec
+
+FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")
+EXTENSIONS = {".png": "png", ".html": "html", ".htm": "html", ".svg": "svg", ".pdf": "pdf",
+              ".geojson": "geojson", ".csv": "csv", ".zip": "zip"}  # fmt: skip
+VIEW_KEY = "regionmap:view"
+CHROMIUM_ENV = "REGIONMAP_CHROMIUM"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]  # fmt: skip
+NO_CHROMIUM = (
+    "PNG export needs Chromium and none was found (set REGIONMAP_CHROMIUM, or install it: "
+    "sudo apt-get install chromium); --renderer static draws a PNG without a browser"
+)
+
+
+# Interactive controls mean nothing on paper; the legend, scale and caption stay.
+PNG_HIDE = ".rm-tool,.leaflet-control-zoom,.leaflet-control-layers{display:none!important}"
+
+
+@dataclass(frozen=True)
+class SnapshotOptions:
+    size: tuple[int, int] = (1600, 1000)
+    scale: float = 1.0
+    title: str = ""
+    renderer: str = "browser"  # or "static", for png
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """The format asked for, or the one the file name implies."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ExportError(
+            f"cannot tell the format from {Path(path).name!r}; give --format ({', '.join(FORMATS)})"
+        )
+    return EXTENSIONS[suffix]
+
+
+def chromium_path() -> str | None:
+    """$REGIONMAP_CHROMIUM, then the usual system paths, then Playwright's own browser."""
+    for candidate in (
+        os.environ.get(CHROMIUM_ENV),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        shutil.which("chromium"),
+        shutil.which("google-chrome"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    with contextlib.suppress(Exception):
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+            if path and Path(path).exists():
+                return path
+    return None
+
+
+# ---------------------------------------------------------------- captions and sources
+
+
+def window_text(spec: ViewSpec) -> str:
+    if spec.start is None and spec.end is None:
+        return "all dates"
+    if spec.start is None:
+        return f"up to {spec.end:%-d %B %Y}"
+    if spec.end is None:
+        return f"from {spec.start:%-d %B %Y}"
+    return f"{spec.start:%-d %b %Y} – {spec.end:%-d %b %Y}"
+
+
+def snapshot_title(spec: ViewSpec, options: SnapshotOptions) -> str:
+    return (
+        options.title or spec.title or f"Where Russia and Turkey meet: events {window_text(spec)}"
+    )
+
+
+def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> list[str]:
+    """Title, window, layers, filters, as-of and sources: what every image carries."""
+    catalog = dataset.catalog
+    titles = [s.title for s in catalog.layers if s.id in spec.layers]
+    filters = [
+        f"{label}: {', '.join(values)}"
+        for label, values in (
+            ("types", spec.event_types),
+            ("actors", spec.actors),
+            ("theatres", spec.theatres),
+        )
+        if values
+    ]
+    n_events = len(dataset.visible_events(spec)) if spec.show_events else 0
+    return [
+        snapshot_title(spec, options),
+        f"Window: {window_text(spec)} · {n_events} events"
+        + (f" · filters: {'; '.join(filters)}" if filters else ""),
+        "Layers: " + ("; ".join(titles) if titles else "none"),
+        f"Data as of {catalog.as_of} · Sources: "
+        + "; ".join(s.title for s in catalog.sources)
+        + " · regionmap",
+    ]
+
+
+def sources_markdown(spec: ViewSpec, dataset: Dataset) -> str:
+    """Every source behind what is shown: catalogue sources, feature and event citations."""
+    lines = ["# Sources of this snapshot", "", f"View: `{spec.to_json()}`", "", "## Datasets", ""]
+    lines += [
+        f"- {s.title} — {s.licence}" + (f" <{s.url}>" if s.url else "")
+        for s in dataset.catalog.sources
+    ]
+    lines += ["", "## Features", ""]
+    seen: set[tuple[str, str]] = set()
+    for layer_id in spec.layers:
+        frame = dataset.layers[layer_id].frame
+        for source, url in zip(frame.get("source", []), frame.get("source_url", []), strict=False):
+            if (source, url) not in seen:
+                seen.add((source, url))
+                lines.append(f"- {source}" + (f" <{url}>" if url else ""))
+    if spec.show_events:
+        lines += ["", "## Events", ""]
+        for row in dataset.visible_events(spec).itertuples():
+            lines.append(f"- {row.event_id} ({row.title}): {row.source} {row.source_url}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- formats
+
+
+def _caption_html(lines: list[str]) -> str:
+    head, *rest = lines
+    body = "".join(f"<div>{html_lib.escape(line)}</div>" for line in rest)
+    return (
+        "<style>.folium-map{height:calc(100% - 112px)!important}"
+        "#rm-caption{position:absolute;left:0;right:0;bottom:0;height:112px;box-sizing:border-box;"
+        "padding:6px 12px;background:#fff;border-top:1px solid #ccc;"
+        "font:11px/1.35 system-ui,sans-serif;overflow:hidden}#rm-caption b{font-size:15px}</style>"
+        f'<div id="rm-caption" data-testid="rm-caption"><b>{html_lib.escape(head)}</b>{body}</div>'
+    )
+
+
+def html_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> str:
+    """One self-contained page: scripts, styles and data inline; opens with no network."""
+    fmap = render_map(spec, dataset, Assets(inline=True), layer_control=True, animate=False)
+    root = fmap.get_root()
+    root.header.add_child(
+        Element(f'<meta name="{VIEW_KEY}" content="{html_lib.escape(spec.to_json(), quote=True)}">')
+    )
+    root.header.add_child(
+        Element(f"<title>{html_lib.escape(snapshot_title(spec, options))}</title>")
+    )
+    root.html.add_child(Element(_caption_html(caption_lines(spec, dataset, options))))
+    return root.render()
+
+
+def png_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> bytes:
+    """The map as the dashboard draws it, captured by headless Chromium once it is drawn."""
+    if options.renderer == "static":
+        return static_snapshot(spec, dataset, options, "png")
+    browser_path = chromium_path()
+    if browser_path is None:
+        raise ExportError(NO_CHROMIUM)
+    page_html = html_snapshot(spec, dataset, options)
+    width, height = options.size
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is a dependency of the browser route
+        raise ExportError(
+            "PNG export needs the playwright package (pip install playwright)"
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="regionmap-") as tmp:
+        page_path = Path(tmp) / "snapshot.html"
+        page_path.write_text(page_html, encoding="utf-8")
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
+                try:
+                    context = browser.new_context(
+                        viewport={"width": width, "height": height},
+                        device_scale_factor=options.scale,
+                        offline=True,
+                    )
+                    page = context.new_page()
+                    page.goto(page_path.as_uri())
+                    page.wait_for_function(
+                        "document.body.getAttribute('data-regionmap-ready') === '1'", timeout=30_000
+                    )
+                    two_frames = "() => new Promise(r => requestAnimationFrame(() => "
+                    two_frames += "requestAnimationFrame(r)))"
+                    page.add_style_tag(content=PNG_HIDE)
+                    page.evaluate(two_frames)
+                    png = page.screenshot(type="png")
+                finally:
+                    browser.close()
+        except PlaywrightError as exc:
+            raise ExportError(
+                f"Chromium could not render the snapshot: {exc.message.splitlines()[0]}"
+            ) from None
+    return with_png_text(png, {VIEW_KEY: spec.to_json(), "Title": snapshot_title(spec, options)})
+
+
+def with_png_text(png: bytes, text: dict[str, str]) -> bytes:
+    """Add text chunks (the view spec) to a PNG."""
+    from PIL import Image, PngImagePlugin
+
+    image = Image.open(io.BytesIO(png))
+    info = PngImagePlugin.PngInfo()
+    for key, value in text.items():
+        info.add_itxt(key, value)
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def static_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions, fmt: str) -> bytes:
+    """Print map drawn with matplotlib: no browser needed."""
+    from regionmap.static import render_static
+
+    out = io.BytesIO()
+    render_static(
+        spec,
+        dataset,
+        out,
+        fmt,
+        size=options.size,
+        dpi=round(100 * options.scale),
+        caption=caption_lines(spec, dataset, options),
+        generated=dt.date.today().isoformat(),
+    )
+    return out.getvalue()
+
+
+def _feature_records(spec: ViewSpec, dataset: Dataset) -> list[dict]:
+    """Visible layer features as stored (unsimplified), with their provenance."""
+    out = []
+    for layer in dataset.catalog.layers:
+        if layer.id not in spec.layers:
+            continue
+        frame = dataset.layers[layer.id].frame
+        for record, geom in zip(
+            frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
+        ):
+            active = in_window(
+                record.get("valid_from"), record.get("valid_to"), spec.start, spec.end
+            )
+            out.append(
+                {
+                    "layer": layer.id,
+                    "theatre": layer.theatre,
+                    "in_window": active,
+                    **record,
+                    "geometry": geom,
+                }
+            )
+    return out
+
+
+def geojson_snapshot(spec: ViewSpec, dataset: Dataset) -> str:
+    """RFC 7946: the layer features and the events in the view, with provenance."""
+    features = []
+    for record in _feature_records(spec, dataset):
+        geom = record.pop("geometry")
+        features.append(
+            {"type": "Feature", "properties": {"record": "feature", **record}, "geometry": geom}
+        )
+    if spec.show_events:
+        events = dataset.visible_events(spec)
+        for record, geom in zip(
+            _event_table(events).to_dict("records"), events.geometry, strict=True
+        ):
+            features.append(
+                {"type": "Feature", "properties": {"record": "event", **record}, "geometry": geom}
+            )
+    return dumps_features(features, 6, name="regionmap snapshot")
+
+
+def _event_table(events: pd.DataFrame) -> pd.DataFrame:
+    drop = [c for c in ("start", "end", "is_span", "geometry") if c in events.columns]
+    return pd.DataFrame(events.drop(columns=drop))
+
+
+def csv_snapshot(spec: ViewSpec, dataset: Dataset) -> str:
+    """One row per feature and event in the view; geometry as WKT; formulas neutralised."""
+    rows = []
+    for record in _feature_records(spec, dataset):
+        geom = record.pop("geometry")
+        rows.append({"record": "feature", **record, "wkt": geom.wkt})
+    if spec.show_events:
+        events = dataset.visible_events(spec)
+        for record in _event_table(events).to_dict("records"):
+            rows.append(
+                {
+                    "record": "event",
+                    "layer": "events",
+                    "id": record["event_id"],
+                    "name": record["title"],
+                    **record,
+                    "wkt": f"POINT ({record['longitude']} {record['latitude']})",
+                }
+            )
+    table = pd.DataFrame(rows)
+    return neutralise_formulas(table).to_csv(index=False, lineterminator="\n")
+
+
+def bundle_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> bytes:
+    """A zip of the PNG, the data, the view spec and the sources behind what is shown."""
+    renderer = options.renderer if chromium_path() else "static"
+    png = png_snapshot(
+        spec, dataset, SnapshotOptions(options.size, options.scale, options.title, renderer)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("map.png", png)
+        z.writestr("data.geojson", geojson_snapshot(spec, dataset))
+        z.writestr("data.csv", csv_snapshot(spec, dataset))
+        z.writestr("view.json", spec.to_json() + "\n")
+        z.writestr("SOURCES.md", sources_markdown(spec, dataset))
+    return out.getvalue()
+
+
+def snapshot_bytes(
+    spec: ViewSpec, dataset: Dataset, fmt: str, options: SnapshotOptions | None = None
+) -> bytes:
+    """The snapshot in memory (the dashboard's download button uses this)."""
+    options = options or SnapshotOptions()
+    spec.check(dataset.catalog)
+    if fmt == "png":
+        return png_snapshot(spec, dataset, options)
+    if fmt == "html":
+        return html_snapshot(spec, dataset, options).encode("utf-8")
+    if fmt in ("svg", "pdf"):
+        return static_snapshot(spec, dataset, options, fmt)
+    if fmt == "geojson":
+        return geojson_snapshot(spec, dataset).encode("utf-8")
+    if fmt == "csv":
+        return csv_snapshot(spec, dataset).encode("utf-8")
+    if fmt == "zip":
+        return bundle_snapshot(spec, dataset, options)
+    raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def snapshot(
+    spec: ViewSpec,
+    dataset: Dataset,
+    out: str | Path,
+    fmt: str | None = None,
+    options: SnapshotOptions | None = None,
+) -> Path:
+    """Write a snapshot to ``out`` atomically; the format follows the name unless given."""
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    if not out.parent.is_dir():
+        raise ExportError(f"{out}: folder {out.parent} does not exist")
+    data = snapshot_bytes(spec, dataset, fmt, options)
+    try:
+        atomic_write_bytes(out, data)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    return out
+
+
+# ---------------------------------------------------------------- reading a view back
+
+
+def read_view(data: bytes, name: str = "") -> ViewSpec:
+    """The view spec a snapshot carries (PNG, HTML, SVG, view JSON or a bundle zip)."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        from PIL import Image
+
+        text = getattr(Image.open(io.BytesIO(data)), "text", {})
+        if VIEW_KEY in text:
+            return ViewSpec.from_json(text[VIEW_KEY])
+        raise ViewError(f"{name or 'PNG'}: carries no regionmap view")
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return ViewSpec.from_json(z.read("view.json").decode("utf-8"))
+    text = data.decode("utf-8", errors="replace")
+    match = re.search(rf'<meta name="{VIEW_KEY}" content="([^"]*)"', text)
+    if match:
+        return ViewSpec.from_json(html_lib.unescape(match.group(1)))
+    match = re.search(r"<dc:description>(.*?)</dc:description>", text, re.S)
+    if match:
+        return ViewSpec.from_json(html_lib.unescape(match.group(1)))
+    if text.lstrip().startswith("{"):
+        return ViewSpec.from_json(text)
+    raise ViewError(f"{name or 'file'}: carries no regionmap view (PNG, HTML, SVG, JSON or zip)")
+
+
+def view_from_args(dataset: Dataset, base: ViewSpec | None = None, **changes: object) -> ViewSpec:
+    spec = base or ViewSpec.default(dataset.catalog)
+    return spec.replace(**{k: v for k, v in changes.items() if v is not None}).check(
+        dataset.catalog
+    )
