@@ -63,6 +63,21 @@ def _zoom_to(theatre_id: str) -> None:
     STATE["view_override"] = regionmap.fit_view(catalog.theatre(theatre_id).bbox)
 
 
+def _restore() -> None:
+    """A snapshot was dropped on the uploader: bring back the view it carries."""
+    upload = STATE.get("restore")
+    if upload is None:
+        return
+    try:
+        restored = regionmap.read_view(upload.getvalue(), upload.name).check(catalog)
+    except regionmap.RegionmapError as exc:
+        STATE["restore_error"] = str(exc)
+        return
+    STATE.pop("restore_error", None)
+    _apply_spec(restored)
+    STATE["view_override"] = (restored.center, restored.zoom)
+
+
 def _reset() -> None:
     _apply_spec(ViewSpec.default(catalog))
     STATE["view_override"] = (None, None)
@@ -222,6 +237,69 @@ with info_col:
         url = regionmap.safe_url(props.get("source_url"))
         if url:
             st.link_button("Open source", url)
+
+EXPORT_MIME = {
+    "png": "image/png",
+    "png-static": "image/png",
+    "html": "text/html",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "geojson": "application/geo+json",
+    "csv": "text/csv",
+    "zip": "application/zip",
+}
+with info_col, st.expander("Export snapshot"):
+    fmt = st.selectbox(
+        "Format",
+        list(EXPORT_MIME),
+        key="export_format",
+        format_func=lambda f: {
+            "png": "PNG, as seen",
+            "png-static": "PNG print map (no browser needed)",
+            "html": "HTML, interactive, offline",
+            "svg": "SVG print map",
+            "pdf": "PDF print map",
+            "geojson": "GeoJSON data",
+            "csv": "CSV data",
+            "zip": "Bundle (PNG, data, sources)",
+        }[f],
+    )
+    size_label = st.selectbox("Size", ["1600x1000", "1200x800", "2400x1500", "1000x1000"])
+    scale = st.radio("Pixel ratio", [1, 2], horizontal=True, key="export_scale")
+    export_title = st.text_input(
+        "Title", key="export_title", placeholder="Where Russia and Turkey meet…"
+    )
+    if st.button("Prepare snapshot", key="export_go", width="stretch"):
+        width, height = (int(v) for v in size_label.split("x"))
+        renderer = "static" if fmt == "png-static" else "browser"
+        kind = fmt.removesuffix("-static")
+        options = regionmap.SnapshotOptions((width, height), scale, export_title, renderer)
+        with st.spinner("Rendering the snapshot…"):
+            try:
+                payload = regionmap.snapshot_bytes(spec, data, kind, options)
+            except regionmap.RegionmapError as exc:
+                STATE.pop("export_file", None)
+                st.error(f"Export failed: {exc}")
+            else:
+                STATE["export_file"] = (f"regionmap-{dt.date.today()}.{kind}", payload, fmt)
+    if "export_file" in STATE:
+        name, payload, kind = STATE["export_file"]
+        st.download_button(
+            f"Download {name} ({len(payload) / 1024:,.0f} KB)",
+            payload,
+            file_name=name,
+            mime=EXPORT_MIME[kind],
+            key="export_download",
+            width="stretch",
+        )
+    st.file_uploader(
+        "Restore a view from a snapshot",
+        type=["png", "html", "svg", "json", "zip"],
+        key="restore",
+        on_change=_restore,
+    )
+    if "restore_error" in STATE:
+        st.error(STATE["restore_error"])
 
 tab_table, tab_time, tab_layers = st.tabs(["Events", "Timeline", "Layers and sources"])
 with tab_table:

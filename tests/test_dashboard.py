@@ -195,3 +195,26 @@ def test_broken_layer_file_is_reported_and_the_rest_draws(tmp_path, monkeypatch)
     assert any("unavailable: not JSON" in c.value for c in at.sidebar.caption)
     assert "border-tur-arm" in feature_ids(at)
     assert "libya-sirte-jufra-line" not in feature_ids(at)
+
+
+def test_export_panel_prepares_a_download():
+    at = start()
+    at.selectbox(key="export_format").set_value("html").run()
+    at.text_input(key="export_title").input("Kars <b>report</b>").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception and not at.error
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    assert "regionmap-" in buttons[0].proto.label and ".html" in buttons[0].proto.label
+
+
+def test_export_errors_are_shown_plainly(monkeypatch):
+    monkeypatch.setenv("REGIONMAP_CHROMIUM", "/nonexistent")
+    import regionmap.export
+
+    monkeypatch.setattr(regionmap.export, "chromium_path", lambda: None)
+    at = start()
+    at.selectbox(key="export_format").set_value("png").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception
+    assert any("Export failed" in e.value and "--renderer static" in e.value for e in at.error)

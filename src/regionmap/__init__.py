@@ -47,6 +47,7 @@ from regionmap.events import (
     read_events,
 )
 from regionmap.events import actors as event_actors
+from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, snapshot_bytes
 from regionmap.load import LayerResult, load_layers, read_layer
 from regionmap.render import (
     Assets,
@@ -62,6 +63,11 @@ from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 __version__ = "0.1.0"
 
 __all__ = [
+    "FORMATS",
+    "SnapshotOptions",
+    "read_view",
+    "snapshot",
+    "snapshot_bytes",
     "Assets",
     "basemap_file",
     "BASEMAPS",
