@@ -134,7 +134,33 @@ def bench_render() -> dict:
     }
 
 
+def bench_snapshots(repeats: int = 3) -> dict:
+    """Snapshot timings for the default view at 1600x1000, each through the public API."""
+    import regionmap
+    from regionmap.export import chromium_path as find_chromium
+
+    dataset = regionmap.load_dataset(ROOT / "geodata")
+    spec = regionmap.ViewSpec.default(dataset.catalog)
+    options = regionmap.SnapshotOptions(size=(1600, 1000))
+    static = regionmap.SnapshotOptions(size=(1600, 1000), renderer="static")
+    jobs = {"snapshot_html_s": ("html", options), "snapshot_static_png_s": ("png", static)}
+    if find_chromium():
+        jobs["snapshot_png_browser_s"] = ("png", options)
+    out = {}
+    for key, (fmt, opts) in jobs.items():
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            regionmap.snapshot_bytes(spec, dataset, fmt, opts)
+            times.append(time.perf_counter() - t0)
+        out[key] = statistics.median(times)
+    return out
+
+
 TARGETS = {
+    "snapshot_png_browser_s": ("<=", 3.0),
+    "snapshot_static_png_s": ("<=", 1.0),
+    "snapshot_html_s": ("<=", 0.5),
     "map_drawn_after_page_open_s": ("<=", 2.5),
     "toggle_to_redrawn_s": ("<=", 0.5),
     "server_rerun_ms_median": ("<=", 100),
@@ -146,13 +172,14 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     results = {"machine": f"{os.cpu_count()} cores", "when": time.strftime("%Y-%m-%d %H:%M")}
     results["render"] = bench_render()
+    results["snapshots"] = bench_snapshots()
     if chromium_path():
         results["dashboard"] = bench_dashboard()
     else:
         print("no Chromium: dashboard figures skipped", file=sys.stderr)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2))
     print(f"{'figure':<34} {'value':>14}  target")
-    for group in ("render", "dashboard"):
+    for group in ("render", "snapshots", "dashboard"):
         for key, value in results.get(group, {}).items():
             op, target = TARGETS.get(key, ("", None))
             verdict = ""

@@ -25,3 +25,16 @@ def layers(catalog):
 @pytest.fixture(scope="session")
 def events(catalog):
     return regionmap.load_events(catalog)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Playwright's sync API, main thread)."""
+    from .browser_support import CHROMIUM_ARGS, require_browser
+
+    path = require_browser()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -9,21 +9,11 @@ import re
 
 import pytest
 
-from .browser_support import CHROMIUM_ARGS, ROOT, dashboard_server, require_browser
+from .browser_support import ROOT, dashboard_server, require_browser
 
 pytestmark = pytest.mark.browser
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 THEATRE_LAYERS = ["kars-borders", "lachin-corridor", "syria-zones", "akkuyu-plant", "libya-front"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = require_browser()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -131,3 +131,45 @@ def test_bad_date_flag_is_a_usage_error(capsys):
         main(["events", "--from", "2020-13-45"])
     assert exc.value.code == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_snapshot_html_format_from_extension(tmp_path):
+    out = tmp_path / "kars.html"
+    proc = run("snapshot", "--out", str(out), "--layers", "kars-borders", "--title", "Kars")
+    assert proc.returncode == 0, proc.stderr
+    page = out.read_text()
+    assert "<title>Kars</title>" in page and "border-tur-arm" in page
+
+
+def test_snapshot_bad_layer_is_one_line(tmp_path):
+    proc = run("snapshot", "--out", str(tmp_path / "x.html"), "--layers", "nope")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        "regionmap: unknown layers ['nope']; known: "
+        + str(sorted(s.id for s in __import__("regionmap").load_catalog(ROOT / "geodata").layers))
+    )
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_snapshot_png_without_chromium_says_so(tmp_path, monkeypatch, capsys):
+    import regionmap.export
+
+    monkeypatch.setattr(regionmap.export, "chromium_path", lambda: None)
+    code = main(["snapshot", "--out", str(tmp_path / "map.png")])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and "\n" not in err
+    assert "apt-get install chromium" in err and "--renderer static" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_snapshot_view_file_restores_a_view(tmp_path):
+    view = tmp_path / "view.json"
+    view.write_text(
+        json.dumps({"layers": ["akkuyu-plant"], "start": "2018-01-01", "end": "2021-12-31"})
+    )
+    out = tmp_path / "akkuyu.geojson"
+    proc = run("snapshot", "--view", str(view), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    layers = {f["properties"].get("layer") for f in doc["features"]}
+    assert layers == {"akkuyu-plant", None}  # features of the one layer, and events

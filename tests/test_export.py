@@ -16,7 +16,7 @@ from regionmap import export
 from regionmap.errors import ExportError
 from regionmap.export import SnapshotOptions
 
-from .browser_support import CHROMIUM_ARGS, require_browser
+from .browser_support import require_browser
 from .conftest import ROOT
 
 SMALL = SnapshotOptions(size=(800, 500))
@@ -85,14 +85,13 @@ def test_view_read_back_from_png_equals_the_one_written(dataset, spec, png_defau
 
 
 @pytest.mark.browser
-def test_html_snapshot_offline_shows_all_layers_with_no_failed_request(tmp_path, dataset, spec):
+def test_html_snapshot_offline_shows_all_layers_with_no_failed_request(
+    tmp_path, dataset, spec, browser
+):
     path = export.snapshot(spec, dataset, tmp_path / "map.html")
-    from playwright.sync_api import sync_playwright
-
     problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=require_browser(), args=CHROMIUM_ARGS)
-        context = browser.new_context(offline=True)
+    context = browser.new_context(offline=True)
+    try:
         page = context.new_page()
         page.on("requestfailed", lambda r: problems.append(f"failed {r.url[:80]}"))
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -104,7 +103,8 @@ def test_html_snapshot_offline_shows_all_layers_with_no_failed_request(tmp_path,
             "id => [id, document.querySelectorAll('path.rm-layer-' + id).length]))"
         )
         toggles = page.locator(".leaflet-control-layers-selector").count()
-        browser.close()
+    finally:
+        context.close()
     assert problems == []
     assert set(drawn) == set(spec.layers) and all(n > 0 for n in drawn.values()), drawn
     assert toggles == len(spec.layers) + 1  # every layer and the events

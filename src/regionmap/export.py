@@ -5,9 +5,11 @@ reopened. Every write is atomic: a failed export leaves nothing behind.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import html as html_lib
+import importlib.util
 import io
 import os
 import re
@@ -193,15 +195,22 @@ def png_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> 
     browser_path = chromium_path()
     if browser_path is None:
         raise ExportError(NO_CHROMIUM)
+    if importlib.util.find_spec("playwright") is None:
+        raise ExportError("PNG export needs the playwright package (pip install playwright)")
     page_html = html_snapshot(spec, dataset, options)
+    # Playwright's sync API refuses to run where an asyncio loop runs (a test session's
+    # browser, some hosts); a fresh thread has none.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        png = pool.submit(_capture, page_html, browser_path, options).result()
+    return with_png_text(png, {VIEW_KEY: spec.to_json(), "Title": snapshot_title(spec, options)})
+
+
+def _capture(page_html: str, browser_path: str, options: SnapshotOptions) -> bytes:
+    """Open the page in headless Chromium, offline, and screenshot it once it is drawn."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     width, height = options.size
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is a dependency of the browser route
-        raise ExportError(
-            "PNG export needs the playwright package (pip install playwright)"
-        ) from None
     with tempfile.TemporaryDirectory(prefix="regionmap-") as tmp:
         page_path = Path(tmp) / "snapshot.html"
         page_path.write_text(page_html, encoding="utf-8")
@@ -230,7 +239,7 @@ def png_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> 
             raise ExportError(
                 f"Chromium could not render the snapshot: {exc.message.splitlines()[0]}"
             ) from None
-    return with_png_text(png, {VIEW_KEY: spec.to_json(), "Title": snapshot_title(spec, options)})
+    return png
 
 
 def with_png_text(png: bytes, text: dict[str, str]) -> bytes:
