@@ -267,7 +267,8 @@ def static_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions, 
         fmt,
         size=options.size,
         dpi=round(100 * options.scale),
-        caption=caption_lines(spec, dataset, options),
+        # the print map draws the title and the sources itself; the caption adds the rest
+        caption=caption_lines(spec, dataset, options)[1:3],
         generated=dt.date.today().isoformat(),
     )
     return out.getvalue()

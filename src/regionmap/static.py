@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -28,10 +27,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, FancyBboxPatch, Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import withStroke
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 from pyproj import Geod
 
 from regionmap.catalog import LayerSpec, Style
@@ -49,6 +51,7 @@ PX_TO_PT = 0.72  # a Leaflet CSS pixel at 100 dpi-equivalent, in points
 REFERENCE_MAP_HEIGHT_PX = 620  # the dashboard's map height: what a centre + zoom showed
 MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^", "star": "*"}
 SEA_COLOR = "#e4edf3"
+LEGEND_FS = 8.5
 INK = "#222222"
 MUTED = "#555555"
 _GEOD = Geod(ellps="WGS84")
@@ -62,8 +65,13 @@ def _tex(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
 def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """'23 March 2021', in English whatever the process locale (``%B`` follows it)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def window_text(spec: ViewSpec) -> str:
@@ -78,13 +86,49 @@ def window_text(spec: ViewSpec) -> str:
 
 
 def map_title(spec: ViewSpec) -> str:
-    return spec.title or f"{DEFAULT_TITLE}: events {window_text(spec)}"
+    if spec.title:
+        return spec.title
+    if spec.start is None and spec.end is None:
+        return f"{DEFAULT_TITLE}: all events"
+    return f"{DEFAULT_TITLE}: events {window_text(spec)}"
 
 
-def _wrap(text: str, width_in: float, fontsize: float, em: float = 0.52) -> list[str]:
-    """Wrap to a width in inches: DejaVu Sans averages about half an em per glyph (more bold)."""
-    chars = max(20, int(width_in * 72 / (fontsize * em)))
-    return textwrap.wrap(text, chars, break_on_hyphens=False) or [""]
+class _Measure:
+    """Wraps text to a width in inches, measured with the figure's renderer.
+
+    Words are measured once each and summed with the width of a space: laying out every
+    candidate line costs a FreeType call each and made wrapping half the render time.
+    """
+
+    def __init__(self, renderer: object, dpi: float) -> None:
+        self.renderer = renderer
+        self.dpi = dpi
+        self._cache: dict[tuple[str, float, bool], float] = {}
+
+    def width(self, text: str, fontsize: float, bold: bool = False) -> float:
+        key = (text, fontsize, bold)
+        if key not in self._cache:
+            prop = FontProperties(size=fontsize, weight="bold" if bold else "normal")
+            w, _, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+            self._cache[key] = w / self.dpi
+        return self._cache[key]
+
+    def wrap(self, text: str, width_in: float, fontsize: float, bold: bool = False) -> list[str]:
+        space = self.width("a a", fontsize, bold) - 2 * self.width("a", fontsize, bold)
+        lines: list[str] = []
+        for paragraph in str(text).splitlines() or [""]:
+            current: list[str] = []
+            used = 0.0
+            for word in paragraph.split():
+                w = self.width(word, fontsize, bold)
+                if current and used + space + w > width_in:
+                    lines.append(" ".join(current))
+                    current, used = [word], w
+                else:
+                    used += (space if current else 0.0) + w
+                    current.append(word)
+            lines.append(" ".join(current))
+        return lines
 
 
 def _deg(value: float, pos: str, neg: str) -> str:
@@ -152,14 +196,9 @@ def _singles(geom: object) -> list:
     """Polygons, lines and points out of any (multi/collection) geometry."""
     if geom is None or shapely.is_empty(geom):
         return []
-    parts = list(shapely.get_parts(geom))
-    if (
-        len(parts) == 1
-        and parts[0].geom_type not in ("GeometryCollection",)
-        and not (parts[0].geom_type.startswith("Multi"))
-    ):
-        return parts
-    return [single for part in parts for single in _singles(part)]
+    if geom.geom_type.startswith("Multi") or geom.geom_type == "GeometryCollection":
+        return [single for part in geom.geoms for single in _singles(part)]
+    return [geom]
 
 
 def _polygon_path(poly: shapely.Polygon) -> MplPath:
@@ -203,14 +242,14 @@ def _split(geoms: Iterable[object]) -> _Parts:
 # ---------------------------------------------------------------- styles
 
 
-def _dashes(dash: str, lw_pt: float) -> tuple[float, tuple[float, ...]] | str:
-    """A Leaflet dashArray ("8 6", pixels) as a matplotlib dash tuple.
+def _dashes(dash: str, lw_pt: float, px: float) -> tuple[float, tuple[float, ...]] | str:
+    """A Leaflet dashArray ("8 6", pixels) as a matplotlib dash tuple; ``px`` points a pixel.
 
     matplotlib multiplies dash lengths by the line width (``lines.scale_dashes``), so
     divide first to keep the pattern in pixels as on the web map.
     """
     try:
-        values = [float(v) * PX_TO_PT for v in dash.replace(",", " ").split()]
+        values = [float(v) * px for v in dash.replace(",", " ").split()]
     except ValueError:
         values = []
     if not values or not any(values):
@@ -232,24 +271,25 @@ class _Look:
     marker_size: float  # points, diameter
 
 
-def _look(style: Style, active: bool) -> _Look:
-    """The web map's `_feature_style`, in points."""
-    diameter = 2 * style.radius * PX_TO_PT
+def _look(style: Style, active: bool, s: float) -> _Look:
+    """The web map's `_feature_style`, in points, scaled with the figure like its text."""
+    px = PX_TO_PT * s
+    diameter = 2 * style.radius * px
     if not active:
-        lw = max(1.0, style.weight * 0.6) * PX_TO_PT
+        lw = max(1.0, style.weight * 0.6) * px
         return _Look(
             edge=to_rgba(INACTIVE_COLOR, 0.7),
             face=to_rgba(INACTIVE_COLOR, 0.08 if style.fill_opacity else 0.0),
             lw=lw,
-            linestyle=_dashes("4 6", lw),
+            linestyle=_dashes("4 6", lw, px),
             marker_size=diameter,
         )
-    lw = style.weight * PX_TO_PT
+    lw = style.weight * px
     return _Look(
         edge=to_rgba(style.color, 0.95),
         face=to_rgba(style.fill_color or style.color, style.fill_opacity),
         lw=lw,
-        linestyle=_dashes(style.dash, lw),
+        linestyle=_dashes(style.dash, lw, px),
         marker_size=diameter,
     )
 
@@ -303,13 +343,13 @@ def _draw_parts(ax, parts: _Parts, look: _Look, z: float) -> None:
             marker="o",
             facecolors=[look.face],
             edgecolors=[look.edge],
-            linewidths=min(look.lw, 1.6),
+            linewidths=min(look.lw, look.marker_size / 6),
             zorder=5 + z,
         )
 
 
-def _draw_basemap(ax, dataset: Dataset) -> LayerSpec | None:
-    layer = next((s for s in dataset.catalog.layers if s.role == "basemap"), None)
+def _draw_basemap(ax, dataset: Dataset, s: float) -> LayerSpec | None:
+    layer = next((spec for spec in dataset.catalog.layers if spec.role == "basemap"), None)
     if layer is None or len(dataset.display.get(layer.id, ())) == 0:
         return None
     st = layer.style
@@ -319,7 +359,7 @@ def _draw_basemap(ax, dataset: Dataset) -> LayerSpec | None:
             [PathPatch(p) for p in parts.polygons],
             facecolors=[to_rgba(st.fill_color or "#f3f1ea", st.fill_opacity or 1.0)],
             edgecolors=[st.color],
-            linewidths=st.weight * PX_TO_PT,
+            linewidths=st.weight * PX_TO_PT * s,
             joinstyle="round",
             zorder=1,
         ),
@@ -336,9 +376,13 @@ class _Drawn:
     inactive: bool = False
 
 
-def _draw_overlays(ax, spec: ViewSpec, dataset: Dataset) -> _Drawn:
+def _draw_overlays(ax, spec: ViewSpec, dataset: Dataset, s: float) -> _Drawn:
     drawn = _Drawn({})
-    overlays = [s for s in dataset.catalog.layers if s.role != "basemap" and s.id in spec.layers]
+    overlays = [
+        layer
+        for layer in dataset.catalog.layers
+        if layer.role != "basemap" and layer.id in spec.layers
+    ]
     for i, layer in enumerate(overlays):
         frame = dataset.display.get(layer.id)
         kinds: set[str] = set()
@@ -368,7 +412,8 @@ def _draw_overlays(ax, spec: ViewSpec, dataset: Dataset) -> _Drawn:
                 kinds.add("point")
             drawn.inactive |= not flag
             # Inactive under active; each kind of geometry in catalog order.
-            _draw_parts(ax, parts, _look(layer.style, flag), i * 0.01 + (0.005 if flag else 0))
+            z = i * 0.01 + (0.005 if flag else 0)
+            _draw_parts(ax, parts, _look(layer.style, flag, s), z)
     return drawn
 
 
@@ -397,7 +442,7 @@ def _draw_events(ax, events: pd.DataFrame, s: float) -> None:
                 halos,
                 facecolors=[to_rgba("#000000", 0.06)],
                 edgecolors=[to_rgba("#666666", 0.9)],
-                linewidths=0.6,
+                linewidths=0.6 * s,
                 linestyles=[(0, (3, 3))],
                 zorder=6,
             ),
@@ -439,23 +484,33 @@ def _nice_km(target: float) -> float:
     return float(10**exp)
 
 
-def _scale_bar(ax, extent: tuple[float, float, float, float], ax_h_in: float, s: float) -> None:
-    """Four alternating segments, true at the map's middle latitude (it is a plate carrée)."""
+def _scale_bar(
+    ax, extent: tuple[float, float, float, float], ax_size_in: tuple[float, float], s: float
+) -> FancyBboxPatch:
+    """Scale bar and north arrow in one box at the lower left.
+
+    Four alternating segments, true at the map's middle latitude (a plate carrée's scale
+    changes with latitude, so the label says where it holds).
+    """
     west, south, east, north = extent
     mid = (south + north) / 2
     _, _, metres = _GEOD.inv(0.0, mid, 1.0, mid)
     km_per_deg = max(metres / 1000, 1e-6)
     length_km = _nice_km((east - west) * km_per_deg * 0.2)
-    frac = length_km / km_per_deg / (east - west)
-    x0, y0 = 0.03, 0.045
-    bar_h = 0.06 * s / ax_h_in
-    text_kw = dict(transform=ax.transAxes, fontsize=7.5 * s, color=INK, usetex=False, zorder=11.2)
-    ax.add_patch(
+    bar = length_km / km_per_deg / (east - west)  # axes fraction
+    fx, fy = 1 / ax_size_in[0], 1 / ax_size_in[1]  # axes fraction per inch
+    pad, x0, y0 = 0.08 * s, 0.25 * s * fx, 0.2 * s * fy
+    bar_y, bar_h = y0 + 0.16 * s * fy, 0.065 * s * fy
+    top = bar_y + bar_h + 0.18 * s * fy
+    text_kw = dict(transform=ax.transAxes, color=INK, usetex=False, zorder=11.2)
+    arrow_x = x0 + bar + 0.52 * s * fx
+    box = ax.add_patch(
         FancyBboxPatch(
-            (x0 - 0.012, y0 - 0.02),
-            frac + 0.024 + 0.06,
-            bar_h + 0.02 + 0.16 * s / ax_h_in + 0.02 * s / ax_h_in + 0.01,
-            boxstyle="round,pad=0.004,rounding_size=0.006",
+            (x0 - pad * fx, y0 - pad * fy),
+            arrow_x - x0 + (0.12 * s + 2 * pad) * fx,
+            top - y0 + 2 * pad * fy,
+            boxstyle="round,pad=0,rounding_size=0.004",
+            mutation_aspect=fy / fx,
             transform=ax.transAxes,
             facecolor=to_rgba("#ffffff", 0.85),
             edgecolor="#bbbbbb",
@@ -466,8 +521,8 @@ def _scale_bar(ax, extent: tuple[float, float, float, float], ax_h_in: float, s:
     for k in range(4):
         ax.add_patch(
             Rectangle(
-                (x0 + k * frac / 4, y0),
-                frac / 4,
+                (x0 + k * bar / 4, bar_y),
+                bar / 4,
                 bar_h,
                 transform=ax.transAxes,
                 facecolor=INK if k % 2 == 0 else "#ffffff",
@@ -476,49 +531,112 @@ def _scale_bar(ax, extent: tuple[float, float, float, float], ax_h_in: float, s:
                 zorder=11.1,
             )
         )
-    label_y = y0 + bar_h + 0.012 * s / ax_h_in * 10
     for pos, value in ((0, 0), (0.5, length_km / 2), (1, length_km)):
-        ax.text(x0 + pos * frac, label_y, f"{value:g}", ha="center", va="bottom", **text_kw)
-    ax.text(x0 + frac + 0.01, y0 + bar_h / 2, "km", ha="left", va="center", **text_kw)
+        ax.text(
+            x0 + pos * bar,
+            bar_y + bar_h + 0.04 * s * fy,
+            f"{value:g}",
+            ha="center",
+            va="bottom",
+            fontsize=7.5 * s,
+            **text_kw,
+        )
+    ax.text(
+        x0 + bar + 0.07 * s * fx,
+        bar_y + bar_h / 2,
+        "km",
+        ha="left",
+        va="center",
+        fontsize=7.5 * s,
+        **text_kw,
+    )
     ax.text(
         x0,
-        y0 - 0.006,
-        f"scale true at {_deg(round(mid, 1), 'N', 'S')}",
+        y0,
+        f"true at {_deg(round(mid, 1), 'N', 'S')}",
         ha="left",
-        va="top",
-        **{**text_kw, "fontsize": 6.5 * s, "color": MUTED},
+        va="bottom",
+        fontsize=6.5 * s,
+        **{**text_kw, "color": MUTED},
     )
+    _north_arrow(ax, arrow_x, y0, top, s)
+    return box
 
 
-def _north_arrow(ax, ax_h_in: float, s: float) -> None:
-    x, top = 0.965, 0.955
-    length = 0.5 * s / ax_h_in
-    ax.annotate(
-        "",
-        xy=(x, top - 0.2 * s / ax_h_in),
-        xytext=(x, top - 0.2 * s / ax_h_in - length),
-        xycoords="axes fraction",
-        textcoords="axes fraction",
-        arrowprops=dict(
-            arrowstyle=f"-|>,head_width={0.35 * s:.2f},head_length={0.8 * s:.2f}",
-            color=INK,
-            linewidth=1.6 * s,
-        ),
-        zorder=11,
-    )
+def _theatre_labels(
+    ax, spec: ViewSpec, dataset: Dataset, s: float, renderer: object, avoid: list[Bbox]
+) -> None:
+    """Each shown theatre's name above its box, else below it, haloed so it reads over
+    lines and fills; a name that would collide with another, or with ``avoid`` (the
+    scale bar, the north arrow), or leave the map is left out: the legend names it too."""
+    ax.apply_aspect()
+    frame = ax.get_window_extent(renderer)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    taken = list(avoid)
+    shown = {layer.theatre for layer in dataset.catalog.layers if layer.id in spec.layers}
+    for theatre in dataset.catalog.theatres:
+        if theatre.id not in shown:
+            continue
+        west, south, east, north = theatre.bbox
+        for y, va in ((north, "bottom"), (south, "top")):
+            x = min(max((west + east) / 2, x0), x1)
+            if not y0 < y < y1:
+                continue
+            label = ax.text(
+                x,
+                y,
+                _tex(theatre.title),
+                ha="center",
+                va=va,
+                fontsize=8.5 * s,
+                fontstyle="italic",
+                color="#333333",
+                usetex=False,
+                zorder=10,
+                clip_on=True,
+                path_effects=[withStroke(linewidth=2.5 * s, foreground=to_rgba("#ffffff", 0.85))],
+            )
+            box = label.get_window_extent(renderer).expanded(1.06, 1.15)
+            shift = max(frame.x0 + 3 - box.x0, 0) or min(frame.x1 - 3 - box.x1, 0)
+            if shift:
+                box = box.translated(shift, 0)
+                label.set_x(ax.transData.inverted().transform((box.x0 + box.width / 2, 0))[0])
+            inside = frame.y0 < box.y0 and box.y1 < frame.y1 and box.width < frame.width
+            if inside and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+            label.remove()
+
+
+def _north_arrow(ax, x: float, y0: float, y1: float, s: float) -> None:
+    """North is up everywhere on lon/lat axes: an arrow from ``y0`` to an "N" at ``y1``."""
     ax.text(
         x,
-        top,
+        y1,
         "N",
         transform=ax.transAxes,
         ha="center",
         va="top",
-        fontsize=11 * s,
+        fontsize=10 * s,
         fontweight="bold",
         color=INK,
         usetex=False,
-        zorder=11,
-        bbox=dict(boxstyle="circle,pad=0.15", facecolor=to_rgba("#ffffff", 0.8), edgecolor="none"),
+        zorder=11.2,
+    )
+    ax.annotate(
+        "",
+        xy=(x, y1),
+        xytext=(x, y0),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        arrowprops=dict(
+            arrowstyle=f"-|>,head_width={0.3 * s:.2f},head_length={0.7 * s:.2f}",
+            color=INK,
+            linewidth=1.4 * s,
+            shrinkA=0,
+            shrinkB=10 * s * 1.1,  # stop below the "N"
+        ),
+        zorder=11.2,
     )
 
 
@@ -536,18 +654,19 @@ def _graticule(ax, s: float) -> None:
         spine.set_linewidth(0.8)
 
 
-def _layer_handle(layer: LayerSpec, kinds: set[str]) -> object:
-    look = _look(layer.style, True)
+def _layer_handle(layer: LayerSpec, kinds: set[str], s: float) -> object:
+    look = _look(layer.style, True, s)
     if kinds == {"point"}:
+        size = min(look.marker_size, 10 * s)
         return Line2D(
             [],
             [],
             linestyle="none",
             marker="o",
-            markersize=min(look.marker_size, 10),
+            markersize=size,
             markerfacecolor=look.face,
             markeredgecolor=look.edge,
-            markeredgewidth=min(look.lw, 1.6),
+            markeredgewidth=min(look.lw, size / 6),
         )
     if "polygon" in kinds and layer.style.fill_opacity:
         return Patch(
@@ -558,138 +677,148 @@ def _layer_handle(layer: LayerSpec, kinds: set[str]) -> object:
     )
 
 
-def _header() -> Patch:
+def _blank() -> Patch:
     return Patch(facecolor="none", edgecolor="none")
 
 
-def _legend(
-    fig: Figure,
+@dataclass(frozen=True)
+class _Entry:
+    handle: object
+    label: str
+    header: bool = False
+
+
+def _legend_entries(
     spec: ViewSpec,
     dataset: Dataset,
     basemap: LayerSpec | None,
     drawn: _Drawn,
     events: pd.DataFrame,
-    extent: tuple[float, float, float, float],
-    anchor: tuple[float, float],
-    width_in: float,
+    off: pd.Series,
     s: float,
-) -> None:
-    """One block per theatre with its layers, then the event symbols, then the keys."""
-    fs = 8.0 * s
-    handles: list[object] = []
-    labels: list[str] = []
-    bold: set[int] = set()
+) -> list[_Entry]:
+    """One block per theatre with its layers, the event symbols, then the keys.
 
-    def add(handle: object, label: str, header: bool = False) -> None:
-        lines = _wrap(label, width_in - 0.75 * s, fs)
-        if header:
-            bold.add(len(labels))
-        handles.append(handle)
-        labels.append(_tex("\n".join(lines)))
-
+    ``off`` marks the events outside the map, named so a reader knows they exist.
+    """
     catalog = dataset.catalog
     unavailable = dataset.unavailable()
+    out: list[_Entry] = []
     grouped: dict[str, list[LayerSpec]] = {}
     for layer in catalog.layers:
         if layer.role != "basemap" and layer.id in drawn.kinds:
             grouped.setdefault(layer.theatre, []).append(layer)
     titles = {t.id: t.title for t in catalog.theatres}
     for theatre_id, layers in grouped.items():
-        add(_header(), titles.get(theatre_id, theatre_id or "Other layers"), header=True)
+        out.append(_Entry(_blank(), titles.get(theatre_id, theatre_id or "Other layers"), True))
         for layer in layers:
-            kinds = drawn.kinds[layer.id]
             label = layer.title + (" (unavailable)" if layer.id in unavailable else "")
-            add(_layer_handle(layer, kinds or {"line"}), label)
+            out.append(_Entry(_layer_handle(layer, drawn.kinds[layer.id] or {"line"}, s), label))
     if spec.show_events:
-        west, south, east, north = extent
-        lon = events["longitude"].astype(float)
-        lat = events["latitude"].astype(float)
-        outside = int((~(lon.between(west, east) & lat.between(south, north))).sum())
-        beyond = f", {outside} beyond the map edge" if outside else ""
-        add(_header(), f"Events ({len(events)}{beyond})", header=True)
-        for event_type in sorted(set(events["event_type"].astype(str))) if len(events) else []:
-            color, shape = symbol_for(event_type)
-            add(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker=MARKERS.get(shape, "o"),
-                    markersize=_event_marker_size(shape, 7.5 * s),
-                    markerfacecolor=color,
-                    markeredgecolor="#ffffff",
-                    markeredgewidth=0.5 * s,
-                ),
-                event_type,
-            )
+        beyond = f"; {int(off.sum())} off the map" if off.any() else ""
+        out.append(_Entry(_blank(), f"Events ({len(events)}{beyond})", True))
         if len(events) == 0:
-            add(_header(), "none in this window")
-        if len(events) and events["is_span"].fillna(False).astype(bool).any():
-            add(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=7 * s,
-                    markerfacecolor="#ffffff",
-                    markeredgecolor="#444444",
-                    markeredgewidth=1.5 * s,
-                ),
-                "span (start – end), hollow",
+            out.append(_Entry(_blank(), "none in this window"))
+        for event_type in sorted(set(events["event_type"].astype(str))):
+            color, shape = symbol_for(event_type)
+            marker = Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=MARKERS.get(shape, "o"),
+                markersize=_event_marker_size(shape, 7.5 * s),
+                markerfacecolor=color,
+                markeredgecolor="#ffffff",
+                markeredgewidth=0.5 * s,
             )
-        precision = pd.to_numeric(events.get("geo_precision"), errors="coerce")
-        if len(events) and precision.isin(list(HALO_RADIUS_M)).any():
-            add(
-                Patch(
-                    facecolor=to_rgba("#000000", 0.06),
-                    edgecolor="#666666",
-                    linewidth=0.6,
-                    linestyle=(0, (3, 3)),
-                ),
-                "imprecise place (15 / 60 km halo)",
+            out.append(_Entry(marker, event_type))
+        if off.any():
+            places = events.loc[off, "location"].fillna("?").astype(str).value_counts()
+            named = [f"{p} ({n})" if n > 1 else p for p, n in places.head(5).items()]
+            if len(places) > 5:
+                named.append(f"{len(places) - 5} more places")
+            out.append(_Entry(_blank(), f"off the map: {', '.join(named)}"))
+        if events["is_span"].fillna(False).astype(bool).any():
+            hollow = Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=7 * s,
+                markerfacecolor="#ffffff",
+                markeredgecolor="#444444",
+                markeredgewidth=1.5 * s,
             )
-    add(_header(), "Key", header=True)
+            out.append(_Entry(hollow, "span (start – end), hollow"))
+        precision = pd.to_numeric(events["geo_precision"], errors="coerce")
+        if precision.isin(list(HALO_RADIUS_M)).any():
+            halo = Patch(
+                facecolor=to_rgba("#000000", 0.06),
+                edgecolor="#666666",
+                linewidth=0.6 * s,
+                linestyle=(0, (3, 3)),
+            )
+            out.append(_Entry(halo, "imprecise place (15 / 60 km halo)"))
+    out.append(_Entry(_blank(), "Key", True))
     if basemap is not None:
         st = basemap.style
-        add(
-            Patch(
-                facecolor=to_rgba(st.fill_color or "#f3f1ea", st.fill_opacity or 1.0),
-                edgecolor=st.color,
-                linewidth=st.weight * PX_TO_PT,
-            ),
-            basemap.title,
+        land = Patch(
+            facecolor=to_rgba(st.fill_color or "#f3f1ea", st.fill_opacity or 1.0),
+            edgecolor=st.color,
+            linewidth=st.weight * PX_TO_PT * s,
         )
+        out.append(_Entry(land, basemap.title))
     if drawn.inactive:
-        look = _look(Style(weight=3.0), False)
-        add(
-            Line2D([], [], color=look.edge, linewidth=look.lw, linestyle=look.linestyle),
-            "not in force in the window (grey, dashed)",
-        )
+        look = _look(Style(weight=3.0), False, s)
+        grey = Line2D([], [], color=look.edge, linewidth=look.lw, linestyle=look.linestyle)
+        out.append(_Entry(grey, "not in force in the window (grey, dashed)"))
+    return out
+
+
+def _place_legend(
+    fig: Figure,
+    entries: list[_Entry],
+    anchor: tuple[float, float],
+    column_in: float,
+    ncols: int,
+    s: float,
+    measure: _Measure,
+    shrink: float = 1.0,
+):
+    """The legend, upper-left corner at ``anchor`` (figure fraction), labels wrapped to fit.
+
+    ``shrink`` scales its text down when it would otherwise not fit beside the map.
+    """
+    fs = LEGEND_FS * s * shrink
+    text_in = column_in - (2.2 + 0.6 + 1.2) * fs / 72  # handle, pad and column spacing
+    labels = [_tex("\n".join(measure.wrap(e.label, text_in, fs, e.header))) for e in entries]
     legend = fig.legend(
-        handles,
+        [e.handle for e in entries],
         labels,
         loc="upper left",
         bbox_to_anchor=anchor,
         bbox_transform=fig.transFigure,
+        ncols=ncols,
         frameon=False,
         fontsize=fs,
         title="Legend",
-        title_fontproperties={"size": 9.5 * s, "weight": "bold"},
+        title_fontproperties={"size": 9.5 * s * shrink, "weight": "bold"},
         alignment="left",
         handlelength=2.2,
         handleheight=1.0,
         handletextpad=0.6,
         labelspacing=0.45,
+        columnspacing=1.2,
         borderaxespad=0.0,
         borderpad=0.0,
     )
-    for i, text in enumerate(legend.get_texts()):
+    for text, entry in zip(legend.get_texts(), entries, strict=True):
         text.set_usetex(False)
-        if i in bold:
+        if entry.header:
             text.set_fontweight("bold")
             text.set_color(INK)
     legend.get_title().set_usetex(False)
+    return legend
 
 
 # ---------------------------------------------------------------- metadata
@@ -720,128 +849,153 @@ def render_static(
     """Draw the view and write it to ``out`` as fmt in ("png", "svg", "pdf").
 
     ``size`` is in pixels at 100 dpi, so the figure is size/100 inches and a PNG is
-    exactly size * dpi / 100 pixels; fonts and margins scale with the size so a small
-    figure is as legible as the default. The view spec JSON goes into the metadata.
+    exactly size * dpi / 100 pixels. Text, lines and markers scale with the size, so a
+    small figure looks like a reduced default rather than a crowded one. The legend sits
+    beside a landscape map and below a portrait one. The view spec JSON goes into the
+    file's metadata.
     """
     if fmt not in FORMATS:
         raise ExportError(f"static maps are {', '.join(FORMATS)}, not {fmt!r}")
     width_px, height_px = int(size[0]), int(size[1])
-    if width_px < 200 or height_px < 150:
-        raise ExportError(f"a static map needs at least 200 x 150 pixels, got {size}")
-    # A hair over size/100 so that int(inches * dpi) cannot fall one pixel short.
-    fig_w, fig_h = (width_px + 1e-3) / 100, (height_px + 1e-3) / 100
-    s = max(0.55, min(2.0, min(width_px / 1600, height_px / 1000)))
+    if width_px < 300 or height_px < 200:
+        raise ExportError(f"a static map needs at least 300 x 200 pixels, got {size}")
+    fig_w, fig_h = width_px / 100, height_px / 100
+    if fmt == "png":  # a hair more, so that int(inches * dpi) cannot fall a pixel short
+        fig_w, fig_h = (width_px + 1e-3) / 100, (height_px + 1e-3) / 100
+    s = max(0.75, min(2.0, math.sqrt(width_px * height_px / (1600 * 1000))))
     fig = Figure(figsize=(fig_w, fig_h), dpi=dpi, facecolor="white")
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
+    measure = _Measure(canvas.get_renderer(), fig.dpi)
 
     title = map_title(spec)
     catalog = dataset.catalog
     events = dataset.visible_events(spec) if spec.show_events else dataset.events.frame.iloc[:0]
 
-    # ---- vertical budget, in inches
+    # ---- text blocks and their heights, in inches
     margin = 0.3 * s
-    title_fs, sub_fs, cap_fs, foot_fs = 17 * s, 10 * s, 9 * s, 7 * s
-    legend_w = min(3.4 * s, fig_w * 0.32)
     text_w = fig_w - 2 * margin
-    sub = _subtitle(spec, dataset, events)
-    sub_lines = _wrap(sub, text_w, sub_fs)
-    title_lines = _wrap(title, text_w, title_fs, em=0.62)
-    top_h = margin + len(title_lines) * title_fs * 1.25 / 72
-    top_h += 0.06 * s + len(sub_lines) * sub_fs * 1.3 / 72 + 0.2 * s
-    cap_lines = [w for line in (caption or []) for w in _wrap(line, text_w, cap_fs)]
+    title_fs, sub_fs, cap_fs, foot_fs = 17 * s, 10 * s, 9 * s, 7 * s
+    title_lines = measure.wrap(title, text_w, title_fs, bold=True)
+    sub_lines = measure.wrap(_subtitle(spec, events), text_w, sub_fs)
+    cap_lines = [w for line in (caption or []) for w in measure.wrap(line, text_w, cap_fs)]
     sources = "; ".join(src.title for src in catalog.sources)
     attribution = f"Sources: {sources}. © regionmap, data as of {catalog.as_of}."
-    foot_lines = _wrap(attribution, text_w, foot_fs)
+    foot_lines = measure.wrap(attribution, text_w, foot_fs)
     foot_lines.append(f"Generated on {generated or dt.date.today().isoformat()} with regionmap.")
-    tick_h = 7.5 * s * 1.4 / 72 + 0.12 * s
-    bottom_h = margin + len(foot_lines) * foot_fs * 1.35 / 72 + 0.08 * s
-    if cap_lines:
-        bottom_h += len(cap_lines) * cap_fs * 1.35 / 72 + 0.12 * s
-    bottom_h += tick_h
+    title_h = len(title_lines) * title_fs * 1.22 / 72 + 0.06 * s
+    top_h = margin + title_h + len(sub_lines) * sub_fs * 1.25 / 72 + 0.2 * s
+    cap_h = len(cap_lines) * cap_fs * 1.3 / 72 + 0.12 * s if cap_lines else 0.0
+    foot_h = len(foot_lines) * foot_fs * 1.3 / 72 + 0.08 * s
+    tick_h = 7.5 * s * 1.4 / 72 + 0.2 * s
     left = margin + 0.42 * s
-    ax_w = fig_w - left - legend_w - margin - 0.25 * s
-    ax_h = fig_h - top_h - bottom_h
-    if ax_w < 1 or ax_h < 1:
-        raise ExportError(f"the figure {size} is too small for the map and its text")
+    gap = 0.25 * s
 
-    ax = fig.add_axes((left / fig_w, bottom_h / fig_h, ax_w / fig_w, ax_h / fig_h))
+    # ---- the map's contents do not depend on where the axes end up
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     ax.set_facecolor(SEA_COLOR)
-    extent = map_extent(spec, dataset, ax_h / ax_w)
-    west, south, east, north = extent
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)), adjustable="box")
-    ax.set_anchor("C")
-
-    basemap = _draw_basemap(ax, dataset)
-    drawn = _draw_overlays(ax, spec, dataset)
+    basemap = _draw_basemap(ax, dataset, s)
+    drawn = _draw_overlays(ax, spec, dataset, s)
     if spec.show_events:
         _draw_events(ax, events, s)
-    _graticule(ax, s)
-    _scale_bar(ax, extent, ax_h, s)
-    _north_arrow(ax, ax_h, s)
-    _legend(
-        fig,
-        spec,
-        dataset,
-        basemap,
-        drawn,
-        events,
-        extent,
-        anchor=((left + ax_w + 0.25 * s) / fig_w, 1 - top_h / fig_h),
-        width_in=legend_w,
-        s=s,
-    )
 
-    # ---- text blocks
-    y = fig_h - margin
-    text_kw = dict(usetex=False, ha="left", va="top", transform=fig.transFigure)
-    fig.text(
-        margin / fig_w,
-        y / fig_h,
-        _tex("\n".join(title_lines)),
-        fontsize=title_fs,
-        fontweight="bold",
-        color=INK,
-        linespacing=1.1,
-        **text_kw,
-    )
-    y -= len(title_lines) * title_fs * 1.25 / 72 + 0.06 * s
-    fig.text(
-        margin / fig_w,
-        y / fig_h,
-        _tex("\n".join(sub_lines)),
-        fontsize=sub_fs,
-        color=MUTED,
-        linespacing=1.2,
-        **text_kw,
-    )
-    y = bottom_h - tick_h - 0.06 * s
-    if cap_lines:
-        fig.text(
-            margin / fig_w,
-            y / fig_h,
-            _tex("\n".join(cap_lines)),
-            fontsize=cap_fs,
-            color=INK,
-            linespacing=1.25,
-            **text_kw,
+    # ---- layout: the legend beside a landscape map, below a portrait one (or one whose
+    # legend is too tall to stand beside it). The legend is measured, and its "off the
+    # map" line depends on the extent, which depends on the room the legend leaves.
+    side = fig_w / fig_h >= 1.2
+    legend = None
+    legend_h = 0.0
+    shrink = 1.0
+    for _ in range(6):
+        if side:
+            column_in, ncols = min(3.4 * s, fig_w * 0.34), 1
+            room_w = fig_w - left - column_in - margin - gap
+            room_h = fig_h - top_h - foot_h - cap_h - tick_h - margin
+        else:
+            ncols = max(1, min(3, int(text_w // (3.0 * s))))
+            column_in = text_w / ncols
+            room_w = fig_w - left - margin
+            room_h = fig_h - top_h - foot_h - cap_h - tick_h - margin - legend_h - gap
+        if room_w < 1 or room_h < 1:
+            raise ExportError(f"the figure {size} is too small for the map and its text")
+        extent = map_extent(spec, dataset, room_h / room_w)
+        ax_w, ax_h = _box(extent, room_w, room_h)
+        ax_x = left if side else left + (room_w - ax_w) / 2
+        ax_top = fig_h - top_h
+        entries = _legend_entries(
+            spec, dataset, basemap, drawn, events, _off_map(events, extent), s
         )
-        y -= len(cap_lines) * cap_fs * 1.35 / 72 + 0.12 * s
-    fig.text(
-        margin / fig_w,
-        y / fig_h,
-        _tex("\n".join(foot_lines)),
-        fontsize=foot_fs,
-        color=MUTED,
-        linespacing=1.25,
-        **text_kw,
-    )
+        if legend is not None:
+            legend.remove()
+        if side:
+            anchor = ((ax_x + ax_w + gap) / fig_w, ax_top / fig_h)
+        else:
+            anchor = (margin / fig_w, (ax_top - ax_h - tick_h - gap / 2) / fig_h)
+        legend = _place_legend(fig, entries, anchor, column_in, ncols, s, measure, shrink)
+        measured = legend.get_window_extent(measure.renderer).height / fig.dpi
+        if side:
+            beside = fig_h - top_h - foot_h - cap_h - margin
+            if measured <= beside:
+                legend_h = measured
+                break
+            # Too tall to stand beside the map: smaller text, down to 5 pt, else below it.
+            shrink *= beside / measured * 0.97
+            if LEGEND_FS * s * shrink < 5.0:
+                side, shrink, legend_h = False, 1.0, measured / 2
+            continue
+        if abs(measured - legend_h) < 0.02:
+            break
+        legend_h = measured
 
+    # ---- the map, packed under the title; height left over goes above the footer
+    west, south, east, north = extent
+    ax.set_position((ax_x / fig_w, (ax_top - ax_h) / fig_h, ax_w / fig_w, ax_h / fig_h))
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)), adjustable="datalim")
+    _graticule(ax, s)
+    bar = _scale_bar(ax, extent, (ax_w, ax_h), s)
+    ax.apply_aspect()
+    avoid = [bar.get_window_extent(measure.renderer)]
+    _theatre_labels(ax, spec, dataset, s, measure.renderer, avoid)
+
+    # ---- text
+    text_kw = dict(usetex=False, ha="left", va="top", transform=fig.transFigure)
+    x = margin / fig_w
+    y = fig_h - margin
+    fig.text(x, y / fig_h, _tex("\n".join(title_lines)), fontsize=title_fs, fontweight="bold",
+             color=INK, linespacing=1.1, **text_kw)  # fmt: skip
+    fig.text(x, (y - title_h) / fig_h, _tex("\n".join(sub_lines)), fontsize=sub_fs,
+             color=MUTED, linespacing=1.15, **text_kw)  # fmt: skip
+    if side:
+        y = min(ax_top - ax_h - tick_h, ax_top - legend_h - 0.1 * s)
+    else:
+        y = ax_top - ax_h - tick_h - legend_h - gap
+    if cap_lines:
+        fig.text(x, y / fig_h, _tex("\n".join(cap_lines)), fontsize=cap_fs, color=INK,
+                 linespacing=1.2, **text_kw)  # fmt: skip
+    # The footer sits at the bottom of the page, whatever room the map left over.
+    fig.text(x, (margin + foot_h - 0.04 * s) / fig_h, _tex("\n".join(foot_lines)),
+             fontsize=foot_fs, color=MUTED, linespacing=1.2, **text_kw)  # fmt: skip
     fig.savefig(out, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, spec.to_json()))
 
 
-def _subtitle(spec: ViewSpec, dataset: Dataset, events: pd.DataFrame) -> str:
+def _box(extent: tuple[float, float, float, float], room_w: float, room_h: float):
+    """The axes size (inches) that shows ``extent`` undistorted within the room it has."""
+    west, south, east, north = extent
+    ratio = (north - south) / ((east - west) * math.cos(math.radians((south + north) / 2)))
+    if ratio > room_h / room_w:
+        return room_h / ratio, room_h
+    return room_w, room_w * ratio
+
+
+def _off_map(events: pd.DataFrame, extent: tuple[float, float, float, float]) -> pd.Series:
+    west, south, east, north = extent
+    lon = pd.to_numeric(events["longitude"], errors="coerce")
+    lat = pd.to_numeric(events["latitude"], errors="coerce")
+    return ~(lon.between(west, east) & lat.between(south, north))
+
+
+def _subtitle(spec: ViewSpec, events: pd.DataFrame) -> str:
     """The window and the filters: what decides which features are grey and which events show."""
     parts = [f"Date window: {window_text(spec)}"]
     if spec.show_events:
