@@ -301,8 +301,15 @@ with info_col, st.expander("Export snapshot"):
     if "restore_error" in STATE:
         st.error(STATE["restore_error"])
 
-tab_table, tab_time, tab_layers = st.tabs(["Events", "Timeline", "Layers and sources"])
-with tab_table:
+# Only the chosen panel is built: a hidden chart would still cost every rerun.
+below = st.segmented_control(
+    "Below the map",
+    ["Events", "Timeline", "Layers and sources"],
+    default="Events",
+    key="below",
+    label_visibility="collapsed",
+)
+if below == "Events":
     table = shown.assign(
         date=shown.apply(regionmap.event_when, axis=1) if len(shown) else [],
         link=shown["source_url"].str.split(" | ").str[0],
@@ -313,7 +320,7 @@ with tab_table:
         width="stretch",
         column_config={"link": st.column_config.LinkColumn("link", display_text="open")},
     )
-with tab_time:
+elif below == "Timeline":
     if len(shown):
         chart_data = shown.assign(
             theatre_title=shown["theatre"].map(lambda t: catalog.theatre(t).title if t else ""),
@@ -334,7 +341,7 @@ with tab_time:
         st.altair_chart(chart, width="stretch")
     else:
         st.caption("No event in the current filter.")
-with tab_layers:
+elif below == "Layers and sources":
     st.dataframe(
         pd.DataFrame(
             [

@@ -218,3 +218,12 @@ def test_export_errors_are_shown_plainly(monkeypatch):
     at.button(key="export_go").click().run()
     assert not at.exception
     assert any("Export failed" in e.value and "--renderer static" in e.value for e in at.error)
+
+
+def test_timeline_and_layers_panels_render():
+    at = start()
+    assert len(at.dataframe) == 1  # the events table by default
+    at.segmented_control(key="below").set_value("Timeline").run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == 1
+    at.segmented_control(key="below").set_value("Layers and sources").run()
+    assert not at.exception and len(at.dataframe) == 1

@@ -28,6 +28,7 @@ import xstatic.pkg.leaflet_markercluster
 from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from regionmap.atomic import atomic_write_text
 from regionmap.catalog import LayerSpec, Style
@@ -73,6 +74,11 @@ def sources_html(sources: object, urls: object) -> str:
     hrefs = [u.strip() for u in str(urls or "").split(" | ")]
     items = [link(name, hrefs[i] if i < len(hrefs) else "") for i, name in enumerate(names)]
     return "; ".join(items)
+
+
+def script_json(value: object) -> str:
+    """JSON safe inside a <script> element (<, >, & and ' escaped), serialised once."""
+    return str(htmlsafe_json_dumps(value))
 
 
 # ---------------------------------------------------------------- assets
@@ -416,7 +422,7 @@ class OverlayLayer(MacroElement):
   var map = {{ this._parent.get_name() }};
   var radius = {{ this.radius|tojson }};
   var cls = {{ ("rm-layer-" ~ this.layer_id)|tojson }};
-  var g = L.geoJSON({{ this.data|tojson }}, {
+  var g = L.geoJSON({{ this.data_json }}, {
     style: function (f) { return f.properties.style; },
     pointToLayer: function (f, ll) {
       return L.circleMarker(ll, Object.assign({radius: radius}, f.properties.style));
@@ -443,7 +449,7 @@ class OverlayLayer(MacroElement):
         super().__init__()
         self._name = "OverlayLayer"
         self.layer_id = layer_id
-        self.data = data
+        self.data_json = script_json(data)  # once: the page is rendered more than once
         self.radius = radius
 
 
@@ -624,7 +630,7 @@ class EventLayer(JSCSSMixin):
 (function () {
   var map = {{ this._parent.get_name() }};
   var icons = {{ this.icons|tojson }};
-  var events = {{ this.events|tojson }};
+  var events = {{ this.events_json }};
   var cluster = L.markerClusterGroup({maxClusterRadius: 30, spiderfyOnMaxZoom: true});
   var halos = L.layerGroup();
   events.forEach(function (e) {
@@ -672,6 +678,7 @@ class EventLayer(JSCSSMixin):
                     "halo": HALO_RADIUS_M.get(int(row["geo_precision"]), 0),
                 }
             )
+        self.events_json = script_json(self.events)
 
 
 class BasemapLayer(MacroElement):
@@ -692,7 +699,7 @@ class BasemapLayer(MacroElement):
   {% if this.url %}
   fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(add);
   {% else %}
-  add({{ this.data|tojson }});
+  add({{ this.data_json }});
   {% endif %}
 })();
 {% endmacro %}
@@ -703,7 +710,7 @@ class BasemapLayer(MacroElement):
         super().__init__()
         self._name = "BasemapLayer"
         self.style = style
-        self.data = data
+        self.data_json = script_json(data) if data is not None else ""
         self.url = url
 
 
