@@ -88,7 +88,13 @@ def bench_dashboard(repeats: int = 5) -> dict:
             for expected in (0, 3):
                 t1 = time.perf_counter()
                 label.click()
-                _wait(page, lambda e=expected, pg=page: _layer_paths(pg, "kars-borders") == e)
+                _wait(
+                    page,
+                    lambda e=expected, pg=page: (
+                        _layer_paths(pg, "kars-borders") == e
+                        and _layer_paths(pg, "akkuyu-plant") > 0
+                    ),
+                )
                 toggles.append(time.perf_counter() - t1)
             context.close()
             if i == 0:
