@@ -1,0 +1,67 @@
+"""The public API is pinned, and the layering of DESIGN.md §1 is enforced, not hoped for."""
+
+import ast
+from pathlib import Path
+
+import regionmap
+
+from .conftest import ROOT
+
+PUBLIC = [
+    "Assets", "BASEMAPS", "Catalog", "CatalogError", "DataError", "Dataset", "EventError",
+    "EventFilter", "EventResult", "ExportError", "FORMATS", "LayerError", "LayerResult",
+    "LayerSpec", "PRESETS", "Problem", "RegionmapError", "SnapshotOptions", "SourceSpec",
+    "Style", "TheatreSpec", "ViewError", "ViewSpec", "apply_filter", "basemap_file",
+    "build_layers", "check_geodata", "check_path", "corridor", "dataset_stamp",
+    "default_geodata_dir", "escape", "event_actors", "event_when", "filter_actors",
+    "filter_bbox", "filter_time", "filter_values", "fit_view", "geodesic_area_km2",
+    "geodesic_length_km", "install_assets", "load_catalog", "load_dataset", "load_events",
+    "load_layers", "measure", "read_events", "read_layer", "read_view", "render_map",
+    "safe_url", "shared_border", "simplify_for_display", "snapshot", "snapshot_bytes",
+    "stale_layers", "strip_along", "write_layers",
+]  # fmt: skip
+MAP_BUILDERS = {"render.py", "export.py"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_public_api_is_pinned():
+    assert sorted(regionmap.__all__) == sorted(PUBLIC)
+    for name in PUBLIC:
+        assert hasattr(regionmap, name), name
+
+
+def test_library_never_imports_streamlit_and_only_render_and_export_import_folium():
+    for path in sorted((ROOT / "src" / "regionmap").glob("*.py")):
+        imported = _imports(path)
+        assert not any(n.split(".")[0] == "streamlit" for n in imported), path.name
+        if path.name not in MAP_BUILDERS:
+            assert not any(n.split(".")[0] == "folium" for n in imported), path.name
+
+
+def test_dashboard_uses_only_public_names():
+    for path in sorted((ROOT / "dashboard").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("regionmap."), f"{path.name}: {node.module}"
+                if node.module == "regionmap":
+                    assert all(a.name in PUBLIC for a in node.names), path.name
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "regionmap"
+            ):
+                assert node.attr in PUBLIC, f"{path.name}: regionmap.{node.attr}"
+        assert not any(
+            n.split(".")[0] in ("shapely", "geopandas", "pyproj") for n in _imports(path)
+        )
