@@ -55,6 +55,61 @@ def _declared_crs(doc: dict, path: str) -> CRS:
         raise LayerError(path, f"unknown crs {member!r}") from None
 
 
+_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2,
+          "MultiPolygon": 3}  # fmt: skip
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _geometry_problem(geometry: object) -> str | None:
+    """What is wrong with a GeoJSON geometry object before shapely sees it (shapely would
+    quietly close rings and turn strings into numbers)."""
+    if not isinstance(geometry, dict):
+        return "geometry is not an object"
+    kind = geometry.get("type")
+    if kind == "GeometryCollection":
+        return "GeometryCollection is not supported; split it into features"
+    if kind not in _DEPTH:
+        return f"unknown geometry type {kind!r}"
+    coords = geometry.get("coordinates")
+    if coords is None:
+        return "geometry has no coordinates (null)"
+
+    def check(value: object, depth: int) -> str | None:
+        if depth == 0:
+            if not isinstance(value, list) or not value:
+                return "empty position"
+            if not all(_is_number(v) for v in value):
+                return f"position {value!r} holds something other than numbers"
+            if len(value) not in (2, 3):
+                return (
+                    f"position has {len(value)} numbers; expected [longitude, latitude] "
+                    "or [longitude, latitude, elevation]"
+                )
+            return None
+        if not isinstance(value, list):
+            return f"coordinates nested wrongly for a {kind}"
+        for item in value:
+            problem = check(item, depth - 1)
+            if problem:
+                return problem
+        return None
+
+    problem = check(coords, _DEPTH[kind])
+    if problem:
+        return problem
+    rings = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    for polygon in rings:
+        for i, ring in enumerate(polygon):
+            if len(ring) < 4:
+                return f"ring {i + 1} has {len(ring)} positions; a closed ring needs at least 4"
+            if ring[0] != ring[-1]:
+                return f"ring {i + 1} is not closed (its first and last positions differ)"
+    return None
+
+
 def _features_from_geojson(
     path: Path, text: str, contract: bool
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
@@ -98,15 +153,14 @@ def _features_from_geojson(
         if geometry is None:
             problems.append(Problem(where, label, "no geometry"))
             continue
+        problem = _geometry_problem(geometry)
+        if problem:
+            problems.append(Problem(where, label, problem))
+            continue
         try:
             geom = shapely.geometry.shape(geometry)
         except Exception as exc:  # shapely raises many types for malformed input
             problems.append(Problem(where, label, f"malformed geometry: {exc}"))
-            continue
-        if geom.geom_type == "GeometryCollection":
-            problems.append(
-                Problem(where, label, "GeometryCollection is not supported; split it into features")
-            )
             continue
         if geom.has_z:
             geom = shapely.force_2d(geom)

@@ -213,6 +213,8 @@ def split_valid(
     confine: bool = True,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Keep the features that pass every check; describe each one that does not."""
+    if len(frame) == 0:
+        return frame.copy(), []
     reasons = [geometry_reasons(frame, bbox, confine=confine)]
     if contract:
         reasons.append(property_reasons(frame))
