@@ -312,7 +312,7 @@ below = st.segmented_control(
 if below == "Events":
     table = shown.assign(
         date=shown.apply(regionmap.event_when, axis=1) if len(shown) else [],
-        link=shown["source_url"].str.split(" | ").str[0],
+        link=shown["source_url"].str.split(" | ").str[0].map(regionmap.safe_url),
     )[["date", "title", "actor1", "actor2", "theatre", "source", "link"]]
     st.dataframe(
         table,

@@ -191,3 +191,53 @@ def test_no_request_leaves_loopback(page, server):
         u for u in seen if not u.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
     ]
     assert outside == []
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    from .hostile import hostile_geodata
+
+    require_browser()
+    geodata = hostile_geodata(tmp_path_factory.mktemp("hostile"))
+    with dashboard_server(env={"REGIONMAP_GEODATA": str(geodata)}) as url:
+        yield url, geodata
+
+
+OPEN_EVERYTHING = """
+  const map = window.regionmapMap; let opened = 0;
+  Object.values(window.regionmapLayers || {}).forEach(g => g.eachLayer(l => {
+    l.openTooltip(); l.openPopup(); opened++; }));
+  if (window.regionmapEvents) { window.regionmapEvents.eachLayer(m => {
+    window.regionmapEvents.zoomToShowLayer(m, () => {}); m.openTooltip(); m.openPopup();
+    opened++; }); }
+  return opened;
+"""
+
+
+def test_xss_payloads_do_not_run_in_the_dashboard(page, hostile_server):
+    url, _ = hostile_server
+    open_map(page, url + "?from=&to=")
+    wait_until(page, lambda: event_count(page) > 50)
+    opened = in_map(page, OPEN_EVERYTHING)
+    assert opened > 60
+    page.wait_for_timeout(1000)
+    page.get_by_text("Treaty borders (Moscow and Kars, 1921)").click()  # a rerun, redrawn
+    wait_until(page, lambda: layer_paths(page, "kars-borders") == 0)
+    assert page.evaluate("window.__xss") is None
+    assert in_map(page, "return window.top.__xss === undefined;")
+    assert page.watch.dialogs == []
+
+
+def test_xss_payloads_do_not_run_in_an_exported_page(page, hostile_server, tmp_path):
+    import regionmap
+
+    _, geodata = hostile_server
+    dataset = regionmap.load_dataset(geodata)
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(start=None, end=None)
+    path = regionmap.snapshot(spec, dataset, tmp_path / "hostile.html")
+    page.goto(path.as_uri())
+    page.wait_for_function("document.body.getAttribute('data-regionmap-ready') === '1'")
+    assert page.evaluate("() => {" + OPEN_EVERYTHING + "}") > 60
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.__xss") is None
+    assert "{{ 7*191 }}" in page.title() or "Where Russia" in page.title()

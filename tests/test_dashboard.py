@@ -227,3 +227,25 @@ def test_timeline_and_layers_panels_render():
     assert not at.exception and len(at.get("vega_lite_chart")) == 1
     at.segmented_control(key="below").set_value("Layers and sources").run()
     assert not at.exception and len(at.dataframe) == 1
+
+
+def test_xss_payloads_reach_the_map_escaped(tmp_path, monkeypatch):
+    from .hostile import PAYLOADS, hostile_geodata
+
+    monkeypatch.setenv("REGIONMAP_GEODATA", str(hostile_geodata(tmp_path)))
+    at = start()
+    at.button(key="preset:all").click().run()
+    script = map_args(at)["script"]
+    for payload in PAYLOADS:
+        if "<" in payload or "`" in payload or "${" in payload:
+            assert payload not in script, payload
+    assert 'href="javascript:' not in script
+    events = json.loads(re.search(r"var events = (\[.*?\]);\n", script).group(1))
+    for event in events:
+        for tag in ("<script", "<img", "<svg", "<iframe", "<details", '<a href="javascript'):
+            assert tag not in event["tip"] and tag not in event["popup"], tag
+    # branca re-reads rendered scripts as Jinja templates: data must not run as one
+    assert "1337 jinja-ran" not in script  # what the payload would become if Jinja ran it
+    assert any("{{ 7*191 }} {% if true %}jinja-ran{% endif %}" in e["popup"] for e in events)
+    table = at.dataframe[0].value
+    assert not table["link"].fillna("").str.startswith("javascript:").any()

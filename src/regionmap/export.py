@@ -28,7 +28,7 @@ from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.errors import ExportError, ViewError
 from regionmap.events import neutralise_formulas
-from regionmap.render import Assets, render_map
+from regionmap.render import Assets, render_map, template_safe_html
 from regionmap.spec import ViewSpec
 
 FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")
@@ -178,13 +178,13 @@ def html_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
     """One self-contained page: scripts, styles and data inline; opens with no network."""
     fmap = render_map(spec, dataset, Assets(inline=True), layer_control=True, animate=False)
     root = fmap.get_root()
-    root.header.add_child(
-        Element(f'<meta name="{VIEW_KEY}" content="{html_lib.escape(spec.to_json(), quote=True)}">')
-    )
-    root.header.add_child(
-        Element(f"<title>{html_lib.escape(snapshot_title(spec, options))}</title>")
-    )
-    root.html.add_child(Element(_caption_html(caption_lines(spec, dataset, options))))
+    # branca compiles an Element's text as a Jinja template: braces must not reach it raw
+    view = template_safe_html(html_lib.escape(spec.to_json(), quote=True))
+    title = template_safe_html(html_lib.escape(snapshot_title(spec, options)))
+    root.header.add_child(Element(f'<meta name="{VIEW_KEY}" content="{view}">'))
+    root.header.add_child(Element(f"<title>{title}</title>"))
+    caption = template_safe_html(_caption_html(caption_lines(spec, dataset, options)))
+    root.html.add_child(Element(caption))
     return root.render()
 
 

@@ -77,8 +77,21 @@ def sources_html(sources: object, urls: object) -> str:
 
 
 def script_json(value: object) -> str:
-    """JSON safe inside a <script> element (<, >, & and ' escaped), serialised once."""
-    return str(htmlsafe_json_dumps(value))
+    """JSON safe inside a <script> element, and safe from a second Jinja pass.
+
+    <, >, & and ' are escaped for HTML. branca compiles every rendered script *again* as
+    a Jinja template, so a '{{' in data would run as a template expression on the server
+    (an event titled '{{ cycler.__init__.__globals__.os.popen(...) }}' would run a shell
+    command). Structural JSON never contains '{{', '{%' or '{#', so escaping those pairs
+    only touches strings, and JSON reads them back unchanged.
+    """
+    text = str(htmlsafe_json_dumps(value))
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+
+def template_safe_html(text: str) -> str:
+    """HTML text that a Jinja pass leaves alone: braces as character references."""
+    return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
 # ---------------------------------------------------------------- assets
@@ -420,8 +433,8 @@ class OverlayLayer(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var radius = {{ this.radius|tojson }};
-  var cls = {{ ("rm-layer-" ~ this.layer_id)|tojson }};
+  var radius = {{ this.radius_json }};
+  var cls = {{ this.class_json }};
   var g = L.geoJSON({{ this.data_json }}, {
     style: function (f) { return f.properties.style; },
     pointToLayer: function (f, ll) {
@@ -439,7 +452,7 @@ class OverlayLayer(MacroElement):
     if (el) { el.classList.add(cls); }
   });
   window.regionmapLayers = window.regionmapLayers || {};
-  window.regionmapLayers[{{ this.layer_id|tojson }}] = g;
+  window.regionmapLayers[{{ this.id_json }}] = g;
 })();
 {% endmacro %}
 """
@@ -448,9 +461,10 @@ class OverlayLayer(MacroElement):
     def __init__(self, layer_id: str, data: dict, radius: float) -> None:
         super().__init__()
         self._name = "OverlayLayer"
-        self.layer_id = layer_id
         self.data_json = script_json(data)  # once: the page is rendered more than once
-        self.radius = radius
+        self.radius_json = script_json(radius)
+        self.class_json = script_json(f"rm-layer-{layer_id}")
+        self.id_json = script_json(layer_id)
 
 
 class LayerToggles(MacroElement):
@@ -460,7 +474,7 @@ class LayerToggles(MacroElement):
         """
 {% macro script(this, kwargs) %}
 (function () {
-  var titles = {{ this.titles|tojson }}, overlays = {};
+  var titles = {{ this.titles_json }}, overlays = {};
   var layers = window.regionmapLayers || {};
   Object.keys(layers).forEach(function (id) { overlays[titles[id] || id] = layers[id]; });
   if (window.regionmapEvents) { overlays[titles.events] = window.regionmapEvents; }
@@ -474,7 +488,7 @@ class LayerToggles(MacroElement):
     def __init__(self, titles: dict[str, str]) -> None:
         super().__init__()
         self._name = "LayerToggles"
-        self.titles = {k: escape(v) for k, v in titles.items()}
+        self.titles_json = script_json({k: escape(v) for k, v in titles.items()})
 
 
 class Legend(MacroElement):
@@ -483,7 +497,7 @@ class Legend(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var Legend = L.Control.extend({onAdd: function () {
-    var d = L.DomUtil.create('div', 'rm-legend'); d.innerHTML = {{ this.html|tojson }};
+    var d = L.DomUtil.create('div', 'rm-legend'); d.innerHTML = {{ this.html_json }};
     d.setAttribute('data-testid', 'rm-legend'); L.DomEvent.disableScrollPropagation(d);
     return d; }});
   new Legend({position: 'bottomright'}).addTo({{ this._parent.get_name() }});
@@ -495,7 +509,7 @@ class Legend(MacroElement):
     def __init__(self, html_text: str) -> None:
         super().__init__()
         self._name = "Legend"
-        self.html = html_text
+        self.html_json = script_json(html_text)
 
 
 def _swatch(layer: LayerSpec) -> str:
@@ -629,7 +643,7 @@ class EventLayer(JSCSSMixin):
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var icons = {{ this.icons|tojson }};
+  var icons = {{ this.icons_json }};
   var events = {{ this.events_json }};
   var cluster = L.markerClusterGroup({maxClusterRadius: 30, spiderfyOnMaxZoom: true});
   var halos = L.layerGroup();
@@ -679,6 +693,7 @@ class EventLayer(JSCSSMixin):
                 }
             )
         self.events_json = script_json(self.events)
+        self.icons_json = script_json(self.icons)
 
 
 class BasemapLayer(MacroElement):
@@ -690,14 +705,14 @@ class BasemapLayer(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var style = {{ this.style|tojson }};
+  var style = {{ this.style_json }};
   var pane = map.createPane('rm-basemap');
   pane.style.zIndex = 250;
   function add(data) {
     L.geoJSON(data, {style: style, interactive: false, pane: 'rm-basemap'}).addTo(map);
   }
   {% if this.url %}
-  fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(add);
+  fetch({{ this.url_json }}).then(function (r) { return r.json(); }).then(add);
   {% else %}
   add({{ this.data_json }});
   {% endif %}
@@ -709,9 +724,10 @@ class BasemapLayer(MacroElement):
     def __init__(self, style: dict, data: dict | None = None, url: str = "") -> None:
         super().__init__()
         self._name = "BasemapLayer"
-        self.style = style
+        self.style_json = script_json(style)
         self.data_json = script_json(data) if data is not None else ""
         self.url = url
+        self.url_json = script_json(url)
 
 
 def basemap_geojson(dataset: Dataset) -> dict:
