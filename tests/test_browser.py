@@ -241,3 +241,33 @@ def test_xss_payloads_do_not_run_in_an_exported_page(page, hostile_server, tmp_p
     page.wait_for_timeout(1000)
     assert page.evaluate("window.__xss") is None
     assert "{{ 7*191 }}" in page.title() or "Where Russia" in page.title()
+
+
+def test_offline_tile_basemap_fails_quietly_and_the_vector_basemap_shows(browser, server):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    # no internet here anyway; make it certain, and send nothing beyond loopback
+    context.route(
+        re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort("internetdisconnected")
+    )
+    page = context.new_page()
+    watch = Watch(page)
+    try:
+        open_map(page, server + "?basemap=osm")
+        wait_until(
+            page,
+            lambda: (
+                in_map(
+                    page,
+                    "return document.querySelectorAll('.leaflet-rm-basemap-pane path').length;",
+                )
+                > 20
+            ),
+        )
+        assert layer_paths(page, "kars-borders") == 3
+        assert in_map(page, "return document.querySelectorAll('img.leaflet-tile').length;") > 0
+        page.wait_for_timeout(500)
+        other = [p for p in watch.problems if "tile.openstreetmap.org" not in p]
+        other = [p for p in other if "net::ERR_INTERNET_DISCONNECTED" not in p]
+        assert other == []
+    finally:
+        context.close()

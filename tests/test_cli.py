@@ -173,3 +173,16 @@ def test_snapshot_view_file_restores_a_view(tmp_path):
     doc = json.loads(out.read_text())
     layers = {f["properties"].get("layer") for f in doc["features"]}
     assert layers == {"akkuyu-plant", None}  # features of the one layer, and events
+
+
+def test_dashboard_warns_before_listening_beyond_loopback(monkeypatch, capsys):
+    import regionmap.cli
+
+    calls = []
+    monkeypatch.setattr(regionmap.cli.subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
+    assert main(["dashboard", "--headless"]) == 0
+    assert calls[0][calls[0].index("--server.address") + 1] == "127.0.0.1"
+    assert "--server.enableXsrfProtection" in calls[0]
+    assert capsys.readouterr().err == ""
+    assert main(["dashboard", "--headless", "--address", "0.0.0.0"]) == 0
+    assert "warning: listening on 0.0.0.0" in capsys.readouterr().err

@@ -249,3 +249,18 @@ def test_xss_payloads_reach_the_map_escaped(tmp_path, monkeypatch):
     assert any("{{ 7*191 }} {% if true %}jinja-ran{% endif %}" in e["popup"] for e in events)
     table = at.dataframe[0].value
     assert not table["link"].fillna("").str.startswith("javascript:").any()
+
+
+def test_a_layer_file_broken_while_running_shows_unavailable(tmp_path, monkeypatch):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    monkeypatch.setenv("REGIONMAP_GEODATA", str(geodata))
+    at = start()
+    assert "akkuyu-site-npp" in feature_ids(at)
+    (geodata / "layers" / "akkuyu-plant.geojson").unlink()
+    (geodata / "layers" / "libya-front.geojson").write_text('{"type": "FeatureCollection", "fea')
+    at.run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "unavailable: file not found" in captions and "unavailable: not JSON" in captions
+    assert "akkuyu-site-npp" not in feature_ids(at) and "border-tur-arm" in feature_ids(at)

@@ -190,13 +190,22 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    if args.address not in LOOPBACK:
+        print(
+            f"regionmap: warning: listening on {args.address}: anyone who can reach this "
+            "machine can open the dashboard (XSRF protection stays on)",
+            file=sys.stderr,
+        )
     env = dict(os.environ)
     if args.geodata:
         env[GEODATA_ENV] = str(Path(args.geodata).resolve())
     command = [
         sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
-        "--server.address", "127.0.0.1",
+        "--server.address", args.address,
         "--server.port", str(args.port),
         "--server.headless", "true" if args.headless else "false",
         "--browser.gatherUsageStats", "false",
@@ -226,6 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", parents=[common], help="start the dashboard on 127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="listen here instead of 127.0.0.1 (other addresses print a warning)",
+    )
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("layers", parents=[common], help="list layers: id, features, as_of")

@@ -619,7 +619,7 @@ def _basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, assets: Assets)
             "color": st.color,
             "weight": st.weight,
             "fillColor": st.fill_color,
-            "fillOpacity": st.fill_opacity if spec.basemap == "vector" else 0.0,
+            "fillOpacity": st.fill_opacity,
         }
         if assets.basemap_url:
             BasemapLayer(style, url=assets.basemap_url).add_to(fmap)
@@ -707,7 +707,8 @@ class BasemapLayer(MacroElement):
   var map = {{ this._parent.get_name() }};
   var style = {{ this.style_json }};
   var pane = map.createPane('rm-basemap');
-  pane.style.zIndex = 250;
+  // under the tile pane (200): loaded tiles cover it, failed ones (offline) show it
+  pane.style.zIndex = 150;
   function add(data) {
     L.geoJSON(data, {style: style, interactive: false, pane: 'rm-basemap'}).addTo(map);
   }
