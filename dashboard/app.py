@@ -23,13 +23,15 @@ from regionmap import PRESETS, ViewSpec
 RUN_STARTED = time.perf_counter()
 st.set_page_config(page_title="regionmap — Russia and Turkey", page_icon="🗺️", layout="wide")
 
-data = cache.dataset()
+STATE = st.session_state
+if "user_files" not in STATE:  # files kept from earlier sessions
+    STATE["user_files"] = {p.name: p.read_bytes() for p in regionmap.saved_user_files()}
+data, user_report = cache.dataset_with_user_files(STATE["user_files"])
 assets = cache.assets()
 catalog = data.catalog
 events = data.events.frame
 FIRST_DAY = dt.date(1921, 1, 1)
 LAST_DAY = max(dt.date.today(), events["start"].max().date() if len(events) else FIRST_DAY)
-STATE = st.session_state
 
 
 # ---------------------------------------------------------------- state <-> URL
@@ -76,6 +78,21 @@ def _restore() -> None:
     STATE.pop("restore_error", None)
     _apply_spec(restored)
     STATE["view_override"] = (restored.center, restored.zoom)
+
+
+def _add_uploads() -> None:
+    for upload in STATE.get("uploads") or []:
+        STATE["user_files"] = {**STATE["user_files"], upload.name: upload.getvalue()}
+        if STATE.get("keep_uploads"):
+            regionmap.save_user_file(upload.getvalue(), upload.name)
+        STATE[f"layer:{regionmap.user_layer_id(upload.name)}"] = True
+
+
+def _remove_upload(name: str) -> None:
+    STATE["user_files"] = {k: v for k, v in STATE["user_files"].items() if k != name}
+    for path in regionmap.saved_user_files():
+        if path.name == regionmap.safe_name(name):
+            path.unlink()
 
 
 def _reset() -> None:
@@ -131,6 +148,33 @@ for theatre in catalog.theatres:
             args=(theatre.id,),
             width="stretch",
         )
+with side.expander("Your data", expanded=bool(STATE["user_files"])):
+    st.file_uploader(
+        "Add a layer (GeoJSON, GeoPackage, KML, zipped Shapefile) or events (CSV, ACLED)",
+        type=["geojson", "json", "gpkg", "kml", "zip", "csv"],
+        accept_multiple_files=True,
+        key="uploads",
+        on_change=_add_uploads,
+        help=f"Up to {regionmap.MAX_UPLOAD_MB} MB a file. Checked like our own data.",
+    )
+    st.checkbox(
+        "Keep my files for the next session",
+        key="keep_uploads",
+        help=f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
+    )
+    for name in STATE["user_files"]:
+        problems = user_report.get(name, [])
+        layer_id = regionmap.user_layer_id(name)
+        if not name.lower().endswith(".csv") and layer_id in {s.id for s in catalog.layers}:
+            if f"layer:{layer_id}" not in STATE:
+                STATE[f"layer:{layer_id}"] = True
+            st.checkbox(f"{name} (yours)", key=f"layer:{layer_id}")
+        else:
+            st.markdown(f"**{name}**")
+        if problems:
+            st.caption(f"⚠️ {len(problems)} problems; the rest is shown:")
+            st.code("\n".join(problems[:20]) + ("\n…" if len(problems) > 20 else ""))
+        st.button("Remove", key=f"remove:{name}", on_click=_remove_upload, args=(name,))
 side.radio(
     "Basemap",
     options=list(regionmap.BASEMAPS),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 import regionmap
 
 ROOT = Path(__file__).resolve().parents[1]
+# Never read or write a real user's kept files; dashboards started by tests inherit this.
+os.environ["REGIONMAP_USER_DATA"] = tempfile.mkdtemp(prefix="regionmap-userdata-")
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -18,7 +18,9 @@ PUBLIC = [
     "geodesic_length_km", "install_assets", "load_catalog", "load_dataset", "load_events",
     "load_layers", "measure", "read_events", "read_layer", "read_view", "render_map",
     "safe_url", "shared_border", "simplify_for_display", "snapshot", "snapshot_bytes",
-    "stale_layers", "strip_along", "write_layers",
+    "stale_layers", "strip_along", "write_layers", "MAX_UPLOAD_MB", "read_user_events",
+    "read_user_layer", "safe_name", "save_user_file", "saved_user_files", "user_data_dir",
+    "user_layer_id", "with_user_data",
 ]  # fmt: skip
 MAP_BUILDERS = {"render.py", "export.py"}
 

@@ -271,3 +271,30 @@ def test_offline_tile_basemap_fails_quietly_and_the_vector_basemap_shows(browser
         assert other == []
     finally:
         context.close()
+
+
+def test_uploading_a_layer_in_the_sidebar_draws_it(page, server, tmp_path):
+    towns = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Hun"},
+                "geometry": {"type": "Point", "coordinates": [15.9477, 29.1268]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"name": "broken"},
+                "geometry": {"type": "Point", "coordinates": [29.1268, 95.0]},
+            },
+        ],
+    }
+    path = tmp_path / "my bases.geojson"
+    path.write_text(__import__("json").dumps(towns))
+    open_map(page, server)
+    page.get_by_text("Your data").click()
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    wait_until(page, lambda: layer_paths(page, "user-my-bases") == 1)
+    page.get_by_text("1 problems; the rest is shown").wait_for(timeout=10_000)
+    assert "latitude 95.0000 is out of range" in page.locator("[data-testid=stCode]").inner_text()

@@ -59,10 +59,30 @@ from regionmap.render import (
     safe_url,
 )
 from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
+from regionmap.userdata import (
+    MAX_UPLOAD_MB,
+    read_user_events,
+    read_user_layer,
+    safe_name,
+    save_user_file,
+    saved_user_files,
+    user_data_dir,
+    user_layer_id,
+    with_user_data,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_UPLOAD_MB",
+    "read_user_events",
+    "read_user_layer",
+    "safe_name",
+    "save_user_file",
+    "saved_user_files",
+    "user_data_dir",
+    "user_layer_id",
+    "with_user_data",
     "FORMATS",
     "SnapshotOptions",
     "read_view",

@@ -31,6 +31,7 @@ from regionmap.events import (
 )
 from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, view_from_args
 from regionmap.load import load_layers
+from regionmap.userdata import MAX_UPLOAD_MB
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
@@ -212,6 +213,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         "--server.enableStaticServing", "true",
         "--server.enableXsrfProtection", "true",
         "--server.enableWebsocketCompression", "true",
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
     ]  # fmt: skip
     try:
         return subprocess.call(command, env=env)

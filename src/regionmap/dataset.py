@@ -78,7 +78,8 @@ def stamp(geodata: str | Path) -> tuple:
     )
 
 
-def _display(result: LayerResult, basemap: bool) -> gpd.GeoDataFrame:
+def display_frame(result: LayerResult, basemap: bool) -> gpd.GeoDataFrame:
+    """The layer simplified and rounded for drawing."""
     frame = result.frame
     if len(frame) == 0:
         return frame
@@ -93,7 +94,7 @@ def load_dataset(geodata: str | Path | None = None) -> Dataset:
     catalog = load_catalog(geodata)
     layers = load_layers(catalog)
     display = {
-        spec.id: _display(layers[spec.id], spec.role == "basemap") for spec in catalog.layers
+        spec.id: display_frame(layers[spec.id], spec.role == "basemap") for spec in catalog.layers
     }
     try:
         events = load_events(catalog)
