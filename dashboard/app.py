@@ -112,7 +112,7 @@ side.subheader("Time window")
 preset_cols = side.columns(len(PRESETS))
 for col, preset in zip(preset_cols, PRESETS, strict=True):
     col.button(
-        preset.label.split(" (")[0],
+        preset.short,
         key=f"preset:{preset.id}",
         help=preset.label,
         on_click=_set_window,

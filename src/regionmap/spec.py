@@ -30,17 +30,22 @@ BASEMAPS: dict[str, str] = {
 @dataclass(frozen=True)
 class Preset:
     id: str
+    short: str
     label: str
     start: dt.date | None
     end: dt.date | None
 
 
 PRESETS: tuple[Preset, ...] = (
-    Preset("article", "Up to the article (23 March 2021)", None, ARTICLE_DATE),
+    Preset("article", "Article", "Up to the article (23 March 2021)", None, ARTICLE_DATE),
     Preset(
-        "war2020", "2020 war (27 Sep – 10 Nov 2020)", dt.date(2020, 9, 27), dt.date(2020, 11, 10)
+        "war2020",
+        "2020 war",
+        "2020 war (27 Sep – 10 Nov 2020)",
+        dt.date(2020, 9, 27),
+        dt.date(2020, 11, 10),
     ),
-    Preset("all", "All", None, None),
+    Preset("all", "All", "All dates", None, None),
 )
 
 
