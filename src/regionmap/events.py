@@ -73,6 +73,15 @@ def parse_date(value: str) -> pd.Timestamp | None:
     return None
 
 
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Vectorised `parse_date`: ISO first, then ACLED's long form; NaT where neither."""
+    out = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    rest = out.isna() & (values != "")
+    if rest.any():
+        out[rest] = pd.to_datetime(values[rest], format=_ACLED_DATE, errors="coerce")
+    return out
+
+
 def _decode(path: Path) -> str:
     try:
         size = path.stat().st_size
@@ -189,9 +198,9 @@ def events_from_table(
 
     # Dates: one day (event_date) or a span (date_start..date_end).
     spans = df["event_date"] == ""
-    day = df["event_date"].map(parse_date)
-    start_raw = df["date_start"].map(parse_date)
-    end_raw = df["date_end"].map(parse_date)
+    day = parse_dates(df["event_date"])
+    start_raw = parse_dates(df["date_start"])
+    end_raw = parse_dates(df["date_end"])
     flag(
         spans & (df["date_start"] == ""),
         "event_date",
