@@ -222,7 +222,29 @@ spec = ViewSpec(
 st.query_params.from_dict(spec.to_query(catalog))
 
 shown = data.visible_events(spec) if spec.show_events else events.iloc[0:0]
-side.markdown(f"**{len(shown)} of {len(events)} events shown**")
+side.markdown(f"**{len(shown):,} of {len(events):,} events shown**")
+mode = regionmap.event_mode(len(shown))
+returned = ["last_object_clicked_popup"]
+if mode == "aggregated":
+    # counts per cell follow the map: panning and zooming rerun, in this mode only
+    returned += ["bounds", "zoom"]
+    last = STATE.get("map") or {}
+    bounds, last_zoom = last.get("bounds"), last.get("zoom")
+    if bounds and bounds.get("_southWest") and last_zoom:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        in_view = regionmap.EventFilter(bbox=(sw["lng"], sw["lat"], ne["lng"], ne["lat"]))
+        spec = spec.replace(
+            center=(round((sw["lat"] + ne["lat"]) / 2, 4), round((sw["lng"] + ne["lng"]) / 2, 4)),
+            zoom=int(last_zoom),
+        )
+        shown = regionmap.apply_filter(shown, in_view)
+        mode = regionmap.event_mode(len(shown))
+    side.info(
+        f"Aggregated view: {len(shown):,} events in the map as counts per cell. "
+        f"Filter or zoom in below {regionmap.MAX_MARKERS:,} to see each event."
+        if mode == "aggregated"
+        else f"{len(shown):,} events in this part of the map, shown one by one."
+    )
 
 # ---------------------------------------------------------------- main
 
@@ -250,7 +272,7 @@ with map_col:
         key="map",
         height=620,
         use_container_width=True,
-        returned_objects=["last_object_clicked_popup"],
+        returned_objects=returned,
     )
 
 with info_col:

@@ -20,7 +20,7 @@ PUBLIC = [
     "safe_url", "shared_border", "simplify_for_display", "snapshot", "snapshot_bytes",
     "stale_layers", "strip_along", "write_layers", "MAX_UPLOAD_MB", "read_user_events",
     "read_user_layer", "safe_name", "save_user_file", "saved_user_files", "user_data_dir",
-    "user_layer_id", "with_user_data",
+    "user_layer_id", "with_user_data", "MAX_MARKERS", "event_mode",
 ]  # fmt: skip
 MAP_BUILDERS = {"render.py", "export.py"}
 

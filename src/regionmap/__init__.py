@@ -50,9 +50,11 @@ from regionmap.events import actors as event_actors
 from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, snapshot_bytes
 from regionmap.load import LayerResult, load_layers, read_layer
 from regionmap.render import (
+    MAX_MARKERS,
     Assets,
     basemap_file,
     escape,
+    event_mode,
     event_when,
     install_assets,
     render_map,
@@ -74,6 +76,8 @@ from regionmap.userdata import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_MARKERS",
+    "event_mode",
     "MAX_UPLOAD_MB",
     "read_user_events",
     "read_user_layer",

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import folium
 import folium.plugins
+import numpy as np
 import pandas as pd
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
@@ -531,7 +532,9 @@ def _swatch(layer: LayerSpec) -> str:
     )
 
 
-def legend_html(spec: ViewSpec, dataset: Dataset, event_types: list[str]) -> str:
+def legend_html(
+    spec: ViewSpec, dataset: Dataset, event_types: list[str], aggregated: bool = False
+) -> str:
     """One row per theatre (a swatch per shown layer), then the event symbols."""
     parts = ["<details open><summary>Legend</summary>"]
     for theatre in dataset.catalog.theatres:
@@ -548,6 +551,11 @@ def legend_html(spec: ViewSpec, dataset: Dataset, event_types: list[str]) -> str
             color, shape = symbol_for(event_type)
             parts.append(f"<div>{symbol_svg(color, shape, False, 12)}{escape(event_type)}</div>")
         parts.append(f"<div>{symbol_svg('#444', 'circle', True, 12)}span (start – end)</div>")
+        if aggregated:
+            parts.append(
+                "<div><b>Aggregated</b>: circles count events per cell; filter or zoom in "
+                "for single events</div>"
+            )
         parts.append(
             '<div><span class="sw" style="width:12px;border-radius:50%;background:rgba(0,0,0,.12);'
             'border:1px dashed #666"></span>imprecise place (halo)</div>'
@@ -696,6 +704,86 @@ class EventLayer(JSCSSMixin):
         self.icons_json = script_json(self.icons)
 
 
+MAX_MARKERS = 2000  # beyond this many events, counts per grid cell instead of markers
+
+
+def cell_size_deg(zoom: float) -> float:
+    """Grid cell for aggregation: about 60 px on screen at ``zoom``."""
+    return 360.0 / 2 ** (max(zoom, 1) + 3)
+
+
+def aggregate_events(events: pd.DataFrame, zoom: float) -> pd.DataFrame:
+    """Counts per grid cell, placed at the mean position of the cell's events, with the
+    cell's most frequent event type (vectorised; a million rows take well under a second)."""
+    size = cell_size_deg(zoom)
+    ix = np.floor(events["longitude"].to_numpy() / size).astype(np.int64)
+    iy = np.floor(events["latitude"].to_numpy() / size).astype(np.int64)
+    table = pd.DataFrame(
+        {
+            "ix": ix,
+            "iy": iy,
+            "lon": events["longitude"].to_numpy(),
+            "lat": events["latitude"].to_numpy(),
+            "type": events["event_type"].astype(str).to_numpy(),
+        }
+    )
+    cells = table.groupby(["ix", "iy"], sort=True).agg(
+        count=("lon", "size"), lon=("lon", "mean"), lat=("lat", "mean")
+    )
+    by_type = table.groupby(["ix", "iy", "type"], sort=True).size().rename("n").reset_index()
+    top = by_type.sort_values("n", ascending=False).drop_duplicates(["ix", "iy"])
+    cells = cells.join(top.set_index(["ix", "iy"])["type"])
+    return cells.reset_index(drop=True)
+
+
+class EventAggregateLayer(MacroElement):
+    """Events as counts per grid cell: circles sized by count, coloured by the main type."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var cells = {{ this.cells_json }}, colors = {{ this.colors_json }};
+  var g = L.layerGroup();
+  cells.forEach(function (c) {
+    L.circleMarker([c[1], c[0]], {radius: c[3], color: '#333', weight: 1,
+      fillColor: colors[c[4]] || '#636363', fillOpacity: 0.7})
+      .bindTooltip(c[2] + ' events; most: ' + c[5]).addTo(g);
+  });
+  g.addTo(map);
+  window.regionmapEventCells = g;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, cells: pd.DataFrame) -> None:
+        super().__init__()
+        self._name = "EventAggregateLayer"
+        types = sorted(set(cells["type"]))
+        biggest = max(int(cells["count"].max()), 1) if len(cells) else 1
+        rows = [
+            [
+                round(float(c.lon), 4),
+                round(float(c.lat), 4),
+                int(c.count),
+                round(4 + 16 * (c.count / biggest) ** 0.5, 1),
+                types.index(c.type),
+                escape(c.type),
+            ]
+            for c in cells.itertuples()
+        ]
+        self.cells_json = script_json(rows)
+        self.colors_json = script_json([symbol_for(t)[0] for t in types])
+        self.total = int(cells["count"].sum()) if len(cells) else 0
+
+
+def event_mode(n_events: int) -> str:
+    """'markers' (one per event) or 'aggregated' (counts per cell) for this many events."""
+    return "markers" if n_events <= MAX_MARKERS else "aggregated"
+
+
 class BasemapLayer(MacroElement):
     """The offline vector basemap: inline GeoJSON, or fetched once from a static URL so
     that a rerun of the dashboard does not resend it."""
@@ -810,12 +898,17 @@ def render_map(
             continue
         _add_layer(fmap, spec, dataset, layer)
     shown_types: list[str] = []
+    chosen = dataset.events.frame.iloc[0:0]
     if spec.show_events:
         chosen = events if events is not None else dataset.visible_events(spec)
-        if len(chosen):
+        if event_mode(len(chosen)) == "aggregated":
+            cells = aggregate_events(chosen, spec.zoom or 5)
+            EventAggregateLayer(cells).add_to(fmap)
+        elif len(chosen):
             EventLayer(chosen, assets).add_to(fmap)
         shown_types = sorted(set(chosen["event_type"])) if len(chosen) else []
-    Legend(legend_html(spec, dataset, shown_types)).add_to(fmap)
+    aggregated = spec.show_events and event_mode(len(chosen)) == "aggregated"
+    Legend(legend_html(spec, dataset, shown_types, aggregated)).add_to(fmap)
     if layer_control:
         titles = {s.id: s.title for s in catalog.layers}
         titles["events"] = "Events"
