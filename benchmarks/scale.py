@@ -1,0 +1,201 @@
+"""ACLED-scale benchmarks: 10k / 100k / 1M synthetic events, each figure beside the naive
+way in the same run. `.venv/bin/python benchmarks/scale.py [10000,100000,1000000]`.
+Writes benchmarks/results/scale.json and prints a table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+
+import regionmap  # noqa: E402
+from regionmap.store import load_store  # noqa: E402
+from regionmap.synthetic import write_synthetic_csv  # noqa: E402
+from tests.browser_support import CHROMIUM_ARGS, chromium_path, dashboard_server  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+WINDOW = regionmap.EventFilter(
+    start=dt.date(2015, 1, 1), end=dt.date(2016, 12, 31), event_types=("Battles",)
+)
+NAIVE_MAX = 10_000  # one folium Marker per event: beyond this the naive map takes minutes
+
+
+def timed(fn, repeats: int = 5) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), value
+
+
+def geodata_with(events_csv: Path, tmp: Path) -> Path:
+    """A copy of the shipped geodata whose events are the synthetic file."""
+    geodata = tmp / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    shutil.copyfile(events_csv, geodata / "events.csv")
+    return geodata
+
+
+def apptest_rerun_ms(app: Path, geodata: Path, extra_env: dict | None = None) -> tuple[float, int]:
+    """Median wall time of a rerun, and the map component's payload in bytes."""
+    from streamlit.testing.v1 import AppTest
+
+    old = dict(os.environ)
+    os.environ.update({"REGIONMAP_GEODATA": str(geodata), **(extra_env or {})})
+    try:
+        at = AppTest.from_file(str(app), default_timeout=600).run()
+        if at.exception:
+            raise RuntimeError(at.exception[0].message)
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            at.run()
+            times.append(1000 * (time.perf_counter() - t0))
+        comp = [c for c in at.get("component_instance") if "folium" in c.proto.component_name]
+        payload = len(comp[0].proto.json_args.encode()) if comp else 0
+        return statistics.median(times), payload
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+
+
+def naive_filter(frame: pd.DataFrame) -> pd.DataFrame:
+    """The usual way: parse the date strings again on every query."""
+    dates = pd.to_datetime(frame["event_date"], format="%d %B %Y", errors="coerce")
+    keep = (dates >= "2015-01-01") & (dates <= "2016-12-31") & (frame["event_type"] == "Battles")
+    return frame[keep]
+
+
+def browser_figures(geodata: Path) -> dict:
+    """Cold start to first map, a filter change to redrawn map, bytes, server memory."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.load import server_rss_mb
+
+    out: dict = {}
+    t0 = time.perf_counter()
+    with dashboard_server(env={"REGIONMAP_GEODATA": str(geodata)}) as url, sync_playwright() as p:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        frames: list[int] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda d: frames.append(len(d))))
+        t1 = time.perf_counter()
+        page.goto(url)
+        frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+        frame.locator("path.rm-layer-kars-borders").first.wait_for(
+            state="attached", timeout=600_000
+        )
+        out["cold_start_to_map_s"] = time.perf_counter() - t0
+        out["page_open_to_map_s"] = time.perf_counter() - t1
+        page.wait_for_timeout(2000)
+        frames.clear()
+        t2 = time.perf_counter()
+        page.get_by_role("button", name="2020 war").click()
+        page.wait_for_function("() => location.search.includes('from=2020-09-27')", timeout=120_000)
+        frame.locator("path.rm-layer-kars-borders").first.wait_for(state="attached")
+        page.wait_for_timeout(300)
+        out["filter_change_to_map_s"] = time.perf_counter() - t2 - 0.3
+        out["bytes_after_filter_change"] = sum(frames)
+        out["server_rss_mb"] = round(server_rss_mb(port), 1)
+        browser.close()
+    return out
+
+
+def main() -> int:
+    sizes = [
+        int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "10000,100000,1000000").split(",")
+    ]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    catalog = regionmap.load_catalog(ROOT / "geodata")
+    dataset = regionmap.load_dataset(ROOT / "geodata")
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(start=None, end=None)
+    rows = {}
+    for n in sizes:
+        csv = RESULTS / f"synthetic-{n}.csv"
+        if not csv.exists():
+            write_synthetic_csv(csv, n, catalog, seed=7)
+        r: dict = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            store = load_store(csv, catalog, Path(tmp) / "cache")
+            r["load_validated_s"] = time.perf_counter() - t0
+            r["load_cached_s"], _ = timed(
+                lambda tmp=tmp, csv=csv: load_store(csv, catalog, Path(tmp) / "cache"), 3
+            )
+            t0 = time.perf_counter()
+            naive = pd.read_csv(csv, dtype=str, keep_default_na=False)
+            r["naive_load_s"] = time.perf_counter() - t0
+        r["filter_ms"], hits = timed(lambda s=store: s.query(WINDOW))
+        r["filter_ms"] *= 1000
+        r["naive_filter_ms"], naive_hits = timed(lambda f=naive: naive_filter(f))
+        r["naive_filter_ms"] *= 1000
+        r["filter_hits"] = len(hits)
+        assert len(hits) == len(naive_hits), (len(hits), len(naive_hits))
+        t0 = time.perf_counter()
+        page = (
+            regionmap.render_map(
+                spec,
+                dataset,
+                regionmap.Assets(basemap_url="/app/static/basemap.geojson"),
+                events=store.frame,
+            )
+            .get_root()
+            .render()
+        )
+        r["render_s"] = time.perf_counter() - t0
+        r["map_bytes"] = len(page.encode())
+        with tempfile.TemporaryDirectory() as tmp:
+            geodata = geodata_with(csv, Path(tmp))
+            r["server_rerun_ms"], r["component_bytes"] = apptest_rerun_ms(
+                ROOT / "dashboard" / "app.py", geodata
+            )
+            if n <= NAIVE_MAX:
+                t0 = time.perf_counter()
+                r["naive_rerun_ms"], r["naive_component_bytes"] = apptest_rerun_ms(
+                    ROOT / "benchmarks" / "naive_app.py", geodata
+                )
+                r["naive_first_run_s"] = time.perf_counter() - t0
+            if chromium_path():
+                r.update(browser_figures(geodata))
+        rows[n] = r
+        print(
+            n,
+            json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}),
+            flush=True,
+        )
+
+    # the default view (curated events), side by side with the naive way
+    default: dict = {}
+    ours_ms, ours_bytes = apptest_rerun_ms(ROOT / "dashboard" / "app.py", ROOT / "geodata")
+    naive_ms, naive_bytes = apptest_rerun_ms(
+        ROOT / "benchmarks" / "naive_app.py", ROOT / "geodata", {"NAIVE_UNTIL": "2021-03-23"}
+    )
+    default.update(
+        rerun_ms=ours_ms,
+        naive_rerun_ms=naive_ms,
+        rerun_speedup=naive_ms / ours_ms,
+        component_bytes=ours_bytes,
+        naive_component_bytes=naive_bytes,
+        bytes_ratio=naive_bytes / ours_bytes,
+    )
+    result = {"when": time.strftime("%Y-%m-%d %H:%M"), "sizes": rows, "default_view": default}
+    (RESULTS / "scale.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(default, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
