@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dashboard test setup lint bench clean
+.PHONY: dashboard test setup lint bench load clean
 
 dashboard: $(STAMP)
 	$(BIN)/regionmap dashboard
@@ -26,6 +26,10 @@ $(STAMP): pyproject.toml
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/scale.py
+
+load: $(STAMP)
+	$(BIN)/python benchmarks/load_ws.py 20 60
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache dashboard/static

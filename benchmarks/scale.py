@@ -78,6 +78,23 @@ def naive_filter(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[keep]
 
 
+def wait_map(page, timeout_s: float = 600) -> None:
+    """Until the map has drawn its layers (the old and new map may briefly both exist)."""
+    deadline = time.perf_counter() + timeout_s
+    selector = "iframe[title='streamlit_folium.st_folium']"
+    while time.perf_counter() < deadline:
+        if page.locator(selector).count() == 1:
+            try:
+                page.frame_locator(selector).locator("path.rm-layer-kars-borders").first.wait_for(
+                    state="attached", timeout=500
+                )
+                return
+            except Exception:  # not drawn yet, or replaced meanwhile
+                pass
+        page.wait_for_timeout(20)
+    raise TimeoutError("map not drawn")
+
+
 def browser_figures(geodata: Path) -> dict:
     """Cold start to first map, a filter change to redrawn map, bytes, server memory."""
     from playwright.sync_api import sync_playwright
@@ -94,10 +111,7 @@ def browser_figures(geodata: Path) -> dict:
         page.on("websocket", lambda ws: ws.on("framereceived", lambda d: frames.append(len(d))))
         t1 = time.perf_counter()
         page.goto(url)
-        frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
-        frame.locator("path.rm-layer-kars-borders").first.wait_for(
-            state="attached", timeout=600_000
-        )
+        wait_map(page)
         out["cold_start_to_map_s"] = time.perf_counter() - t0
         out["page_open_to_map_s"] = time.perf_counter() - t1
         page.wait_for_timeout(2000)
@@ -105,7 +119,7 @@ def browser_figures(geodata: Path) -> dict:
         t2 = time.perf_counter()
         page.get_by_role("button", name="2020 war").click()
         page.wait_for_function("() => location.search.includes('from=2020-09-27')", timeout=120_000)
-        frame.locator("path.rm-layer-kars-borders").first.wait_for(state="attached")
+        wait_map(page)
         page.wait_for_timeout(300)
         out["filter_change_to_map_s"] = time.perf_counter() - t2 - 0.3
         out["bytes_after_filter_change"] = sum(frames)
@@ -193,8 +207,28 @@ def main() -> int:
     )
     result = {"when": time.strftime("%Y-%m-%d %H:%M"), "sizes": rows, "default_view": default}
     (RESULTS / "scale.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(default, indent=1))
+    print_table(result)
     return 0
+
+
+def print_table(result: dict) -> None:
+    """One row per figure, one column per size; the naive figure beside ours."""
+    sizes = list(result["sizes"])
+    keys = sorted({k for r in result["sizes"].values() for k in r})
+    print(f"{'figure':<28}" + "".join(f"{int(n):>14,}" for n in sizes))
+    for key in keys:
+        cells = []
+        for n in sizes:
+            value = result["sizes"][n].get(key)
+            cells.append(
+                f"{value:>14,.3f}"
+                if isinstance(value, float)
+                else f"{value if value is not None else '-':>14}"
+            )
+        print(f"{key:<28}" + "".join(cells))
+    print("default view (curated events), ours vs naive:")
+    for key, value in result["default_view"].items():
+        print(f"  {key:<26} {value:,.2f}")
 
 
 if __name__ == "__main__":

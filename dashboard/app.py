@@ -185,8 +185,9 @@ side.radio(
 
 side.subheader("Events")
 side.toggle("Show events", key="show_events")
-side.multiselect("Event type", sorted(events["event_type"].unique()), key="types")
-side.multiselect("Actor", regionmap.event_actors(events), key="actors")
+options = cache.event_options(data)
+side.multiselect("Event type", options["types"], key="types")
+side.multiselect("Actor", options["actors"], key="actors")
 side.multiselect(
     "Theatre",
     list(catalog.theatre_ids),
@@ -375,10 +376,17 @@ below = st.segmented_control(
     key="below",
     label_visibility="collapsed",
 )
+TABLE_ROWS = 1000
 if below == "Events":
-    table = shown.assign(
-        date=shown.apply(regionmap.event_when, axis=1) if len(shown) else [],
-        link=shown["source_url"].str.split(" | ").str[0].map(regionmap.safe_url),
+    if len(shown) > TABLE_ROWS:
+        st.caption(
+            f"The first {TABLE_ROWS:,} of {len(shown):,} events by date; "
+            "export CSV for all of them."
+        )
+    first = shown.sort_values("start").head(TABLE_ROWS)
+    table = first.assign(
+        date=first.apply(regionmap.event_when, axis=1) if len(first) else [],
+        link=first["source_url"].str.split(" | ").str[0].map(regionmap.safe_url),
     )[["date", "title", "actor1", "actor2", "theatre", "source", "link"]]
     st.dataframe(
         table,
@@ -387,10 +395,13 @@ if below == "Events":
         column_config={"link": st.column_config.LinkColumn("link", display_text="open")},
     )
 elif below == "Timeline":
+    if len(shown) > TABLE_ROWS * 5:
+        st.caption(f"The first {TABLE_ROWS * 5:,} of {len(shown):,} events by date.")
     if len(shown):
-        chart_data = shown.assign(
-            theatre_title=shown["theatre"].map(lambda t: catalog.theatre(t).title if t else ""),
-            end_clipped=shown["end"].clip(upper=pd.Timestamp(LAST_DAY)),
+        first = shown.sort_values("start").head(TABLE_ROWS * 5)
+        chart_data = first.assign(
+            theatre_title=first["theatre"].map(lambda t: catalog.theatre(t).title if t else ""),
+            end_clipped=first["end"].clip(upper=pd.Timestamp(LAST_DAY)),
         )[["title", "start", "end_clipped", "theatre_title", "event_type"]]
         chart = (
             alt.Chart(chart_data)

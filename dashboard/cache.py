@@ -69,3 +69,17 @@ def dataset_with_user_files(files: dict[str, bytes]) -> tuple[regionmap.Dataset,
         return dataset(), {}
     key = tuple(sorted((name, hashlib.sha256(data).hexdigest()) for name, data in files.items()))
     return _with_user(*_key(), key, files)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _options(data_id: int, _data: regionmap.Dataset) -> dict[str, list[str]]:
+    events = _data.events.frame
+    return {
+        "types": sorted(events["event_type"].astype(str).unique()),
+        "actors": regionmap.event_actors(events),
+    }
+
+
+def event_options(data: regionmap.Dataset) -> dict[str, list[str]]:
+    """Filter choices, computed once per loaded dataset (a million events take a second)."""
+    return _options(id(data), data)
