@@ -298,3 +298,23 @@ def test_uploading_a_layer_in_the_sidebar_draws_it(page, server, tmp_path):
     wait_until(page, lambda: layer_paths(page, "user-my-bases") == 1)
     page.get_by_text("1 problems; the rest is shown").wait_for(timeout=10_000)
     assert "latitude 95.0000 is out of range" in page.locator("[data-testid=stCode]").inner_text()
+
+
+def test_restoring_a_view_from_a_snapshot(page, server, tmp_path):
+    import regionmap
+
+    dataset = regionmap.load_dataset(ROOT / "geodata")
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(
+        layers=("akkuyu-plant",), start=None, end=None
+    )
+    path = regionmap.snapshot(spec, dataset, tmp_path / "view.html")
+    open_map(page, server)
+    wait_until(page, lambda: layer_paths(page, "kars-borders") == 3)
+    page.get_by_text("Export snapshot").click()
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    wait_until(
+        page,
+        lambda: layer_paths(page, "kars-borders") == 0 and layer_paths(page, "akkuyu-plant") > 0,
+    )
+    wait_until(page, lambda: "layers=akkuyu-plant" in page.url)
