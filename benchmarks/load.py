@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM_ARGS, chromium_path, dashboard_server  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM_ARGS,
+    chromium_path,
+    dashboard_server,
+    server_rss_mb,
+)
 
 FRAME = "iframe[title='streamlit_folium.st_folium']"
 LAYERS = [
@@ -34,20 +38,6 @@ LAYERS = [
     ("libya-front", "Sirte–Jufra line"),
     ("libya-places", "Places of the proxy war"),
 ]
-
-
-def server_rss_mb(port: int) -> float:
-    """Resident memory of the Streamlit process listening on ``port``."""
-    pattern = f"server.port {port}"
-    out = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True)
-    total = 0.0
-    for pid in out.stdout.split():
-        status = Path(f"/proc/{pid}/status")
-        if status.exists() and "streamlit" in Path(f"/proc/{pid}/cmdline").read_text():
-            for line in status.read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-    return total
 
 
 STAGGER_S = 4.0  # sessions open one after another (a first draw costs ~2.5 s of CPU)

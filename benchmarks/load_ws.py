@@ -18,12 +18,10 @@ Run: `.venv/bin/python benchmarks/load_ws.py [SESSIONS=20] [SECONDS=60]`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import re
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -39,7 +37,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 
-from tests.browser_support import dashboard_server  # noqa: E402
+from tests.browser_support import dashboard_server, server_rss_mb  # noqa: E402
 
 LAYERS = [
     "kars-borders",
@@ -59,21 +57,6 @@ RUN_TIMEOUT_S = 90.0  # one rerun may not take longer than this, even under full
 CONNECT_TIMEOUT_S = 30.0
 GRACE_S = 240.0  # hard cap on top of the duration: the script always stops by itself
 RM_ID = re.compile(r'"rm_id": "([^"]+)"')
-
-
-def server_rss_mb(port: int) -> float:
-    """Resident memory of the Streamlit process listening on ``port`` (as load.py)."""
-    pattern = f"server.port {port}"
-    out = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True)
-    total = 0.0
-    for pid in out.stdout.split():
-        status = Path(f"/proc/{pid}/status")
-        with contextlib.suppress(OSError):
-            if status.exists() and "streamlit" in Path(f"/proc/{pid}/cmdline").read_text():
-                for line in status.read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) / 1024
-    return total
 
 
 def layer_features() -> dict[str, set[str]]:

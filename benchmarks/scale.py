@@ -99,7 +99,7 @@ def browser_figures(geodata: Path) -> dict:
     """Cold start to first map, a filter change to redrawn map, bytes, server memory."""
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.load import server_rss_mb
+    from tests.browser_support import server_rss_mb
 
     out: dict = {}
     t0 = time.perf_counter()

@@ -19,7 +19,14 @@ from pathlib import Path
 
 from regionmap.export import CHROMIUM_ARGS, chromium_path
 
-__all__ = ["CHROMIUM_ARGS", "ROOT", "chromium_path", "dashboard_server", "require_browser"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "ROOT",
+    "chromium_path",
+    "dashboard_server",
+    "require_browser",
+    "server_rss_mb",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_LIFETIME_S = 1200
@@ -87,3 +94,18 @@ def dashboard_server(env: dict | None = None, log: Path | None = None) -> Iterat
             os.killpg(proc.pid, 9)
         if log:
             err.close()
+
+
+def server_rss_mb(port: int) -> float:
+    """Resident memory of the Streamlit process listening on ``port`` (for load tests)."""
+    out = subprocess.run(
+        ["pgrep", "-f", "--", f"server.port {port}"], capture_output=True, text=True
+    )
+    total = 0.0
+    for pid in out.stdout.split():
+        with contextlib.suppress(OSError):
+            if "streamlit" in Path(f"/proc/{pid}/cmdline").read_text():
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+    return total
