@@ -27,7 +27,7 @@ STATE = st.session_state
 if "user_files" not in STATE:  # files kept from earlier sessions
     STATE["user_files"] = {p.name: p.read_bytes() for p in regionmap.saved_user_files()}
 data, user_report = cache.dataset_with_user_files(STATE["user_files"])
-assets = cache.assets()
+assets = cache.assets(data)
 catalog = data.catalog
 events = data.events.frame
 FIRST_DAY = dt.date(1921, 1, 1)
@@ -119,7 +119,7 @@ for col, preset in zip(preset_cols, PRESETS, strict=True):
         args=(preset.start, preset.end),
         width="stretch",
     )
-window = side.slider(
+side.slider(
     "Events and layers in force between",
     min_value=FIRST_DAY,
     max_value=LAST_DAY,

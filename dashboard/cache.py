@@ -28,10 +28,10 @@ def _load(geodata: str, stamp: tuple) -> regionmap.Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _assets(geodata: str, stamp: tuple) -> regionmap.Assets:
+def _assets(data_id: int, _data: regionmap.Dataset) -> regionmap.Assets:
     """Leaflet and friends from the XStatic packages, and the basemap, as static files."""
     regionmap.install_assets(STATIC)
-    name = regionmap.basemap_file(_load(geodata, stamp), STATIC)
+    name = regionmap.basemap_file(_data, STATIC)
     return regionmap.Assets(base_url=STATIC_URL, basemap_url=STATIC_URL + name)
 
 
@@ -39,8 +39,9 @@ def dataset() -> regionmap.Dataset:
     return _load(*_key())
 
 
-def assets() -> regionmap.Assets:
-    return _assets(*_key())
+def assets(data: regionmap.Dataset) -> regionmap.Assets:
+    """Keyed by the loaded dataset object, which the cache keeps while files are unchanged."""
+    return _assets(id(data), data)
 
 
 @st.cache_resource(show_spinner="Checking your files…", max_entries=8)

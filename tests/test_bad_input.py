@@ -101,7 +101,7 @@ def test_a_100_mb_layer_is_refused_quickly(tmp_path):
     with open(big, "wb") as f:
         f.truncate(100 * 1024 * 1024)  # sparse: no 100 MB written to disk
     with pytest.raises(
-        regionmap.LayerError, match=r"big.geojson: file is 105 MB; the limit is 52 MB"
+        regionmap.LayerError, match=r"big.geojson: file is 105 MB; the limit is 50 MB"
     ):
         regionmap.read_layer(big)
 

@@ -62,19 +62,8 @@ class EventFilter:
     bbox: BBox | None = None
 
 
-def parse_date(value: str) -> pd.Timestamp | None:
-    """ISO 'YYYY-MM-DD' or ACLED's '26 October 2020'; None when it is neither or not real."""
-    value = value.strip()
-    for fmt in ("%Y-%m-%d", _ACLED_DATE):
-        try:
-            return pd.Timestamp(dt.datetime.strptime(value, fmt))
-        except ValueError:
-            continue
-    return None
-
-
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Vectorised `parse_date`: ISO first, then ACLED's long form; NaT where neither."""
+    """ISO 'YYYY-MM-DD' first, then ACLED's '26 October 2020'; NaT where neither or not real."""
     out = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
     rest = out.isna() & (values != "")
     if rest.any():

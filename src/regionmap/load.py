@@ -23,7 +23,7 @@ from regionmap.validate import REQUIRED, split_valid
 
 WGS84 = "EPSG:4326"
 GEOJSON_SUFFIXES = (".geojson", ".json")
-MAX_LAYER_BYTES = 50 * 1024 * 1024
+MAX_LAYER_BYTES = 50_000_000  # 50 MB, the limit README and the dashboard state
 
 
 @dataclass

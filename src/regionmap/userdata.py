@@ -46,7 +46,7 @@ def safe_name(name: str) -> str:
 
 
 def _check_size(data: bytes, name: str, error: type[DataError]) -> None:
-    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+    if len(data) > MAX_UPLOAD_MB * 1_000_000:
         raise error(name, f"file is {len(data) / 1e6:.0f} MB; the limit is {MAX_UPLOAD_MB} MB")
 
 
