@@ -78,53 +78,73 @@ def naive_filter(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[keep]
 
 
-def wait_map(page, timeout_s: float = 600) -> None:
-    """Until the map has drawn its layers (the old and new map may briefly both exist)."""
+FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def wait_map(page, previous: str | None = None, timeout_s: float = 600) -> str:
+    """Until the map has drawn its layers and its legend says something other than
+    ``previous`` (st_folium redraws inside the same iframe); returns the legend's count."""
     deadline = time.perf_counter() + timeout_s
-    selector = "iframe[title='streamlit_folium.st_folium']"
     while time.perf_counter() < deadline:
-        if page.locator(selector).count() == 1:
+        if page.locator(FRAME).count() == 1:
+            frame = page.frame_locator(FRAME)
             try:
-                page.frame_locator(selector).locator("path.rm-layer-kars-borders").first.wait_for(
+                frame.locator("path.rm-layer-kars-borders").first.wait_for(
                     state="attached", timeout=500
                 )
-                return
+                text = frame.locator(".rm-legend-count").first.text_content(timeout=500)
+                if text and text != previous:
+                    return text
             except Exception:  # not drawn yet, or replaced meanwhile
                 pass
         page.wait_for_timeout(20)
     raise TimeoutError("map not drawn")
 
 
-def browser_figures(geodata: Path) -> dict:
-    """Cold start to first map, a filter change to redrawn map, bytes, server memory."""
+def open_map(url: str, p) -> tuple[object, object, list[int], float]:
+    """A fresh browser on ``url``; seconds from page open to map drawn."""
+    browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda d: frames.append(len(d))))
+    t0 = time.perf_counter()
+    page.goto(url)
+    wait_map(page)
+    return browser, page, frames, time.perf_counter() - t0
+
+
+def browser_figures(geodata: Path, user_data: Path) -> dict:
+    """Page open to first map on a new server (CSV validated, then from the Parquet cache
+    on a restart), a filter change to redrawn map, bytes it sent, server memory."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser_support import server_rss_mb
 
     out: dict = {}
-    t0 = time.perf_counter()
-    with dashboard_server(env={"REGIONMAP_GEODATA": str(geodata)}) as url, sync_playwright() as p:
-        port = int(url.rstrip("/").rsplit(":", 1)[1])
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        frames: list[int] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda d: frames.append(len(d))))
-        t1 = time.perf_counter()
-        page.goto(url)
-        wait_map(page)
-        out["cold_start_to_map_s"] = time.perf_counter() - t0
-        out["page_open_to_map_s"] = time.perf_counter() - t1
-        page.wait_for_timeout(2000)
-        frames.clear()
-        t2 = time.perf_counter()
-        page.get_by_role("button", name="2020 war").click()
-        page.wait_for_function("() => location.search.includes('from=2020-09-27')", timeout=120_000)
-        wait_map(page)
-        page.wait_for_timeout(300)
-        out["filter_change_to_map_s"] = time.perf_counter() - t2 - 0.3
-        out["bytes_after_filter_change"] = sum(frames)
-        out["server_rss_mb"] = round(server_rss_mb(port), 1)
-        browser.close()
+    env = {"REGIONMAP_GEODATA": str(geodata), "REGIONMAP_USER_DATA": str(user_data)}
+    with sync_playwright() as p:
+        with dashboard_server(env=env) as url:
+            browser, _, _, out["first_start_page_to_map_s"] = open_map(url, p)
+            browser.close()
+            port = int(url.rstrip("/").rsplit(":", 1)[1])
+            out["first_start_peak_rss_mb"] = round(server_rss_mb(port, "VmHWM"), 1)
+        t0 = time.perf_counter()
+        with dashboard_server(env=env) as url:
+            out["restart_server_s"] = time.perf_counter() - t0
+            port = int(url.rstrip("/").rsplit(":", 1)[1])
+            browser, page, frames, out["page_open_to_map_s"] = open_map(url, p)
+            page.wait_for_timeout(2000)
+            legend = wait_map(page)
+            frames.clear()
+            t2 = time.perf_counter()
+            page.get_by_role("button", name="2020 war").click()
+            out["legend_after_filter"] = wait_map(page, previous=legend)
+            out["filter_change_to_map_s"] = time.perf_counter() - t2
+            page.wait_for_timeout(1000)
+            out["bytes_after_filter_change"] = sum(frames)
+            out["server_rss_mb"] = round(server_rss_mb(port), 1)
+            out["server_peak_rss_mb"] = round(server_rss_mb(port, "VmHWM"), 1)
+            browser.close()
     return out
 
 
@@ -174,7 +194,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             geodata = geodata_with(csv, Path(tmp))
             r["server_rerun_ms"], r["component_bytes"] = apptest_rerun_ms(
-                ROOT / "dashboard" / "app.py", geodata
+                ROOT / "dashboard" / "app.py",
+                geodata,
+                {"REGIONMAP_USER_DATA": str(Path(tmp) / "apptest")},
             )
             if n <= NAIVE_MAX:
                 t0 = time.perf_counter()
@@ -183,7 +205,7 @@ def main() -> int:
                 )
                 r["naive_first_run_s"] = time.perf_counter() - t0
             if chromium_path():
-                r.update(browser_figures(geodata))
+                r.update(browser_figures(geodata, Path(tmp) / "user"))
         rows[n] = r
         print(
             n,

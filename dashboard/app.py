@@ -383,7 +383,7 @@ if below == "Events":
             f"The first {TABLE_ROWS:,} of {len(shown):,} events by date; "
             "export CSV for all of them."
         )
-    first = shown.sort_values("start").head(TABLE_ROWS)
+    first = regionmap.earliest(shown, TABLE_ROWS)
     table = first.assign(
         date=first.apply(regionmap.event_when, axis=1) if len(first) else [],
         link=first["source_url"].str.split(" | ").str[0].map(regionmap.safe_url),
@@ -398,7 +398,7 @@ elif below == "Timeline":
     if len(shown) > TABLE_ROWS * 5:
         st.caption(f"The first {TABLE_ROWS * 5:,} of {len(shown):,} events by date.")
     if len(shown):
-        first = shown.sort_values("start").head(TABLE_ROWS * 5)
+        first = regionmap.earliest(shown, TABLE_ROWS * 5)
         chart_data = first.assign(
             theatre_title=first["theatre"].map(lambda t: catalog.theatre(t).title if t else ""),
             end_clipped=first["end"].clip(upper=pd.Timestamp(LAST_DAY)),

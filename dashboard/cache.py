@@ -24,7 +24,7 @@ def _key() -> tuple[str, tuple]:
 
 @st.cache_resource(show_spinner="Loading layers and events…", max_entries=4)
 def _load(geodata: str, stamp: tuple) -> regionmap.Dataset:
-    return regionmap.load_dataset(geodata)
+    return regionmap.load_dataset(geodata, cache_dir=regionmap.user_data_dir() / "cache")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

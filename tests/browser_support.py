@@ -96,8 +96,9 @@ def dashboard_server(env: dict | None = None, log: Path | None = None) -> Iterat
             err.close()
 
 
-def server_rss_mb(port: int) -> float:
-    """Resident memory of the Streamlit process listening on ``port`` (for load tests)."""
+def server_rss_mb(port: int, field: str = "VmRSS") -> float:
+    """Resident memory of the Streamlit process listening on ``port`` (for load tests);
+    ``field="VmHWM"`` gives its peak since it started."""
     out = subprocess.run(
         ["pgrep", "-f", "--", f"server.port {port}"], capture_output=True, text=True
     )
@@ -106,6 +107,6 @@ def server_rss_mb(port: int) -> float:
         with contextlib.suppress(OSError):
             if "streamlit" in Path(f"/proc/{pid}/cmdline").read_text():
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(f"{field}:"):
                         total += int(line.split()[1]) / 1024
     return total

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import shutil
 
+import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -98,3 +102,122 @@ def test_dashboard_says_which_mode_is_on(synthetic_csv):
         ).proto.json_args
     )
     assert args["returned_objects"] == ["last_object_clicked_popup"]  # panning reruns nothing
+
+
+# ---------------------------------------------------------------- large files, read in chunks
+
+
+def test_chunked_read_equals_one_chunk(catalog, tmp_path, monkeypatch):
+    """Reading 50 rows at a time gives the same events and the same problems, in line
+    order, as reading the file at once; a repeat across chunks is still caught."""
+    frame = synthetic_events(300, catalog, seed=5)
+    frame.loc[10, "latitude"] = "north"  # a bad row in the first chunk
+    frame.loc[260, "event_id_cnty"] = frame.loc[3, "event_id_cnty"]  # repeat, 5 chunks later
+    frame.loc[120, "event_date"] = "31 February 2020"
+    path = tmp_path / "acled.csv"
+    frame.to_csv(path, index=False)
+    whole = regionmap.read_events(path, catalog)
+    monkeypatch.setattr(regionmap.events, "CHUNK_ROWS", 50)
+    chunked = regionmap.read_events(path, catalog)
+    assert [str(p) for p in chunked.problems] == [str(p) for p in whole.problems]
+    assert [p.where for p in whole.problems] == [
+        "line 12, column latitude",
+        "line 122, column event_date",
+        "line 262, column event_id",
+    ]
+    assert chunked.frame.astype(str).equals(whole.frame.astype(str))
+    assert len(whole.frame) == 297
+
+
+def test_repeating_text_is_categorical_and_csv_still_neutralises_formulas(catalog):
+    frame = regionmap.events.compact(
+        synthetic_events(1_000, catalog, seed=2).assign(actor1='=HYPERLINK("x")')
+    )
+    assert isinstance(frame["actor1"].dtype, pd.CategoricalDtype)
+    back = pd.read_csv(io.StringIO(regionmap.events.to_csv(frame)), dtype=str)
+    assert (back["actor1"] == '\'=HYPERLINK("x")').all()
+
+
+def test_store_cache_keeps_the_problems_and_the_format(catalog, tmp_path):
+    frame = synthetic_events(500, catalog, seed=4)
+    frame.loc[7, "longitude"] = "east"
+    path = tmp_path / "acled.csv"
+    frame.to_csv(path, index=False)
+    first = load_store(path, catalog, tmp_path / "cache")
+    again = load_store(path, catalog, tmp_path / "cache")
+    assert again.from_cache and again.format == first.format == "acled"
+    assert again.problems == first.problems and len(first.problems) == 1
+    assert again.frame.equals(first.frame)
+    # an edit to the file is a new cache key: the change is seen, not the stale copy
+    path.write_text(path.read_text().replace("east", "36.0"))
+    edited = load_store(path, catalog, tmp_path / "cache")
+    assert not edited.from_cache and edited.problems == []
+    # a corrupt cache file is rebuilt, not trusted
+    for cached in (tmp_path / "cache").iterdir():
+        cached.write_bytes(b"not parquet")
+    assert not load_store(path, catalog, tmp_path / "cache").from_cache
+
+
+def test_dataset_reads_a_large_events_file_through_the_store(catalog, tmp_path, monkeypatch):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    synthetic_events(2_000, catalog, seed=6).to_csv(geodata / "events.csv", index=False)
+    monkeypatch.setattr(regionmap.dataset, "STORE_MIN_BYTES", 0)
+    plain = regionmap.load_dataset(geodata)
+    stored = regionmap.load_dataset(geodata, cache_dir=tmp_path / "cache")
+    cached = regionmap.load_dataset(geodata, cache_dir=tmp_path / "cache")
+    assert any((tmp_path / "cache").glob("*.parquet"))
+    for data in (plain, stored, cached):
+        assert data.events.frame["start"].is_monotonic_increasing
+        assert list(data.events.frame["event_id"]) == list(plain.events.frame["event_id"])
+
+
+def test_earliest_is_the_first_rows_by_date(catalog):
+    frame = regionmap.events.compact(
+        regionmap.events.events_from_table(
+            synthetic_events(3_000, catalog, seed=8).rename(columns={"event_id_cnty": "event_id"}),
+            range(2, 3_002),
+            "x.csv",
+            catalog,
+            acled=True,
+        )[0]
+    )
+    expected = frame.sort_values("start", kind="stable").head(100)
+    assert list(regionmap.earliest(frame, 100)["event_id"]) == list(expected["event_id"])
+    ordered = regionmap.events.by_date(frame)
+    assert list(regionmap.earliest(ordered, 100)["event_id"]) == list(expected["event_id"])
+
+
+def test_aggregation_matches_a_plain_groupby(synthetic_csv, catalog):
+    frame = load_store(synthetic_csv, catalog).frame
+    cells = aggregate_events(frame, 6).sort_values(["lon", "lat"]).reset_index(drop=True)
+    size = regionmap.render.cell_size_deg(6)
+    keyed = frame.assign(
+        ix=(frame["longitude"] // size).astype(int),
+        iy=(frame["latitude"] // size).astype(int),
+        type=frame["event_type"].astype(str),
+    )
+    groups = keyed.groupby(["ix", "iy"])
+    expected = (
+        pd.DataFrame(
+            {
+                "count": groups.size(),
+                "lon": groups["longitude"].mean(),
+                "lat": groups["latitude"].mean(),
+                "type": groups["type"].agg(lambda t: sorted(t.mode())[0]),
+            }
+        )
+        .sort_values(["lon", "lat"])
+        .reset_index(drop=True)
+    )
+    assert cells["count"].tolist() == expected["count"].tolist()
+    assert cells["type"].tolist() == expected["type"].tolist()
+    assert np.allclose(cells[["lon", "lat"]], expected[["lon", "lat"]])
+
+
+def test_legend_says_how_many_events_and_when(synthetic_csv, catalog):
+    dataset = regionmap.load_dataset(ROOT / "geodata")
+    frame = load_store(synthetic_csv, catalog).frame
+    spec = regionmap.ViewSpec.default(dataset.catalog)
+    html = regionmap.render.legend_html(spec, dataset, [], True, len(frame))
+    assert f"<b>{len(frame):,} events</b> · up to 23 March 2021" in html

@@ -39,6 +39,7 @@ from regionmap.events import (
     EventFilter,
     EventResult,
     apply_filter,
+    earliest,
     filter_actors,
     filter_bbox,
     filter_time,
@@ -61,6 +62,7 @@ from regionmap.render import (
     safe_url,
 )
 from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
+from regionmap.store import EventStore, load_store
 from regionmap.userdata import (
     MAX_UPLOAD_MB,
     read_user_events,
@@ -102,6 +104,9 @@ __all__ = [
     "default_geodata_dir",
     "escape",
     "event_actors",
+    "earliest",
+    "EventStore",
+    "load_store",
     "event_when",
     "fit_view",
     "install_assets",

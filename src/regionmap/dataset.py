@@ -6,6 +6,7 @@ is unavailable while everything else still draws.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +16,17 @@ import pandas as pd
 from regionmap.catalog import Catalog, load_catalog
 from regionmap.compose import drop_small_parts, measure, simplify_for_display
 from regionmap.errors import EventError, Problem
-from regionmap.events import COLUMNS, EventResult, apply_filter, events_from_table, load_events
+from regionmap.events import (
+    COLUMNS,
+    EventResult,
+    apply_filter,
+    by_date,
+    events_from_table,
+    load_events,
+)
 from regionmap.load import LayerResult, load_layers
 from regionmap.spec import ViewSpec
+from regionmap.store import load_store
 
 # Drawing, not measuring: the basemap to about 2 km with islands under ~20 km² dropped,
 # overlays to about 50 m with 4 decimals (11 m).
@@ -90,15 +99,31 @@ def display_frame(result: LayerResult, basemap: bool) -> gpd.GeoDataFrame:
     return out
 
 
-def load_dataset(geodata: str | Path | None = None) -> Dataset:
+# An events file this large (an ACLED download) goes through the Parquet store when a cache
+# folder is given; the curated CSV, a few KB, is simply read.
+STORE_MIN_BYTES = 1_000_000
+
+
+def _events(catalog: Catalog, cache_dir: Path | None) -> EventResult:
+    path = catalog.events_path
+    try:
+        if cache_dir is not None and path.is_file() and path.stat().st_size >= STORE_MIN_BYTES:
+            result = load_store(path, catalog, cache_dir).result()
+        else:
+            result = load_events(catalog)
+    except EventError as exc:
+        empty, _ = events_from_table(pd.DataFrame(columns=list(COLUMNS)), [], exc.path, catalog)
+        return EventResult(exc.path, empty, [Problem(exc.path, exc.where, exc.message)])
+    return dataclasses.replace(result, frame=by_date(result.frame))
+
+
+def load_dataset(geodata: str | Path | None = None, cache_dir: str | Path | None = None) -> Dataset:
+    """Catalog, layers and events; events sorted by date. ``cache_dir`` keeps a validated
+    columnar copy of a large events file, so the next start skips the CSV."""
     catalog = load_catalog(geodata)
     layers = load_layers(catalog)
     display = {
         spec.id: display_frame(layers[spec.id], spec.role == "basemap") for spec in catalog.layers
     }
-    try:
-        events = load_events(catalog)
-    except EventError as exc:
-        empty, _ = events_from_table(pd.DataFrame(columns=list(COLUMNS)), [], exc.path, catalog)
-        events = EventResult(exc.path, empty, [Problem(exc.path, exc.where, exc.message)])
+    events = _events(catalog, Path(cache_dir) if cache_dir else None)
     return Dataset(catalog, layers, display, events)

@@ -9,15 +9,15 @@ a span covers date_start..date_end (open-ended while it goes on).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -41,7 +41,7 @@ class EventResult:
     """The usable rows of one events file and everything wrong with the rest."""
 
     path: str
-    frame: gpd.GeoDataFrame
+    frame: pd.DataFrame  # one row per event; positions in latitude/longitude
     problems: list[Problem] = field(default_factory=list)
     format: str = "regionmap"  # or "acled"
 
@@ -71,41 +71,67 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return out
 
 
-def _decode(path: Path) -> str:
+def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise EventError(path, "file not found") from None
     if size > MAX_EVENT_BYTES:
         raise EventError(path, f"file is {size / 1e6:.0f} MB; the limit is 1 GB")
-    data = path.read_bytes()
-    if not data.strip():
+
+
+def _not_utf8(path: Path) -> EventError:
+    """Where the first byte that is not UTF-8 is, found again on the raw bytes."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                at = offset - pending + exc.start
+                byte = exc.object[exc.start]
+                return EventError(
+                    path, f"not UTF-8 text (byte {at} is 0x{byte:02x}); save the file as UTF-8"
+                )
+            offset += len(block)
+    return EventError(path, "not UTF-8 text; save the file as UTF-8")
+
+
+def _is_blank(handle: io.TextIOBase) -> bool:
+    while block := handle.read(1 << 20):
+        if block.strip():
+            handle.seek(0)
+            return False
+    return True
+
+
+def _reader(path: Path, handle: io.TextIOBase) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and a csv reader positioned after it (delimiter sniffed from the start)."""
+    if _is_blank(handle):
         raise EventError(path, "file is empty")
+    sample = handle.read(4096)
+    handle.seek(0)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise EventError(
-            path,
-            f"not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); save the file as UTF-8",
-        ) from None
-
-
-def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]], list[int], list[Problem]]:
-    """Header, rows, each row's line number, and rows with the wrong number of fields."""
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    problems: list[Problem] = []
+    reader = csv.reader(handle, delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise EventError(path, f"no header row ({exc})") from None
     if len(header) > MAX_COLUMNS:
         raise EventError(path, f"header has {len(header)} columns; at most {MAX_COLUMNS}", "line 1")
-    header = [h.strip() for h in header]
+    return [h.strip() for h in header], reader
+
+
+def _chunks(
+    path: Path, header: list[str], reader, problems: list[Problem], size: int
+) -> Iterator[tuple[list[list[str]], list[int]]]:
+    """Rows with their first line number, ``size`` at a time; rows with the wrong number of
+    fields go to ``problems``. Chunks keep a million-row file from being held as strings."""
     rows: list[list[str]] = []
     lines: list[int] = []
     start = reader.line_num + 1
@@ -125,10 +151,14 @@ def _rows(path: Path, text: str) -> tuple[list[str], list[list[str]], list[int],
             else:
                 rows.append(row)
                 lines.append(start)
+                if len(rows) >= size:
+                    yield rows, lines
+                    rows, lines = [], []
             start = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(str(path), f"line {reader.line_num}", f"CSV error: {exc}"))
-    return header, rows, lines, problems
+    if rows:
+        yield rows, lines
 
 
 def _period_end(start: pd.Series, precision: pd.Series) -> pd.Series:
@@ -150,15 +180,15 @@ def _theatre_of(lon: pd.Series, lat: pd.Series, catalog: Catalog) -> pd.Series:
     return out
 
 
-def events_from_table(
+def _validate(
     table: pd.DataFrame,
     lines: Iterable[int],
     path: str,
     catalog: Catalog | None,
     *,
     acled: bool = False,
-) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Type and check a table of strings; returns the good rows and the bad rows' problems."""
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The good rows, typed and indexed by line number, and the bad rows' problems."""
     df = table.copy()
     df.index = pd.Index(list(lines), name="line")
     if acled:
@@ -308,27 +338,110 @@ def events_from_table(
     out["end"] = end[good]
     out["is_span"] = spans[good]
     extras = [c for c in out.columns if c not in COLUMNS and c not in ("start", "end", "is_span")]
-    out = out[list(COLUMNS) + ["start", "end", "is_span"] + extras]
-    frame = gpd.GeoDataFrame(
-        out.reset_index(drop=True),
-        geometry=gpd.points_from_xy(out["longitude"], out["latitude"]),
-        crs="EPSG:4326",
-    )
-    return frame, problems
+    return out[list(COLUMNS) + ["start", "end", "is_span"] + extras], problems
+
+
+def compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns that repeat (types, actors, countries, sources) as categories.
+
+    A million ACLED rows hold a few hundred distinct actors; as categories they take a byte
+    or two a row instead of a string each, and filter by code instead of by text."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(
+            values
+        ):
+            continue
+        if len(values) and values.nunique() <= len(values) // 2:
+            out[column] = values.astype("category")
+    return out
+
+
+def by_date(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sorted by start (stable), so that the first rows of any filtered view are the oldest."""
+    if frame["start"].is_monotonic_increasing:
+        return frame
+    return frame.sort_values("start", kind="stable", ignore_index=True)
+
+
+def earliest(frame: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` oldest events; no sort when the frame is in date order (the dataset's is)."""
+    return by_date(frame).head(n)
+
+
+def events_from_table(
+    table: pd.DataFrame,
+    lines: Iterable[int],
+    path: str,
+    catalog: Catalog | None,
+    *,
+    acled: bool = False,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Type and check a table of strings; returns the good rows and the bad rows' problems."""
+    frame, problems = _validate(table, lines, path, catalog, acled=acled)
+    return compact(frame.reset_index(drop=True)), problems
+
+
+CHUNK_ROWS = 50_000
+
+
+def _line(problem: Problem) -> int:
+    head = problem.where.split(",")[0].removeprefix("line ")
+    return int(head) if head.isdigit() else 0
 
 
 def read_events(path: str | Path, catalog: Catalog | None = None) -> EventResult:
-    """Load our events CSV or an ACLED export; bad rows are listed, good rows load."""
+    """Load our events CSV or an ACLED export; bad rows are listed, good rows load.
+
+    Rows are read and checked ``CHUNK_ROWS`` at a time, so a million-row file never sits in
+    memory as Python strings; an event_id repeated across chunks is caught after the last.
+    """
     path = Path(path)
-    text = _decode(path)
-    header, rows, lines, problems = _rows(path, text)
+    _check_size(path)
+    problems: list[Problem] = []
+    frames: list[pd.DataFrame] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header, reader = _reader(path, handle)
+            acled = _check_header(path, header)
+            for rows, lines in _chunks(path, header, reader, problems, CHUNK_ROWS):
+                table = pd.DataFrame(rows, columns=header, dtype=str)
+                del rows
+                frame, more = _validate(table, lines, str(path), catalog, acled=acled)
+                frames.append(frame)
+                problems += more
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    if not frames:
+        empty = pd.DataFrame(columns=header, dtype=str)
+        frames.append(_validate(empty, [], str(path), catalog, acled=acled)[0])
+    frame = pd.concat(frames) if len(frames) > 1 else frames[0]
+    repeated = frame["event_id"].duplicated(keep="first")
+    if repeated.any():  # only across chunks: each chunk has dropped its own repeats
+        problems += [
+            Problem(
+                str(path), f"line {line}, column event_id", f"event_id {eid} appears more than once"
+            )
+            for line, eid in zip(frame.index[repeated], frame["event_id"][repeated], strict=True)
+        ]
+        frame = frame[~repeated]
+    problems.sort(key=_line)
+    return EventResult(
+        str(path),
+        compact(frame.reset_index(drop=True)),
+        problems,
+        "acled" if acled else "regionmap",
+    )
+
+
+def _check_header(path: Path, header: list[str]) -> bool:
+    """Whether the file is an ACLED export; raises if a required column is missing."""
     acled = ACLED_ID in header and "theatre" not in header
     has_date = "event_date" in header or "date_start" in header
     required = ["latitude", "longitude", "event_type", "source"]
     required += [] if acled else ["event_id", "theatre"]
     missing = [c for c in required if c not in header] + ([] if has_date else ["event_date"])
-    if acled and ACLED_ID not in header:
-        missing.append(ACLED_ID)
     if missing:
         raise EventError(
             path,
@@ -339,9 +452,7 @@ def read_events(path: str | Path, catalog: Catalog | None = None) -> EventResult
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise EventError(path, f"duplicate column names {dupes}", "line 1")
-    table = pd.DataFrame(rows, columns=header, dtype=str)
-    frame, more = events_from_table(table, lines, str(path), catalog, acled=acled)
-    return EventResult(str(path), frame, problems + more, "acled" if acled else "regionmap")
+    return acled
 
 
 def load_events(catalog: Catalog) -> EventResult:
@@ -352,48 +463,73 @@ def load_events(catalog: Catalog) -> EventResult:
 # ---------------------------------------------------------------- filters
 
 
+def _time_mask(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+    keep = np.ones(len(frame), dtype=bool)
+    if start is not None:
+        keep &= (frame["end"] >= pd.Timestamp(start)).to_numpy()
+    if end is not None:
+        keep &= (frame["start"] <= pd.Timestamp(end)).to_numpy()
+    return keep
+
+
+def _values_mask(frame: pd.DataFrame, column: str, values: Iterable[str]) -> np.ndarray:
+    values = list(values)
+    if not values:
+        return np.ones(len(frame), dtype=bool)
+    return frame[column].isin(values).to_numpy()
+
+
+def _actors_mask(frame: pd.DataFrame, actors: Iterable[str]) -> np.ndarray:
+    actors = list(actors)
+    if not actors:
+        return np.ones(len(frame), dtype=bool)
+    return (frame["actor1"].isin(actors) | frame["actor2"].isin(actors)).to_numpy()
+
+
+def _bbox_mask(frame: pd.DataFrame, bbox: BBox | None) -> np.ndarray:
+    if bbox is None:
+        return np.ones(len(frame), dtype=bool)
+    w, s, e, n = bbox
+    lon, lat = frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
+    return (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
+
+
+def _select(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """Rows where ``keep``; the frame itself when that is all of them (no million-row copy)."""
+    return frame if keep.all() else frame[keep]
+
+
 def filter_time(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
     """Events whose interval overlaps [start, end] (both inclusive; None is open)."""
-    keep = pd.Series(True, index=frame.index)
-    if start is not None:
-        keep &= frame["end"] >= pd.Timestamp(start)
-    if end is not None:
-        keep &= frame["start"] <= pd.Timestamp(end)
-    return frame[keep]
+    return _select(frame, _time_mask(frame, start, end))
 
 
 def filter_values(frame: pd.DataFrame, column: str, values: Iterable[str]) -> pd.DataFrame:
-    values = list(values)
-    return frame[frame[column].isin(values)] if values else frame
+    return _select(frame, _values_mask(frame, column, values))
 
 
 def filter_actors(frame: pd.DataFrame, actors: Iterable[str]) -> pd.DataFrame:
     """Events in which any of ``actors`` is actor1 or actor2."""
-    actors = list(actors)
-    if not actors:
-        return frame
-    return frame[frame["actor1"].isin(actors) | frame["actor2"].isin(actors)]
+    return _select(frame, _actors_mask(frame, actors))
 
 
 def filter_bbox(frame: pd.DataFrame, bbox: BBox | None) -> pd.DataFrame:
-    if bbox is None:
-        return frame
-    w, s, e, n = bbox
-    lon, lat = frame["longitude"], frame["latitude"]
-    return frame[(lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)]
+    return _select(frame, _bbox_mask(frame, bbox))
 
 
 def apply_filter(frame: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
-    out = filter_time(frame, f.start, f.end)
-    out = filter_values(out, "event_type", f.event_types)
-    out = filter_actors(out, f.actors)
-    out = filter_values(out, "theatre", f.theatres)
-    return filter_bbox(out, f.bbox)
+    """All of ``f`` as one mask and one selection."""
+    keep = _time_mask(frame, f.start, f.end)
+    keep &= _values_mask(frame, "event_type", f.event_types)
+    keep &= _actors_mask(frame, f.actors)
+    keep &= _values_mask(frame, "theatre", f.theatres)
+    keep &= _bbox_mask(frame, f.bbox)
+    return _select(frame, keep)
 
 
 def actors(frame: pd.DataFrame) -> list[str]:
-    names = pd.concat([frame["actor1"], frame["actor2"]])
-    return sorted(n for n in names.unique() if n)
+    names = set(frame["actor1"].unique()) | set(frame["actor2"].unique())
+    return sorted(str(n) for n in names if isinstance(n, str) and n)
 
 
 # ---------------------------------------------------------------- output
@@ -412,7 +548,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells a spreadsheet would run as a formula get a leading apostrophe."""
     out = frame.copy()
     for col in out.columns:
-        if col in _NUMERIC or not pd.api.types.is_string_dtype(out[col]):
+        if col in _NUMERIC or not pd.api.types.is_string_dtype(out[col]):  # categories too
             continue
         text = out[col].astype(str)
         risky = text.str.startswith(_FORMULA_START)

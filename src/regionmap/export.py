@@ -96,19 +96,9 @@ def chromium_path() -> str | None:
 # ---------------------------------------------------------------- captions and sources
 
 
-def window_text(spec: ViewSpec) -> str:
-    if spec.start is None and spec.end is None:
-        return "all dates"
-    if spec.start is None:
-        return f"up to {spec.end:%-d %B %Y}"
-    if spec.end is None:
-        return f"from {spec.start:%-d %B %Y}"
-    return f"{spec.start:%-d %b %Y} – {spec.end:%-d %b %Y}"
-
-
 def snapshot_title(spec: ViewSpec, options: SnapshotOptions) -> str:
     return (
-        options.title or spec.title or f"Where Russia and Turkey meet: events {window_text(spec)}"
+        options.title or spec.title or f"Where Russia and Turkey meet: events {spec.window_text()}"
     )
 
 
@@ -128,7 +118,7 @@ def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
     n_events = len(dataset.visible_events(spec)) if spec.show_events else 0
     return [
         snapshot_title(spec, options),
-        f"Window: {window_text(spec)} · {n_events} events"
+        f"Window: {spec.window_text()} · {n_events} events"
         + (f" · filters: {'; '.join(filters)}" if filters else ""),
         "Layers: " + ("; ".join(titles) if titles else "none"),
         f"Data as of {catalog.as_of} · Sources: "
@@ -309,11 +299,10 @@ def geojson_snapshot(spec: ViewSpec, dataset: Dataset) -> str:
         )
     if spec.show_events:
         events = dataset.visible_events(spec)
-        for record, geom in zip(
-            _event_table(events).to_dict("records"), events.geometry, strict=True
-        ):
+        for record in _event_table(events).to_dict("records"):
+            point = {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]}
             features.append(
-                {"type": "Feature", "properties": {"record": "event", **record}, "geometry": geom}
+                {"type": "Feature", "properties": {"record": "event", **record}, "geometry": point}
             )
     return dumps_features(features, 6, name="regionmap snapshot")
 

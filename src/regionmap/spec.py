@@ -49,6 +49,15 @@ PRESETS: tuple[Preset, ...] = (
 )
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+def day_text(day: dt.date) -> str:
+    """'23 March 2021', in English whatever the process locale (``%B`` follows it)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     """What to show. Empty filter tuples keep everything; `layers` lists the visible ones."""
@@ -74,6 +83,16 @@ class ViewSpec:
 
     def replace(self, **changes: object) -> ViewSpec:
         return dataclasses.replace(self, **changes)
+
+    def window_text(self) -> str:
+        """The date window in words, as titles, captions and the legend say it."""
+        if self.start is None and self.end is None:
+            return "all dates"
+        if self.start is None:
+            return f"up to {day_text(self.end)}"  # type: ignore[arg-type]
+        if self.end is None:
+            return f"from {day_text(self.start)}"
+        return f"{day_text(self.start)} – {day_text(self.end)}"
 
     def event_filter(self) -> EventFilter:
         return EventFilter(

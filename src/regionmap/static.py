@@ -65,32 +65,12 @@ def _tex(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
-
-
-def _day(day: dt.date) -> str:
-    """'23 March 2021', in English whatever the process locale (``%B`` follows it)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def window_text(spec: ViewSpec) -> str:
-    """The date window in words, as the snapshot titles say it."""
-    if spec.start is None and spec.end is None:
-        return "all dates"
-    if spec.start is None:
-        return f"up to {_day(spec.end)}"  # type: ignore[arg-type]
-    if spec.end is None:
-        return f"from {_day(spec.start)}"
-    return f"{_day(spec.start)} – {_day(spec.end)}"
-
-
 def map_title(spec: ViewSpec) -> str:
     if spec.title:
         return spec.title
     if spec.start is None and spec.end is None:
         return f"{DEFAULT_TITLE}: all events"
-    return f"{DEFAULT_TITLE}: events {window_text(spec)}"
+    return f"{DEFAULT_TITLE}: events {spec.window_text()}"
 
 
 class _Measure:
@@ -997,7 +977,7 @@ def _off_map(events: pd.DataFrame, extent: tuple[float, float, float, float]) ->
 
 def _subtitle(spec: ViewSpec, events: pd.DataFrame) -> str:
     """The window and the filters: what decides which features are grey and which events show."""
-    parts = [f"Date window: {window_text(spec)}"]
+    parts = [f"Date window: {spec.window_text()}"]
     if spec.show_events:
         parts.append(f"{len(events)} events")
     else:

@@ -1,33 +1,40 @@
 """An event store for ACLED-scale files: validate once, keep a columnar copy, filter fast.
 
-The first load of a large CSV is validated row by row like any other; the good rows are
-then kept as Parquet beside the user's data, keyed by the file's size and modification
-time, so later loads take a fraction of a second. Filtering uses the same functions as
-the curated CSV (`regionmap.events.apply_filter`) on a frame without a geometry column.
+The first load of a large CSV is validated row by row like any other; the good rows and
+the list of bad ones are then kept as Parquet in a cache folder, keyed by the file's path,
+size and modification time, so later loads (a restarted dashboard) take a fraction of a
+second and still report the same problems. Filtering uses the same functions as the
+curated CSV (`regionmap.events.apply_filter`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from regionmap.atomic import atomic_open
 from regionmap.catalog import Catalog
 from regionmap.errors import EventError, Problem
-from regionmap.events import EventFilter, apply_filter, read_events
+from regionmap.events import EventFilter, EventResult, apply_filter, read_events
 
-CATEGORICAL = ("event_type", "sub_event_type", "actor1", "actor2", "theatre", "country")
+_META = b"regionmap"
+CACHE_VERSION = 2  # bump when the cached frame's columns or types change
 
 
 @dataclass
 class EventStore:
-    frame: pd.DataFrame  # one row per event, no geometry column
+    frame: pd.DataFrame  # one row per event, text that repeats as categories
     problems: list[Problem]
     source: str
     from_cache: bool = False
+    format: str = "regionmap"
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -35,19 +42,40 @@ class EventStore:
     def query(self, f: EventFilter) -> pd.DataFrame:
         return apply_filter(self.frame, f)
 
+    def result(self) -> EventResult:
+        return EventResult(self.source, self.frame, self.problems, self.format)
+
 
 def _cache_path(path: Path, cache_dir: Path) -> Path:
     stat = path.stat()
-    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    key = f"{CACHE_VERSION}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     return cache_dir / f"events-{hashlib.sha256(key.encode()).hexdigest()[:16]}.parquet"
 
 
-def _columnar(frame: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
-    for column in CATEGORICAL:
-        if column in out:
-            out[column] = out[column].astype("category")
-    return out
+def _write(cached: Path, result: EventResult) -> None:
+    table = pa.Table.from_pandas(result.frame, preserve_index=False)
+    meta = {
+        "format": result.format,
+        "problems": [[p.path, p.where, p.message] for p in result.problems],
+    }
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), _META: json.dumps(meta).encode()}
+    )
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_open(cached, "wb", encoding=None) as handle:
+        pq.write_table(table, handle)
+
+
+def _read(cached: Path, source: str) -> EventStore | None:
+    """The cached store, or None when the cache file is unreadable (it is then rebuilt)."""
+    try:
+        table = pq.read_table(cached)
+        meta = json.loads((table.schema.metadata or {})[_META])
+        frame = table.to_pandas()
+    except (OSError, KeyError, ValueError, pa.ArrowException):
+        return None
+    problems = [Problem(*p) for p in meta["problems"]]
+    return EventStore(frame, problems, source, from_cache=True, format=meta["format"])
 
 
 def load_store(
@@ -59,11 +87,12 @@ def load_store(
         raise EventError(path, "file not found")
     cached = _cache_path(path, Path(cache_dir)) if cache_dir else None
     if cached is not None and cached.is_file():
-        return EventStore(pd.read_parquet(cached), [], str(path), from_cache=True)
+        store = _read(cached, str(path))
+        if store is not None:
+            return store
     result = read_events(path, catalog)
-    frame = _columnar(result.frame)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_open(cached, "wb", encoding=None) as handle:
-            frame.to_parquet(handle, index=False)
-    return EventStore(frame, result.problems, str(path))
+        # a cache that cannot be written only costs time on the next start
+        with contextlib.suppress(OSError):
+            _write(cached, result)
+    return EventStore(result.frame, result.problems, str(path), format=result.format)

@@ -20,7 +20,7 @@ from regionmap.atomic import atomic_write_bytes
 from regionmap.catalog import LayerSpec, Style
 from regionmap.dataset import Dataset, display_frame
 from regionmap.errors import DataError, EventError, LayerError
-from regionmap.events import EventResult, read_events
+from regionmap.events import EventResult, by_date, compact, read_events
 from regionmap.load import LayerResult, read_layer
 
 USER_DATA_ENV = "REGIONMAP_USER_DATA"
@@ -136,7 +136,11 @@ def with_user_data(
         results[layer_id] = dataclasses.replace(result, frame=frame)
         display[layer_id] = display_frame(results[layer_id], basemap=False)
     frames = [dataset.events.frame] + [e.frame for e in events if len(e.frame)]
-    merged = pd.concat(frames, ignore_index=True) if len(frames) > 1 else dataset.events.frame
+    merged = (
+        compact(by_date(pd.concat(frames, ignore_index=True)))
+        if len(frames) > 1
+        else dataset.events.frame
+    )
     catalog = dataclasses.replace(dataset.catalog, layers=dataset.catalog.layers + tuple(specs))
     events_result = dataclasses.replace(dataset.events, frame=merged)
     return Dataset(catalog, results, display, events_result)
