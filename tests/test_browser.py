@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+import regionmap
+
 from .browser_support import ROOT, dashboard_server, require_browser
 
 pytestmark = pytest.mark.browser
@@ -163,6 +165,28 @@ def test_clicking_the_akkuyu_plant_shows_its_details(page, server):
     assert "VVER-1200" in text and "Rosatom" in text
     # the panel beside the map shows its provenance too
     page.get_by_text("Open source").wait_for(timeout=20_000)
+
+
+def test_event_popups_assembled_in_the_browser_match_the_library(page, server):
+    """The map ships popup parts; the page must join them exactly as `event_popup` does."""
+    open_map(page, server)
+    wait_until(page, lambda: event_count(page) > 20)
+    drawn = in_map(
+        page,
+        """return window.regionmapEvents.getLayers().map(
+             m => [m.getTooltip().getContent(), m.getPopup().getContent()]);""",
+    )
+    data = regionmap.load_dataset()
+    shown = data.visible_events(regionmap.ViewSpec.default(data.catalog))
+    expected = {
+        (
+            regionmap.render.tip_html(regionmap.render.event_fields(row)),
+            regionmap.render.event_popup(row),
+        )
+        for row in shown.to_dict("records")
+    }
+    assert len(drawn) == len(shown)
+    assert {tuple(pair) for pair in drawn} == expected
 
 
 def test_a_shared_url_restores_its_view(page, server):

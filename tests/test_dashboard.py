@@ -29,6 +29,22 @@ def map_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def event_popups(script: str) -> list[dict]:
+    """Each marker's tooltip and popup, assembled from the map's JSON as its JavaScript does."""
+    text = json.loads(re.search(r"text = (\[.*?\]);\n", script).group(1))
+    events = json.loads(re.search(r"var events = (\[.*?\]), labels", script).group(1))
+    out = []
+    for event in events:
+        fields = [text[i] for i in event["f"]]
+        out.append(
+            {
+                "tip": regionmap.render.tip_html(fields),
+                "popup": regionmap.render.popup_html(fields, event["eid"]),
+            }
+        )
+    return out
+
+
 def markers(at: AppTest) -> int:
     return map_args(at)["script"].count('"eid": ')
 
@@ -179,7 +195,7 @@ def test_hostile_event_text_is_escaped(tmp_path, monkeypatch):
     at = start()
     script = map_args(at)["script"]
     assert "<img src=x" not in script and "${alert(2)}" not in script and "`x`" not in script
-    events = json.loads(re.search(r"var events = (\[.*?\]);\n", script).group(1))
+    events = event_popups(script)
     (hostile,) = [e for e in events if "alert(1)" in e["tip"]]
     escaped = "&lt;img src=x onerror=alert(1)&gt; &#36;{alert(2)} &#96;x&#96;"
     assert escaped in hostile["tip"] and escaped in hostile["popup"]
@@ -240,7 +256,7 @@ def test_xss_payloads_reach_the_map_escaped(tmp_path, monkeypatch):
         if "<" in payload or "`" in payload or "${" in payload:
             assert payload not in script, payload
     assert 'href="javascript:' not in script
-    events = json.loads(re.search(r"var events = (\[.*?\]);\n", script).group(1))
+    events = event_popups(script)
     for event in events:
         for tag in ("<script", "<img", "<svg", "<iframe", "<details", '<a href="javascript'):
             assert tag not in event["tip"] and tag not in event["popup"], tag

@@ -366,8 +366,12 @@ def by_date(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def earliest(frame: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The ``n`` oldest events; no sort when the frame is in date order (the dataset's is)."""
-    return by_date(frame).head(n)
+    """The ``n`` oldest events, for a table or chart; no sort when the frame is in date order
+    (the dataset's is). Categories become plain text: a table of 1,000 rows would otherwise
+    carry each column's whole dictionary (26,898 titles for 100k events, 1 MB)."""
+    head = by_date(frame).head(n)
+    kinds = {c: "str" for c in head.columns if isinstance(head[c].dtype, pd.CategoricalDtype)}
+    return head.astype(kinds) if kinds else head
 
 
 def events_from_table(
