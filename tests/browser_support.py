@@ -105,7 +105,8 @@ def server_rss_mb(port: int, field: str = "VmRSS") -> float:
     total = 0.0
     for pid in out.stdout.split():
         with contextlib.suppress(OSError):
-            if "streamlit" in Path(f"/proc/{pid}/cmdline").read_text():
+            command = Path(f"/proc/{pid}/cmdline").read_text()
+            if "streamlit" in command or "serve.py" in command:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith(f"{field}:"):
                         total += int(line.split()[1]) / 1024

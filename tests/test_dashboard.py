@@ -280,3 +280,27 @@ def test_a_layer_file_broken_while_running_shows_unavailable(tmp_path, monkeypat
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "unavailable: file not found" in captions and "unavailable: not JSON" in captions
     assert "akkuyu-site-npp" not in feature_ids(at) and "border-tur-arm" in feature_ids(at)
+
+
+def test_warm_start_fills_the_caches_the_app_reads(tmp_path, monkeypatch):
+    """dashboard/serve.py loads the data through the app's own cache before the first visit,
+    so that visit finds it loaded instead of loading it again."""
+    import sys
+
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)  # a fresh cache key
+    monkeypatch.setenv("REGIONMAP_GEODATA", str(geodata))
+    monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
+    import cache
+    import serve
+
+    loads = []
+    real = regionmap.load_dataset
+    monkeypatch.setattr(regionmap, "load_dataset", lambda *a, **k: loads.append(a) or real(*a, **k))
+    serve.warm()
+    assert len(loads) == 1
+    data = cache.dataset()
+    assert len(loads) == 1 and len(data.events.frame) > 0
+    at = start()
+    assert len(loads) == 1 and not at.exception
+    sys.modules.pop("serve", None)

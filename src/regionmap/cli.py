@@ -34,6 +34,7 @@ from regionmap.load import load_layers
 from regionmap.userdata import MAX_UPLOAD_MB
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+DASHBOARD_SERVE = DASHBOARD_APP.with_name("serve.py")  # streamlit run, with a warm start
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
@@ -205,7 +206,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if args.geodata:
         env[GEODATA_ENV] = str(Path(args.geodata).resolve())
     command = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        sys.executable, str(DASHBOARD_SERVE),
         "--server.address", args.address,
         "--server.port", str(args.port),
         "--server.headless", "true" if args.headless else "false",

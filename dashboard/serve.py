@@ -1,0 +1,48 @@
+"""Start Streamlit on app.py with the first page view's work already under way.
+
+A plain `streamlit run` imports the app's libraries and loads the data only when the first
+browser connects, so the first map waits for all of it (about 1.5 s on two cores). Here a
+thread does the same calls into the app's own caches while the server starts and the
+browser loads Streamlit's page; the first script run then finds them done.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def warm() -> None:
+    """What app.py does before it draws, through the same cached functions."""
+    try:
+        sys.path.insert(0, str(HERE))
+        # Not streamlit_folium: a component imported before the server runs is never
+        # registered with it, and its frame then fails to load (404).
+        import altair  # noqa: F401  (imported by app.py; slow the first time)
+        import cache
+
+        import regionmap
+
+        files = {p.name: p.read_bytes() for p in regionmap.saved_user_files()}
+        data, _ = cache.dataset_with_user_files(files)
+        assets = cache.assets(data)
+        cache.event_options(data)
+        spec = regionmap.ViewSpec.default(data.catalog)
+        regionmap.render_map(spec, data, assets).get_root().render()  # compiles the templates
+    except Exception as exc:  # noqa: BLE001  the first script run meets it too, and shows it
+        print(f"regionmap: warm start skipped: {exc!r}", file=sys.stderr)
+
+
+def main() -> int:
+    threading.Thread(target=warm, name="regionmap-warm", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(HERE / "app.py"), *sys.argv[1:]]
+    return cli.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
