@@ -28,6 +28,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 WINDOW = regionmap.EventFilter(
     start=dt.date(2015, 1, 1), end=dt.date(2016, 12, 31), event_types=("Battles",)
 )
+RESTARTS = 3  # page open -> map on a restarted server: the median of this many
 NAIVE_MAX = 10_000  # one folium Marker per event: beyond this the naive map takes minutes
 
 
@@ -114,8 +115,8 @@ def open_map(url: str, p) -> tuple[object, object, list[int], float]:
 
 
 def browser_figures(geodata: Path, user_data: Path) -> dict:
-    """Page open to first map on a new server (CSV validated, then from the Parquet cache
-    on a restart), a filter change to redrawn map, bytes it sent, server memory."""
+    """Page open to first map on a new server (CSV validated), then on restarted servers
+    (Parquet cache); on the last, a filter change to redrawn map, bytes it sent, memory."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser_support import server_rss_mb
@@ -128,24 +129,69 @@ def browser_figures(geodata: Path, user_data: Path) -> dict:
             browser.close()
             port = int(url.rstrip("/").rsplit(":", 1)[1])
             out["first_start_peak_rss_mb"] = round(server_rss_mb(port, "VmHWM"), 1)
-        t0 = time.perf_counter()
-        with dashboard_server(env=env) as url:
-            out["restart_server_s"] = time.perf_counter() - t0
-            port = int(url.rstrip("/").rsplit(":", 1)[1])
-            browser, page, frames, out["page_open_to_map_s"] = open_map(url, p)
-            page.wait_for_timeout(2000)
-            legend = wait_map(page)
-            frames.clear()
-            t2 = time.perf_counter()
-            page.get_by_role("button", name="2020 war").click()
-            out["legend_after_filter"] = wait_map(page, previous=legend)
-            out["filter_change_to_map_s"] = time.perf_counter() - t2
-            page.wait_for_timeout(1000)
-            out["bytes_after_filter_change"] = sum(frames)
-            out["server_rss_mb"] = round(server_rss_mb(port), 1)
-            out["server_peak_rss_mb"] = round(server_rss_mb(port, "VmHWM"), 1)
-            browser.close()
+        opens, starts = [], []
+        for attempt in range(RESTARTS):
+            t0 = time.perf_counter()
+            with dashboard_server(env=env) as url:
+                starts.append(time.perf_counter() - t0)
+                port = int(url.rstrip("/").rsplit(":", 1)[1])
+                browser, page, frames, seconds = open_map(url, p)
+                opens.append(seconds)
+                if attempt < RESTARTS - 1:
+                    browser.close()
+                    continue
+                page.wait_for_timeout(2000)
+                legend = wait_map(page)
+                frames.clear()
+                t2 = time.perf_counter()
+                page.get_by_role("button", name="2020 war").click()
+                out["legend_after_filter"] = wait_map(page, previous=legend)
+                out["filter_change_to_map_s"] = time.perf_counter() - t2
+                page.wait_for_timeout(1000)
+                out["bytes_after_filter_change"] = sum(frames)
+                out["server_rss_mb"] = round(server_rss_mb(port), 1)
+                out["server_peak_rss_mb"] = round(server_rss_mb(port, "VmHWM"), 1)
+                browser.close()
+        out["restart_server_s"] = statistics.median(starts)
+        out["page_open_to_map_s"] = statistics.median(opens)
+        out["page_open_to_map_max_s"] = max(opens)
     return out
+
+
+def naive_browser_s(geodata: Path) -> float:
+    """Page open to the naive map's markers drawn. Its CDN files are answered from the same
+    local XStatic copies regionmap serves (others empty): this machine has no internet."""
+    from playwright.sync_api import sync_playwright
+
+    from regionmap.render import ASSETS, asset_path
+
+    local = {asset.name: asset_path(asset) for asset in ASSETS}
+
+    def answer(route) -> None:
+        url = route.request.url
+        if url.startswith("http://127.0.0.1"):
+            route.continue_()
+            return
+        name = url.split("?")[0].rsplit("/", 1)[-1]
+        if name in local:
+            route.fulfill(path=str(local[name]))
+        else:
+            route.fulfill(status=200, body="")
+
+    env = {"REGIONMAP_GEODATA": str(geodata)}
+    app = ROOT / "benchmarks" / "naive_app.py"
+    with sync_playwright() as p, dashboard_server(env=env, app=app) as url:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.route("**/*", answer)
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.frame_locator(FRAME).locator(".marker-cluster, .leaflet-marker-icon").first.wait_for(
+            state="attached", timeout=600_000
+        )
+        seconds = time.perf_counter() - t0
+        browser.close()
+    return seconds
 
 
 def main() -> int:
@@ -204,6 +250,8 @@ def main() -> int:
                     ROOT / "benchmarks" / "naive_app.py", geodata
                 )
                 r["naive_first_run_s"] = time.perf_counter() - t0
+                if chromium_path():
+                    r["naive_page_open_to_map_s"] = naive_browser_s(geodata)
             if chromium_path():
                 r.update(browser_figures(geodata, Path(tmp) / "user"))
         rows[n] = r

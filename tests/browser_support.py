@@ -51,16 +51,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard_server(env: dict | None = None, log: Path | None = None) -> Iterator[str]:
-    """Start `regionmap dashboard` on a free loopback port; yield its URL.
+def dashboard_server(
+    env: dict | None = None, log: Path | None = None, app: Path | None = None
+) -> Iterator[str]:
+    """Start `regionmap dashboard` (or plain `streamlit run app`, for the benchmarks' naive
+    baseline) on a free loopback port; yield its URL.
 
     The server's stderr goes to ``log`` if given (benchmarks read timings from it).
     """
     port = free_port()
-    command = [
-        "timeout", str(SERVER_LIFETIME_S),
-        sys.executable, "-m", "regionmap", "dashboard", "--headless", "--port", str(port),
-    ]  # fmt: skip
+    command = ["timeout", str(SERVER_LIFETIME_S), sys.executable]
+    if app is None:
+        command += ["-m", "regionmap", "dashboard", "--headless", "--port", str(port)]
+    else:
+        command += ["-m", "streamlit", "run", str(app), "--server.port", str(port)]
+        command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        command += ["--browser.gatherUsageStats", "false"]
     err = open(log, "w") if log else subprocess.PIPE  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         command,
