@@ -63,11 +63,17 @@ class EventFilter:
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO 'YYYY-MM-DD' first, then ACLED's '26 October 2020'; NaT where neither or not real."""
-    out = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    """ISO 'YYYY-MM-DD' or ACLED's '26 October 2020'; NaT where neither or not real.
+
+    The format of the first date is tried first, so a file in one format is parsed once."""
+    given = values[values != ""]
+    formats = ["%Y-%m-%d", _ACLED_DATE]
+    if len(given) and not given.iloc[0][:4].isdigit():
+        formats.reverse()
+    out = pd.to_datetime(values, format=formats[0], errors="coerce")
     rest = out.isna() & (values != "")
     if rest.any():
-        out[rest] = pd.to_datetime(values[rest], format=_ACLED_DATE, errors="coerce")
+        out[rest] = pd.to_datetime(values[rest], format=formats[1], errors="coerce")
     return out
 
 
@@ -137,7 +143,7 @@ def _chunks(
     start = reader.line_num + 1
     try:
         for row in reader:
-            if not row or all(not c.strip() for c in row):
+            if not row or not "".join(row).strip():
                 start = reader.line_num + 1
                 continue
             if len(row) != len(header):
