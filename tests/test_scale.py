@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import shutil
@@ -45,6 +46,48 @@ FILTERS = [
         start=dt.date(2020, 1, 1), event_types=("Battles",), bbox=(35.0, 35.0, 42.0, 38.0)
     ),
 ]
+
+
+def reference_filter(path, catalog, f: regionmap.EventFilter) -> list[str]:
+    """The filter written out row by row in plain Python over the raw CSV, independent of
+    pandas and of regionmap's own filter code: the store must agree with it exactly."""
+    out = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            day = dt.datetime.strptime(row["event_date"], "%d %B %Y").date()
+            lon, lat = float(row["longitude"]), float(row["latitude"])
+            theatre = next(
+                (t.id for t in catalog.theatres if inside(t.bbox, lon, lat)), ""
+            )  # ACLED rows take the first theatre whose box holds them
+            if (f.start and day < f.start) or (f.end and day > f.end):
+                continue
+            if f.event_types and row["event_type"] not in f.event_types:
+                continue
+            if f.actors and not {row["actor1"], row["actor2"]} & set(f.actors):
+                continue
+            if f.theatres and theatre not in f.theatres:
+                continue
+            if f.bbox and not inside(f.bbox, lon, lat):
+                continue
+            out.append(row["event_id_cnty"])
+    return out
+
+
+def inside(bbox, lon: float, lat: float) -> bool:
+    w, s, e, n = bbox
+    return w <= lon <= e and s <= lat <= n
+
+
+@pytest.mark.parametrize("event_filter", FILTERS)
+def test_store_filters_equal_a_row_by_row_reference(synthetic_csv, catalog, tmp_path, event_filter):
+    expected = reference_filter(synthetic_csv, catalog, event_filter)
+    store = load_store(synthetic_csv, catalog, tmp_path)
+    cached = load_store(synthetic_csv, catalog, tmp_path)
+    dataset_order = regionmap.events.by_date(cached.frame)
+    for frame in (store.frame, cached.frame, dataset_order):
+        got = regionmap.apply_filter(frame, event_filter)["event_id"]
+        assert sorted(got) == sorted(expected)
+    assert len(expected) > 0
 
 
 @pytest.mark.parametrize("event_filter", FILTERS)
