@@ -7,6 +7,7 @@ is reloaded when a file under geodata/ changes while the dashboard runs.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -17,14 +18,28 @@ STATIC = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/app/static/"
 
 
+EVENTS_ENV = "REGIONMAP_EVENTS"  # set by `regionmap dashboard --events FILE`
+
+
 def _key() -> tuple[str, tuple]:
+    """The data folder, and sizes and times of its files and of the extra events file."""
     geodata = str(regionmap.default_geodata_dir())
-    return geodata, regionmap.dataset_stamp(geodata)
+    stamp = regionmap.dataset_stamp(geodata)
+    events = os.environ.get(EVENTS_ENV)
+    if events:
+        path = Path(events)
+        stat = path.stat() if path.is_file() else None
+        stamp += ((str(path), stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1),)
+    return geodata, stamp
 
 
 @st.cache_resource(show_spinner="Loading layers and events…", max_entries=4)
 def _load(geodata: str, stamp: tuple) -> regionmap.Dataset:
-    return regionmap.load_dataset(geodata, cache_dir=regionmap.user_data_dir() / "cache")
+    return regionmap.load_dataset(
+        geodata,
+        cache_dir=regionmap.user_data_dir() / "cache",
+        events_file=os.environ.get(EVENTS_ENV) or None,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

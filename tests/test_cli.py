@@ -186,3 +186,16 @@ def test_dashboard_warns_before_listening_beyond_loopback(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
     assert main(["dashboard", "--headless", "--address", "0.0.0.0"]) == 0
     assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_dashboard_takes_a_large_events_file(monkeypatch, capsys, tmp_path):
+    import regionmap.cli
+
+    envs = []
+    monkeypatch.setattr(regionmap.cli.subprocess, "call", lambda cmd, env: envs.append(env) or 0)
+    assert main(["dashboard", "--headless", "--events", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv: no such events file" in capsys.readouterr().err and envs == []
+    events = tmp_path / "acled.csv"
+    events.write_text("event_id_cnty\n")
+    assert main(["dashboard", "--headless", "--events", str(events)]) == 0
+    assert envs[0]["REGIONMAP_EVENTS"] == str(events.resolve())

@@ -264,3 +264,28 @@ def test_legend_says_how_many_events_and_when(synthetic_csv, catalog):
     spec = regionmap.ViewSpec.default(dataset.catalog)
     html = regionmap.render.legend_html(spec, dataset, [], True, len(frame))
     assert f"<b>{len(frame):,} events</b> · up to 23 March 2021" in html
+
+
+def test_dashboard_shows_an_analysts_events_file_beside_the_curated_ones(
+    tmp_path, catalog, monkeypatch
+):
+    """`regionmap dashboard --events FILE`: the file's events join the curated ones, its bad
+    rows are listed, and an edit to it while the dashboard runs is picked up."""
+    from streamlit.testing.v1 import AppTest
+
+    frame = synthetic_events(3_000, catalog, seed=9)
+    frame.loc[5, "latitude"] = "north"
+    path = tmp_path / "acled.csv"
+    frame.to_csv(path, index=False)
+    monkeypatch.setenv("REGIONMAP_EVENTS", str(path))
+    curated = len(regionmap.load_events(catalog).frame)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    at.button(key="preset:all").click().run()
+    shown = at.sidebar.markdown[-1].value
+    assert f"of {curated + 2_999:,} events shown" in shown, shown
+    problems = " ".join(t.value for t in at.text)
+    assert "acled.csv: line 7, column latitude" in problems
+    frame.head(1_000).to_csv(path, index=False)  # the analyst replaces the file
+    at.run()
+    assert f"of {curated + 999:,} events shown" in at.sidebar.markdown[-1].value

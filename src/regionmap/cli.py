@@ -35,6 +35,7 @@ from regionmap.userdata import MAX_UPLOAD_MB
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 DASHBOARD_SERVE = DASHBOARD_APP.with_name("serve.py")  # streamlit run, with a warm start
+EVENTS_ENV = "REGIONMAP_EVENTS"  # read by dashboard/cache.py
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
@@ -205,6 +206,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if args.geodata:
         env[GEODATA_ENV] = str(Path(args.geodata).resolve())
+    if args.events:
+        events = Path(args.events)
+        if not events.is_file():
+            print(f"regionmap: {events}: no such events file", file=sys.stderr)
+            return 2
+        env[EVENTS_ENV] = str(events.resolve())
     command = [
         sys.executable, str(DASHBOARD_SERVE),
         "--server.address", args.address,
@@ -238,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", parents=[common], help="start the dashboard on 127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--events",
+        metavar="FILE",
+        help="an events CSV (an ACLED export, any size) shown beside the curated events",
+    )
     p.add_argument(
         "--address",
         default="127.0.0.1",

@@ -22,7 +22,8 @@ from regionmap.events import (
     apply_filter,
     by_date,
     events_from_table,
-    load_events,
+    merge_events,
+    read_events,
 )
 from regionmap.load import LayerResult, load_layers
 from regionmap.spec import ViewSpec
@@ -104,26 +105,40 @@ def display_frame(result: LayerResult, basemap: bool) -> gpd.GeoDataFrame:
 STORE_MIN_BYTES = 1_000_000
 
 
-def _events(catalog: Catalog, cache_dir: Path | None) -> EventResult:
-    path = catalog.events_path
+def _events(catalog: Catalog, path: Path, cache_dir: Path | None) -> EventResult:
     try:
         if cache_dir is not None and path.is_file() and path.stat().st_size >= STORE_MIN_BYTES:
             result = load_store(path, catalog, cache_dir).result()
         else:
-            result = load_events(catalog)
+            result = read_events(path, catalog)
     except EventError as exc:
         empty, _ = events_from_table(pd.DataFrame(columns=list(COLUMNS)), [], exc.path, catalog)
         return EventResult(exc.path, empty, [Problem(exc.path, exc.where, exc.message)])
     return dataclasses.replace(result, frame=by_date(result.frame))
 
 
-def load_dataset(geodata: str | Path | None = None, cache_dir: str | Path | None = None) -> Dataset:
-    """Catalog, layers and events; events sorted by date. ``cache_dir`` keeps a validated
-    columnar copy of a large events file, so the next start skips the CSV."""
+def load_dataset(
+    geodata: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    events_file: str | Path | None = None,
+) -> Dataset:
+    """Catalog, layers and events, events sorted by date.
+
+    ``events_file`` (an analyst's ACLED export, say) is shown beside the curated events.
+    ``cache_dir`` keeps a validated columnar copy of any large events file, so the next
+    start skips the CSV."""
     catalog = load_catalog(geodata)
     layers = load_layers(catalog)
     display = {
         spec.id: display_frame(layers[spec.id], spec.role == "basemap") for spec in catalog.layers
     }
-    events = _events(catalog, Path(cache_dir) if cache_dir else None)
+    cache = Path(cache_dir) if cache_dir else None
+    events = _events(catalog, catalog.events_path, cache)
+    if events_file is not None:
+        extra = _events(catalog, Path(events_file), cache)
+        events = dataclasses.replace(
+            events,
+            frame=merge_events([events.frame, extra.frame]),
+            problems=events.problems + extra.problems,
+        )
     return Dataset(catalog, layers, display, events)

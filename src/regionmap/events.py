@@ -371,6 +371,14 @@ def by_date(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("start", kind="stable", ignore_index=True)
 
 
+def merge_events(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Several event frames as one, in date order (categories rebuilt over the union)."""
+    frames = [f for f in frames if len(f)] or frames[:1]
+    if len(frames) == 1:
+        return frames[0]
+    return compact(by_date(pd.concat(frames, ignore_index=True)))
+
+
 def earliest(frame: pd.DataFrame, n: int) -> pd.DataFrame:
     """The ``n`` oldest events, for a table or chart; no sort when the frame is in date order
     (the dataset's is). Categories become plain text: a table of 1,000 rows would otherwise

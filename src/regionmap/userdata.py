@@ -14,13 +14,11 @@ import re
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
 from regionmap.atomic import atomic_write_bytes
 from regionmap.catalog import LayerSpec, Style
 from regionmap.dataset import Dataset, display_frame
 from regionmap.errors import DataError, EventError, LayerError
-from regionmap.events import EventResult, by_date, compact, read_events
+from regionmap.events import EventResult, merge_events, read_events
 from regionmap.load import LayerResult, read_layer
 
 USER_DATA_ENV = "REGIONMAP_USER_DATA"
@@ -136,11 +134,7 @@ def with_user_data(
         results[layer_id] = dataclasses.replace(result, frame=frame)
         display[layer_id] = display_frame(results[layer_id], basemap=False)
     frames = [dataset.events.frame] + [e.frame for e in events if len(e.frame)]
-    merged = (
-        compact(by_date(pd.concat(frames, ignore_index=True)))
-        if len(frames) > 1
-        else dataset.events.frame
-    )
+    merged = merge_events(frames)
     catalog = dataclasses.replace(dataset.catalog, layers=dataset.catalog.layers + tuple(specs))
     events_result = dataclasses.replace(dataset.events, frame=merged)
     return Dataset(catalog, results, display, events_result)
