@@ -260,10 +260,17 @@ st.caption(
     f"{len(spec.layers)} layers, {len(shown)} events · data as of {catalog.as_of} · "
     "click any feature for its sources"
 )
+PROBLEMS_SHOWN = 200
 if data.problems:
-    with st.expander(f"⚠️ {len(data.problems)} data problems (the rest of the map works)"):
-        for problem in data.problems:
+    with st.expander(f"⚠️ {len(data.problems):,} data problems (the rest of the map works)"):
+        # an ACLED file can have thousands of bad rows: list the first, point to the rest
+        for problem in data.problems[:PROBLEMS_SHOWN]:
             st.text(str(problem))
+        if len(data.problems) > PROBLEMS_SHOWN:
+            st.caption(
+                f"… and {len(data.problems) - PROBLEMS_SHOWN:,} more: "
+                "`regionmap validate FILE` lists them all."
+            )
 
 map_col, info_col = st.columns([4, 1])
 with map_col:

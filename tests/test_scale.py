@@ -289,3 +289,19 @@ def test_dashboard_shows_an_analysts_events_file_beside_the_curated_ones(
     frame.head(1_000).to_csv(path, index=False)  # the analyst replaces the file
     at.run()
     assert f"of {curated + 999:,} events shown" in at.sidebar.markdown[-1].value
+
+
+def test_thousands_of_bad_rows_are_listed_in_part_and_counted(tmp_path, catalog, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    frame = synthetic_events(1_000, catalog, seed=10)
+    frame.loc[:249, "latitude"] = "north"
+    path = tmp_path / "acled.csv"
+    frame.to_csv(path, index=False)
+    monkeypatch.setenv("REGIONMAP_EVENTS", str(path))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    listed = [t.value for t in at.text if "acled.csv" in t.value]
+    assert len(listed) == 200 and listed[0].startswith(f"{path}: line 2, column latitude")
+    assert any("… and 50 more" in c.value for c in at.caption)
+    assert any("250 data problems" in e.label for e in at.expander)
