@@ -393,7 +393,7 @@ if below == "Events":
     first = regionmap.earliest(shown, TABLE_ROWS)
     table = first.assign(
         date=first.apply(regionmap.event_when, axis=1) if len(first) else [],
-        link=first["source_url"].str.split(" | ").str[0].map(regionmap.safe_url),
+        link=first["source_url"].str.split(" | ", regex=False).str[0].map(regionmap.safe_url),
     )[["date", "title", "actor1", "actor2", "theatre", "source", "link"]]
     st.dataframe(
         table,

@@ -305,3 +305,52 @@ def test_thousands_of_bad_rows_are_listed_in_part_and_counted(tmp_path, catalog,
     assert len(listed) == 200 and listed[0].startswith(f"{path}: line 2, column latitude")
     assert any("… and 50 more" in c.value for c in at.caption)
     assert any("250 data problems" in e.label for e in at.expander)
+
+
+def test_a_bad_row_still_claims_its_id_in_a_later_chunk(catalog, tmp_path, monkeypatch):
+    frame = synthetic_events(6, catalog, seed=12)
+    frame.loc[0, "latitude"] = "abc"
+    frame.loc[4, "event_id_cnty"] = frame.loc[0, "event_id_cnty"]
+    path = tmp_path / "acled.csv"
+    frame.to_csv(path, index=False)
+    whole = regionmap.read_events(path, catalog)
+    monkeypatch.setattr(regionmap.events, "CHUNK_ROWS", 1)
+    chunked = regionmap.read_events(path, catalog)
+    for result in (whole, chunked):
+        assert [p.where for p in result.problems] == [
+            "line 2, column latitude",
+            "line 6, column event_id",
+        ]
+        assert len(result.frame) == 4
+
+
+def test_store_cache_follows_the_catalog_and_survives_a_million_problems(catalog, tmp_path):
+    import dataclasses
+
+    frame = synthetic_events(3_000, catalog, seed=13)
+    path = tmp_path / "acled.csv"
+    frame.to_csv(path, index=False)
+    cache = tmp_path / "cache"
+    load_store(path, catalog, cache)
+    assert load_store(path, catalog, cache).from_cache
+    moved = dataclasses.replace(
+        catalog,
+        theatres=tuple(dataclasses.replace(t, bbox=(0.0, 0.0, 1.0, 1.0)) for t in catalog.theatres),
+    )
+    fresh = load_store(path, moved, cache)  # theatres come from the boxes: not the old copy
+    assert not fresh.from_cache and set(fresh.frame["theatre"].astype(str)) == {""}
+    # every row bad: the problem list is kept beside the events, not in Parquet's metadata
+    frame.assign(event_date="someday").to_csv(path, index=False)
+    bad = load_store(path, catalog, cache)
+    again = load_store(path, catalog, cache)
+    assert again.from_cache and len(again.problems) == 3_000 and again.problems == bad.problems
+    for sidecar in cache.glob("*.problems.parquet"):
+        sidecar.unlink()
+    assert not load_store(path, catalog, cache).from_cache  # half a cache is no cache
+
+
+def test_a_file_cut_inside_a_character_says_where(tmp_path, catalog):
+    path = tmp_path / "cut.csv"
+    path.write_bytes("event_id,title\nX,Türkiye\nY,Gürcistan".encode()[:-9] + b"\xc3")
+    with pytest.raises(regionmap.EventError, match=r"not UTF-8 text \(.*byte \d+"):
+        regionmap.read_events(path, catalog)

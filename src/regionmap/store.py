@@ -2,9 +2,9 @@
 
 The first load of a large CSV is validated row by row like any other; the good rows and
 the list of bad ones are then kept as Parquet in a cache folder, keyed by the file's path,
-size and modification time, so later loads (a restarted dashboard) take a fraction of a
-second and still report the same problems. Filtering uses the same functions as the
-curated CSV (`regionmap.events.apply_filter`).
+size and modification time and by the catalog's theatres, so later loads (a restarted
+dashboard) take a fraction of a second and still report the same problems. Filtering uses
+the same functions as the curated CSV (`regionmap.events.apply_filter`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from regionmap.errors import EventError, Problem
 from regionmap.events import EventFilter, EventResult, apply_filter, read_events
 
 _META = b"regionmap"
-CACHE_VERSION = 2  # bump when the cached frame's columns or types change
+CACHE_VERSION = 3  # bump when the cached frame's columns or types change
 
 
 @dataclass
@@ -46,36 +46,59 @@ class EventStore:
         return EventResult(self.source, self.frame, self.problems, self.format)
 
 
-def _cache_path(path: Path, cache_dir: Path) -> Path:
+def _cache_path(path: Path, catalog: Catalog, cache_dir: Path) -> Path:
+    """Keyed by the file and by what its checks depend on: the theatres' ids and boxes."""
     stat = path.stat()
-    key = f"{CACHE_VERSION}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    theatres = [(t.id, t.bbox) for t in catalog.theatres]
+    key = f"{CACHE_VERSION}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{theatres}"
     return cache_dir / f"events-{hashlib.sha256(key.encode()).hexdigest()[:16]}.parquet"
 
 
+def _problems_path(cached: Path) -> Path:
+    # a table of its own: a million problems do not fit in Parquet's metadata
+    return cached.with_suffix(".problems.parquet")
+
+
 def _write(cached: Path, result: EventResult) -> None:
-    table = pa.Table.from_pandas(result.frame, preserve_index=False)
-    meta = {
-        "format": result.format,
-        "problems": [[p.path, p.where, p.message] for p in result.problems],
-    }
-    table = table.replace_schema_metadata(
-        {**(table.schema.metadata or {}), _META: json.dumps(meta).encode()}
-    )
+    """The problems first, then the events: a cache is used only when both are there."""
     cached.parent.mkdir(parents=True, exist_ok=True)
+    problems = pa.table(
+        {
+            "path": [p.path for p in result.problems],
+            "where": [p.where for p in result.problems],
+            "message": [p.message for p in result.problems],
+        },
+        schema=pa.schema([("path", pa.string()), ("where", pa.string()), ("message", pa.string())]),
+    )
+    with atomic_open(_problems_path(cached), "wb", encoding=None) as handle:
+        pq.write_table(problems, handle)
+    table = pa.Table.from_pandas(result.frame, preserve_index=False)
+    meta = json.dumps({"format": result.format}).encode()
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), _META: meta})
     with atomic_open(cached, "wb", encoding=None) as handle:
         pq.write_table(table, handle)
 
 
+REQUIRED = ("event_id", "start", "end", "latitude", "longitude", "event_type", "theatre")
+
+
 def _read(cached: Path, source: str) -> EventStore | None:
-    """The cached store, or None when the cache file is unreadable (it is then rebuilt)."""
+    """The cached store, or None when a cache file is missing or unreadable (then rebuilt)."""
     try:
         table = pq.read_table(cached)
         meta = json.loads((table.schema.metadata or {})[_META])
+        listed = pq.read_table(_problems_path(cached)).to_pydict()
+        problems = [
+            Problem(*row)
+            for row in zip(listed["path"], listed["where"], listed["message"], strict=True)
+        ]
         frame = table.to_pandas()
-    except (OSError, KeyError, ValueError, pa.ArrowException):
+        fmt = str(meta["format"])
+    except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
         return None
-    problems = [Problem(*p) for p in meta["problems"]]
-    return EventStore(frame, problems, source, from_cache=True, format=meta["format"])
+    if not set(REQUIRED) <= set(frame.columns):
+        return None
+    return EventStore(frame, problems, source, from_cache=True, format=fmt)
 
 
 def load_store(
@@ -85,7 +108,7 @@ def load_store(
     path = Path(path)
     if not path.is_file():
         raise EventError(path, "file not found")
-    cached = _cache_path(path, Path(cache_dir)) if cache_dir else None
+    cached = _cache_path(path, catalog, Path(cache_dir)) if cache_dir else None
     if cached is not None and cached.is_file():
         store = _read(cached, str(path))
         if store is not None:
