@@ -347,6 +347,7 @@ def test_store_cache_follows_the_catalog_and_survives_a_million_problems(catalog
     for sidecar in cache.glob("*.problems.parquet"):
         sidecar.unlink()
     assert not load_store(path, catalog, cache).from_cache  # half a cache is no cache
+    assert len(list(cache.glob("*.parquet"))) == 2  # older copies of the file removed
 
 
 def test_a_file_cut_inside_a_character_says_where(tmp_path, catalog):
@@ -354,3 +355,18 @@ def test_a_file_cut_inside_a_character_says_where(tmp_path, catalog):
     path.write_bytes("event_id,title\nX,Türkiye\nY,Gürcistan".encode()[:-9] + b"\xc3")
     with pytest.raises(regionmap.EventError, match=r"not UTF-8 text \(.*byte \d+"):
         regionmap.read_events(path, catalog)
+
+
+def test_merging_keeps_categories_and_date_order(catalog, tmp_path):
+    paths = []
+    for seed, actor in ((14, "Wagner Group"), (15, "Someone else entirely")):
+        path = tmp_path / f"{seed}.csv"
+        synthetic_events(500, catalog, seed=seed).assign(actor2=actor).to_csv(path, index=False)
+        paths.append(path)
+    a, b = (regionmap.read_events(p, catalog).frame for p in paths)
+    merged = regionmap.events.merge_events([a, b])
+    assert isinstance(merged["actor2"].dtype, pd.CategoricalDtype)
+    assert merged["start"].is_monotonic_increasing and len(merged) == 1_000
+    assert sorted(merged["actor2"].astype(str)) == sorted(
+        list(a["actor2"].astype(str)) + list(b["actor2"].astype(str))
+    )

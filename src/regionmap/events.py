@@ -392,6 +392,15 @@ def merge_events(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)] or frames[:1]
     if len(frames) == 1:
         return by_date(frames[0])
+    frames = [f.copy(deep=False) for f in frames]
+    for column in set.intersection(*(set(f.columns) for f in frames)):
+        if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames):
+            # one set of categories, so concat keeps codes instead of a million strings
+            union = frames[0][column].cat.categories
+            for f in frames[1:]:
+                union = union.union(f[column].cat.categories)
+            for f in frames:
+                f[column] = f[column].cat.set_categories(union)
     return compact(by_date(pd.concat(frames, ignore_index=True)))
 
 

@@ -51,7 +51,19 @@ def _cache_path(path: Path, catalog: Catalog, cache_dir: Path) -> Path:
     stat = path.stat()
     theatres = [(t.id, t.bbox) for t in catalog.theatres]
     key = f"{CACHE_VERSION}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{theatres}"
-    return cache_dir / f"events-{hashlib.sha256(key.encode()).hexdigest()[:16]}.parquet"
+    return cache_dir / f"{_prefix(path)}{hashlib.sha256(key.encode()).hexdigest()[:16]}.parquet"
+
+
+def _prefix(path: Path) -> str:
+    """Shared by every cached version of one file, so the outdated ones can be removed."""
+    return f"events-{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]}-"
+
+
+def _remove_older(cached: Path, path: Path) -> None:
+    for old in cached.parent.glob(f"{_prefix(path)}*.parquet"):
+        if old.name.split(".")[0] != cached.name.split(".")[0]:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _problems_path(cached: Path) -> Path:
@@ -118,4 +130,5 @@ def load_store(
         # a cache that cannot be written only costs time on the next start
         with contextlib.suppress(OSError):
             _write(cached, result)
+            _remove_older(cached, path)
     return EventStore(result.frame, result.problems, str(path), format=result.format)
