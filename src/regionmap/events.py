@@ -227,8 +227,8 @@ def _validate(
 
     flag(df["event_id"] == "", "event_id", "event_id is empty")
     repeated = df["event_id"].duplicated(keep="first")
-    if seen:
-        repeated |= df["event_id"].isin(seen)
+    if seen:  # one set lookup per row: isin() would hash the whole set again every chunk
+        repeated |= pd.Series([i in seen for i in df["event_id"].tolist()], index=df.index)
     flag(
         repeated & (df["event_id"] != ""),
         "event_id",
