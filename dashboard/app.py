@@ -222,7 +222,7 @@ spec = ViewSpec(
 )
 st.query_params.from_dict(spec.to_query(catalog))
 
-shown = data.visible_events(spec) if spec.show_events else events.iloc[0:0]
+shown = data.visible_events(spec, light=True) if spec.show_events else events.iloc[0:0]
 side.markdown(f"**{len(shown):,} of {len(events):,} events shown**")
 mode = regionmap.event_mode(len(shown))
 returned = ["last_object_clicked_popup"]
@@ -231,8 +231,9 @@ if mode == "aggregated":
     returned += ["bounds", "zoom"]
     last = STATE.get("map") or {}
     bounds, last_zoom = last.get("bounds"), last.get("zoom")
-    if bounds and bounds.get("_southWest") and last_zoom:
-        sw, ne = bounds["_southWest"], bounds["_northEast"]
+    sw, ne = (bounds or {}).get("_southWest") or {}, (bounds or {}).get("_northEast") or {}
+    # bounds from a map not yet laid out are a point: filtering by them would hide everything
+    if last_zoom and ne.get("lat", 0) > sw.get("lat", 0) and ne.get("lng", 0) > sw.get("lng", 0):
         in_view = regionmap.EventFilter(bbox=(sw["lng"], sw["lat"], ne["lng"], ne["lat"]))
         spec = spec.replace(
             center=(round((sw["lat"] + ne["lat"]) / 2, 4), round((sw["lng"] + ne["lng"]) / 2, 4)),
@@ -274,7 +275,8 @@ if data.problems:
 
 map_col, info_col = st.columns([4, 1])
 with map_col:
-    fmap = regionmap.render_map(spec, data, assets, events=shown)
+    drawn = shown if mode == "aggregated" else data.first_events(shown, regionmap.MAX_MARKERS)
+    fmap = regionmap.render_map(spec, data, assets, events=drawn)
     clicked = st_folium(
         fmap,
         key="map",
@@ -390,7 +392,7 @@ if below == "Events":
             f"The first {TABLE_ROWS:,} of {len(shown):,} events by date; "
             "export CSV for all of them."
         )
-    first = regionmap.earliest(shown, TABLE_ROWS)
+    first = data.first_events(shown, TABLE_ROWS)
     table = first.assign(
         date=first.apply(regionmap.event_when, axis=1) if len(first) else [],
         link=first["source_url"].str.split(" | ", regex=False).str[0].map(regionmap.safe_url),
@@ -405,7 +407,7 @@ elif below == "Timeline":
     if len(shown) > TABLE_ROWS * 5:
         st.caption(f"The first {TABLE_ROWS * 5:,} of {len(shown):,} events by date.")
     if len(shown):
-        first = regionmap.earliest(shown, TABLE_ROWS * 5)
+        first = data.first_events(shown, TABLE_ROWS * 5)
         chart_data = first.assign(
             theatre_title=first["theatre"].map(lambda t: catalog.theatre(t).title if t else ""),
             end_clipped=first["end"].clip(upper=pd.Timestamp(LAST_DAY)),

@@ -98,8 +98,9 @@ def test_store_filters_equal_the_plain_filters(synthetic_csv, catalog, tmp_path,
     store = load_store(synthetic_csv, catalog, tmp_path)
     cached = load_store(synthetic_csv, catalog, tmp_path)
     assert not store.from_cache and cached.from_cache
+    in_date_order = regionmap.events.by_date(plain)  # the store keeps events as they are shown
     for s in (store, cached):
-        assert list(s.query(event_filter)["event_id"]) == list(plain["event_id"])
+        assert list(s.query(event_filter)["event_id"]) == list(in_date_order["event_id"])
     assert len(plain) > 0
 
 
@@ -370,3 +371,16 @@ def test_merging_keeps_categories_and_date_order(catalog, tmp_path):
     assert sorted(merged["actor2"].astype(str)) == sorted(
         list(a["actor2"].astype(str)) + list(b["actor2"].astype(str))
     )
+
+
+def test_light_selection_gives_the_same_events_and_complete_rows_back(catalog, tmp_path):
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    synthetic_events(3_000, catalog, seed=16).to_csv(geodata / "events.csv", index=False)
+    data = regionmap.load_dataset(geodata)
+    spec = regionmap.ViewSpec.default(data.catalog).replace(event_types=("Battles",))
+    full, light = data.visible_events(spec), data.visible_events(spec, light=True)
+    assert list(light["event_id"]) == list(full["event_id"]) and "notes" not in light
+    first = data.first_events(light, 50)
+    expected = regionmap.earliest(full, 50)
+    assert first.equals(expected) and "notes" in first

@@ -21,6 +21,7 @@ from regionmap.events import (
     EventResult,
     apply_filter,
     by_date,
+    earliest,
     events_from_table,
     merge_events,
     read_events,
@@ -36,6 +37,12 @@ BASEMAP_DISPLAY_DIGITS = 2
 BASEMAP_MIN_PART_DEG2 = 0.002
 OVERLAY_DISPLAY_TOLERANCE = 0.0005
 DISPLAY_DIGITS = 4
+
+
+LIGHT_COLUMNS = (
+    "event_id", "start", "end", "is_span", "latitude", "longitude", "event_type",
+    "actor1", "actor2", "theatre", "geo_precision",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,18 @@ class Dataset:
             if len(result.frame) == 0
         }
 
-    def visible_events(self, spec: ViewSpec) -> pd.DataFrame:
-        return apply_filter(self.events.frame, spec.event_filter())
+    def visible_events(self, spec: ViewSpec, light: bool = False) -> pd.DataFrame:
+        """The events ``spec`` shows; ``light`` keeps only what the filters, counts and grid
+        need, since a selection copies every column it keeps (ACLED's notes alone are
+        260 MB at a million events). `first_events` gives complete rows back."""
+        frame = self.events.frame
+        if light:
+            frame = frame[[c for c in LIGHT_COLUMNS if c in frame.columns]]
+        return apply_filter(frame, spec.event_filter())
+
+    def first_events(self, events: pd.DataFrame, n: int) -> pd.DataFrame:
+        """The ``n`` oldest of ``events`` (light or not), complete, text as plain strings."""
+        return earliest(self.events.frame.loc[earliest(events, n).index], n)
 
     def feature(self, feature_id: str) -> tuple[str, pd.Series] | None:
         """The layer id and stored properties of a feature, with its measure if it has one."""

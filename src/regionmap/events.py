@@ -368,7 +368,7 @@ def compact(frame: pd.DataFrame) -> pd.DataFrame:
 
     A million ACLED rows hold a few hundred distinct actors; as categories they take a byte
     or two a row instead of a string each, and filter by code instead of by text."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: only the converted columns are new
     for column in out.columns:
         values = out[column]
         if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(

@@ -10,6 +10,7 @@ the same functions as the curated CSV (`regionmap.events.apply_filter`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pyarrow.parquet as pq
 from regionmap.atomic import atomic_open
 from regionmap.catalog import Catalog
 from regionmap.errors import EventError, Problem
-from regionmap.events import EventFilter, EventResult, apply_filter, read_events
+from regionmap.events import EventFilter, EventResult, apply_filter, by_date, read_events
 
 _META = b"regionmap"
 CACHE_VERSION = 3  # bump when the cached frame's columns or types change
@@ -104,7 +105,9 @@ def _read(cached: Path, source: str) -> EventStore | None:
             Problem(*row)
             for row in zip(listed["path"], listed["where"], listed["message"], strict=True)
         ]
-        frame = table.to_pandas()
+        # column by column, freeing Arrow's copy as it goes: one copy of a big file at a time
+        frame = table.to_pandas(split_blocks=True, self_destruct=True)
+        del table
         fmt = str(meta["format"])
     except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
         return None
@@ -126,6 +129,8 @@ def load_store(
         if store is not None:
             return store
     result = read_events(path, catalog)
+    # kept in date order, as the dashboard shows it, so a cached load needs no sort
+    result = dataclasses.replace(result, frame=by_date(result.frame))
     if cached is not None:
         # a cache that cannot be written only costs time on the next start
         with contextlib.suppress(OSError):
