@@ -384,3 +384,26 @@ def test_light_selection_gives_the_same_events_and_complete_rows_back(catalog, t
     first = data.first_events(light, 50)
     expected = regionmap.earliest(full, 50)
     assert first.equals(expected) and "notes" in first
+
+
+def test_a_big_file_is_checked_in_a_child_process_with_the_same_result(
+    catalog, tmp_path, monkeypatch
+):
+    frame = synthetic_events(2_000, catalog, seed=17)
+    frame.loc[3, "latitude"] = "north"
+    path = tmp_path / "acled.csv"
+    frame.to_csv(path, index=False)
+    here = load_store(path, catalog, tmp_path / "here")
+    monkeypatch.setattr(regionmap.store, "CHILD_MIN_BYTES", 0)
+    children = []
+    real = regionmap.store._build_in_child
+    monkeypatch.setattr(
+        regionmap.store, "_build_in_child", lambda *a: children.append(a) or real(*a)
+    )
+    there = load_store(path, catalog, tmp_path / "child")
+    assert len(children) == 1 and there.from_cache
+    assert there.frame.equals(here.frame) and there.problems == here.problems
+    # a file the child cannot read is reported by the parent, as always
+    (tmp_path / "bad.csv").write_text("no,columns\n1,2\n")
+    with pytest.raises(regionmap.EventError, match="missing required columns"):
+        load_store(tmp_path / "bad.csv", catalog, tmp_path / "child")

@@ -380,6 +380,10 @@ def compact(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _is_category(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.CategoricalDtype)
+
+
 def by_date(frame: pd.DataFrame) -> pd.DataFrame:
     """Sorted by start (stable), so that the first rows of any filtered view are the oldest."""
     if frame["start"].is_monotonic_increasing:
@@ -392,16 +396,23 @@ def merge_events(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)] or frames[:1]
     if len(frames) == 1:
         return by_date(frames[0])
+    return compact(by_date(_concat(frames).reset_index(drop=True)))
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames one after another; a column that is categorical in all of them stays so, with
+    the union of their categories (plain concat would turn it into a million strings)."""
+    if len(frames) == 1:
+        return frames[0]
     frames = [f.copy(deep=False) for f in frames]
     for column in set.intersection(*(set(f.columns) for f in frames)):
         if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames):
-            # one set of categories, so concat keeps codes instead of a million strings
             union = frames[0][column].cat.categories
             for f in frames[1:]:
                 union = union.union(f[column].cat.categories)
             for f in frames:
                 f[column] = f[column].cat.set_categories(union)
-    return compact(by_date(pd.concat(frames, ignore_index=True)))
+    return pd.concat(frames)
 
 
 def earliest(frame: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -453,6 +464,11 @@ def read_events(path: str | Path, catalog: Catalog | None = None) -> EventResult
                 table = pd.DataFrame(rows, columns=header, dtype=str)
                 del rows
                 frame, more = _validate(table, lines, str(path), catalog, acled=acled, seen=seen)
+                if frames:  # the first chunk decides which columns repeat enough for categories
+                    kinds = {c: "category" for c in frames[0].columns if _is_category(frames[0][c])}
+                    frame = frame.astype(kinds)
+                else:
+                    frame = compact(frame)
                 frames.append(frame)
                 problems += more
     except UnicodeDecodeError:
@@ -460,7 +476,8 @@ def read_events(path: str | Path, catalog: Catalog | None = None) -> EventResult
     if not frames:
         empty = pd.DataFrame(columns=header, dtype=str)
         frames.append(_validate(empty, [], str(path), catalog, acled=acled)[0])
-    frame = pd.concat(frames) if len(frames) > 1 else frames[0]
+    frame = _concat(frames)
+    del frames
     del seen  # about 90 MB for a million ids
     problems.sort(key=_line)
     return EventResult(

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pyarrow.parquet as pq
 
 from regionmap.atomic import atomic_open
 from regionmap.catalog import Catalog
-from regionmap.errors import EventError, Problem
+from regionmap.errors import EventError, Problem, RegionmapError
 from regionmap.events import EventFilter, EventResult, apply_filter, by_date, read_events
 
 _META = b"regionmap"
@@ -108,12 +109,45 @@ def _read(cached: Path, source: str) -> EventStore | None:
         # column by column, freeing Arrow's copy as it goes: one copy of a big file at a time
         frame = table.to_pandas(split_blocks=True, self_destruct=True)
         del table
+        pa.default_memory_pool().release_unused()  # Arrow's pool keeps freed memory otherwise
         fmt = str(meta["format"])
     except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
         return None
     if not set(REQUIRED) <= set(frame.columns):
         return None
     return EventStore(frame, problems, source, from_cache=True, format=fmt)
+
+
+# Files this large are first checked in a child process: the check's peak (1.75 GB for a
+# million ACLED rows) is then gone with the child instead of staying in a long-lived
+# dashboard server, which only reads the finished Parquet copy (about 1 GB at its peak).
+CHILD_MIN_BYTES = 20_000_000
+
+
+def _validated(path: Path, catalog: Catalog) -> EventResult:
+    result = read_events(path, catalog)
+    # kept in date order, as the dashboard shows it, so a cached load needs no sort
+    return dataclasses.replace(result, frame=by_date(result.frame))
+
+
+def _build(path: str, catalog: Catalog, cached: str) -> None:
+    """In the child: validate and write the cache; an error leaves no cache behind, and the
+    parent then reads the file itself and reports it."""
+    with contextlib.suppress(RegionmapError):
+        _write(Path(cached), _validated(Path(path), catalog))
+        _remove_older(Path(cached), Path(path))
+
+
+def _build_in_child(path: Path, catalog: Catalog, cached: Path) -> bool:
+    try:
+        child = multiprocessing.get_context("spawn").Process(
+            target=_build, args=(str(path), catalog, str(cached)), daemon=True
+        )
+        child.start()
+        child.join()
+    except (OSError, RuntimeError):  # no processes to spare: do it here instead
+        return False
+    return child.exitcode == 0 and cached.is_file()
 
 
 def load_store(
@@ -128,12 +162,19 @@ def load_store(
         store = _read(cached, str(path))
         if store is not None:
             return store
-    result = read_events(path, catalog)
-    # kept in date order, as the dashboard shows it, so a cached load needs no sort
-    result = dataclasses.replace(result, frame=by_date(result.frame))
+    if (
+        cached is not None
+        and path.stat().st_size >= CHILD_MIN_BYTES
+        and _build_in_child(path, catalog, cached)
+    ):
+        store = _read(cached, str(path))
+        if store is not None:
+            return store
+    result = _validated(path, catalog)
     if cached is not None:
         # a cache that cannot be written only costs time on the next start
         with contextlib.suppress(OSError):
             _write(cached, result)
             _remove_older(cached, path)
+        pa.default_memory_pool().release_unused()
     return EventStore(result.frame, result.problems, str(path), format=result.format)
