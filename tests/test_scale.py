@@ -407,3 +407,19 @@ def test_a_big_file_is_checked_in_a_child_process_with_the_same_result(
     (tmp_path / "bad.csv").write_text("no,columns\n1,2\n")
     with pytest.raises(regionmap.EventError, match="missing required columns"):
         load_store(tmp_path / "bad.csv", catalog, tmp_path / "child")
+
+
+def test_the_child_check_works_from_inside_the_dashboard(tmp_path, catalog, monkeypatch):
+    """Under Streamlit the app script is __main__; the child must not run it again."""
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "acled.csv"
+    synthetic_events(1_500, catalog, seed=18).to_csv(path, index=False)
+    monkeypatch.setenv("REGIONMAP_EVENTS", str(path))
+    monkeypatch.setattr(regionmap.store, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(regionmap.dataset, "STORE_MIN_BYTES", 0)
+    built = []
+    real = regionmap.store._build_in_child
+    monkeypatch.setattr(regionmap.store, "_build_in_child", lambda *a: built.append(real(*a)))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
+    assert not at.exception and built and all(built)  # the curated file and the ACLED one

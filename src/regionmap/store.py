@@ -13,7 +13,9 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import multiprocessing
+import pickle
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,15 +141,19 @@ def _build(path: str, catalog: Catalog, cached: str) -> None:
 
 
 def _build_in_child(path: Path, catalog: Catalog, cached: Path) -> bool:
+    """A fresh interpreter, not multiprocessing: under Streamlit, spawn would re-run the
+    app script as the child's __main__. The job goes over stdin, pickled by us."""
+    job = pickle.dumps((str(path), catalog, str(cached)))
+    command = [sys.executable, "-c", "import regionmap.store as s; s._child()"]
     try:
-        child = multiprocessing.get_context("spawn").Process(
-            target=_build, args=(str(path), catalog, str(cached)), daemon=True
-        )
-        child.start()
-        child.join()
-    except (OSError, RuntimeError):  # no processes to spare: do it here instead
+        done = subprocess.run(command, input=job, capture_output=True, check=False)
+    except OSError:  # no processes to spare: do it here instead
         return False
-    return child.exitcode == 0 and cached.is_file()
+    return done.returncode == 0 and cached.is_file()
+
+
+def _child() -> None:
+    _build(*pickle.loads(sys.stdin.buffer.read()))
 
 
 def load_store(
