@@ -123,7 +123,7 @@ def _read(cached: Path, source: str) -> EventStore | None:
 # Files this large are first checked in a child process: the check's peak (1.75 GB for a
 # million ACLED rows) is then gone with the child instead of staying in a long-lived
 # dashboard server, which only reads the finished Parquet copy (about 1 GB at its peak).
-CHILD_MIN_BYTES = 20_000_000
+CHILD_MIN_BYTES = 100_000_000  # about 400,000 ACLED rows; below, a child costs more than it saves
 
 
 def _validated(path: Path, catalog: Catalog) -> EventResult:
