@@ -275,8 +275,7 @@ if data.problems:
 
 map_col, info_col = st.columns([4, 1])
 with map_col:
-    drawn = shown if mode == "aggregated" else data.first_events(shown, regionmap.MAX_MARKERS)
-    fmap = regionmap.render_map(spec, data, assets, events=drawn)
+    fmap = regionmap.render_map(spec, data, assets, events=shown)
     clicked = st_folium(
         fmap,
         key="map",

@@ -76,7 +76,7 @@ class Dataset:
 
     def first_events(self, events: pd.DataFrame, n: int) -> pd.DataFrame:
         """The ``n`` oldest of ``events`` (light or not), complete, text as plain strings."""
-        return earliest(self.events.frame.loc[earliest(events, n).index], n)
+        return earliest(self.events.frame.loc[by_date(events).head(n).index], n)
 
     def feature(self, feature_id: str) -> tuple[str, pd.Series] | None:
         """The layer id and stored properties of a feature, with its measure if it has one."""

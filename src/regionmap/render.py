@@ -915,7 +915,8 @@ def render_map(
     layer_control: bool = False,
     animate: bool = True,
 ) -> folium.Map:
-    """Build the map for ``spec``. ``events`` may be passed when the caller filtered already.
+    """Build the map for ``spec``. ``events`` may be passed when the caller filtered already;
+    a light selection (`Dataset.visible_events(light=True)`) gets its full rows for markers.
 
     ``layer_control`` adds Leaflet's own layer toggles, for standalone pages; the dashboard
     leaves it out so its sidebar is the one place layers are switched. ``animate=False``
@@ -953,7 +954,9 @@ def render_map(
     shown_types: list[str] = []
     chosen = dataset.events.frame.iloc[0:0]
     if spec.show_events:
-        chosen = events if events is not None else dataset.visible_events(spec)
+        chosen = events if events is not None else dataset.visible_events(spec, light=True)
+        if event_mode(len(chosen)) == "markers" and "title" not in chosen:
+            chosen = dataset.first_events(chosen, MAX_MARKERS)  # a light selection: full rows
         if event_mode(len(chosen)) == "aggregated":
             cells = aggregate_events(chosen, spec.zoom or 5)
             EventAggregateLayer(cells).add_to(fmap)
