@@ -62,7 +62,7 @@ def dashboard_server(
     port = free_port()
     command = ["timeout", str(SERVER_LIFETIME_S), sys.executable]
     if app is None:
-        command += ["-m", "regionmap", "dashboard", "--headless", "--port", str(port)]
+        command += ["-m", "regionmap", "dashboard", "--no-browser", "--port", str(port)]
     else:
         command += ["-m", "streamlit", "run", str(app), "--server.port", str(port)]
         command += ["--server.address", "127.0.0.1", "--server.headless", "true"]

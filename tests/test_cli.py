@@ -175,27 +175,55 @@ def test_snapshot_view_file_restores_a_view(tmp_path):
     assert layers == {"akkuyu-plant", None}  # features of the one layer, and events
 
 
-def test_dashboard_warns_before_listening_beyond_loopback(monkeypatch, capsys):
+class FakeServer:
+    """Stands in for the Streamlit process: records its command and environment."""
+
+    calls: list[tuple[list[str], dict]] = []
+
+    def __init__(self, command, env, stdin):
+        assert stdin == subprocess.DEVNULL  # the server never reads the terminal
+        FakeServer.calls.append((command, env))
+
+    def poll(self):
+        return 0
+
+    def wait(self, timeout=None):
+        return 0
+
+
+@pytest.fixture
+def fake_server(monkeypatch):
     import regionmap.cli
 
-    calls = []
-    monkeypatch.setattr(regionmap.cli.subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
-    assert main(["dashboard", "--headless"]) == 0
-    assert calls[0][calls[0].index("--server.address") + 1] == "127.0.0.1"
-    assert "--server.enableXsrfProtection" in calls[0]
-    assert capsys.readouterr().err == ""
+    FakeServer.calls = []
+    monkeypatch.setattr(regionmap.cli.subprocess, "Popen", FakeServer)
+    return FakeServer.calls
+
+
+def test_dashboard_warns_before_listening_beyond_loopback(fake_server, capsys):
+    assert main(["dashboard", "--no-browser"]) == 0
+    command = fake_server[0][0]
+    assert command[command.index("--server.address") + 1] == "127.0.0.1"
+    assert command[command.index("--server.headless") + 1] == "true"
+    assert "--server.enableXsrfProtection" in command
+    err = capsys.readouterr().err
+    assert "dashboard at http://127.0.0.1:8501" in err and "warning" not in err
     assert main(["dashboard", "--headless", "--address", "0.0.0.0"]) == 0
     assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
 
 
-def test_dashboard_takes_a_large_events_file(monkeypatch, capsys, tmp_path):
-    import regionmap.cli
+def test_dashboard_is_headless_even_when_it_opens_a_browser(fake_server):
+    """Streamlit's own browser opening brings its first-run e-mail prompt with it."""
+    assert main(["dashboard", "--port", "8123"]) == 0
+    command = fake_server[0][0]
+    assert command[command.index("--server.headless") + 1] == "true"
+    assert command[command.index("--server.port") + 1] == "8123"
 
-    envs = []
-    monkeypatch.setattr(regionmap.cli.subprocess, "call", lambda cmd, env: envs.append(env) or 0)
+
+def test_dashboard_takes_a_large_events_file(fake_server, capsys, tmp_path):
     assert main(["dashboard", "--headless", "--events", str(tmp_path / "missing.csv")]) == 2
-    assert "missing.csv: no such events file" in capsys.readouterr().err and envs == []
+    assert "missing.csv: no such events file" in capsys.readouterr().err and fake_server == []
     events = tmp_path / "acled.csv"
     events.write_text("event_id_cnty\n")
     assert main(["dashboard", "--headless", "--events", str(events)]) == 0
-    assert envs[0]["REGIONMAP_EVENTS"] == str(events.resolve())
+    assert fake_server[0][1]["REGIONMAP_EVENTS"] == str(events.resolve())

@@ -7,10 +7,15 @@ export failed, 2 usage); bad input never ends in a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -194,6 +199,35 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+HEALTH_PATH = "/_stcore/health"  # Streamlit answers "ok" here once it serves pages
+
+
+def _dashboard_url(address: str, port: int) -> str:
+    host = "127.0.0.1" if address in ("0.0.0.0", "::") else address
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}"
+
+
+def _open_when_ready(url: str, server: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    """Open the user's browser once the server answers its health check.
+
+    Streamlit can open the browser itself, but only when it is not headless, and then it
+    first asks for an e-mail address on a fresh machine (and exits 255 with stdin closed).
+    So Streamlit always runs headless and this thread opens the page instead; where there is
+    no browser (a server, ``BROWSER=none``) ``webbrowser`` returns False and nothing happens.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url + HEALTH_PATH, timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        return
+    with contextlib.suppress(Exception):  # a broken browser setting must not stop the server
+        webbrowser.open(url, new=2)
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
@@ -216,16 +250,30 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         sys.executable, str(DASHBOARD_SERVE),
         "--server.address", args.address,
         "--server.port", str(args.port),
-        "--server.headless", "true" if args.headless else "false",
+        # Always headless: a non-headless Streamlit asks for an e-mail on its first run.
+        "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.enableStaticServing", "true",
         "--server.enableXsrfProtection", "true",
         "--server.enableWebsocketCompression", "true",
         "--server.maxUploadSize", str(MAX_UPLOAD_MB),
     ]  # fmt: skip
+    url = _dashboard_url(args.address, args.port)
+    print(f"regionmap: dashboard at {url}", file=sys.stderr)
+    # stdin is never the terminal's: nothing in the server may wait for an answer.
+    server = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    if not args.no_browser:
+        threading.Thread(
+            target=_open_when_ready, args=(url, server), name="regionmap-browser", daemon=True
+        ).start()
     try:
-        return subprocess.call(command, env=env)
+        return server.wait()
     except KeyboardInterrupt:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
         return 0
 
 
@@ -244,7 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("dashboard", parents=[common], help="start the dashboard on 127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--no-browser",
+        "--headless",
+        dest="no_browser",
+        action="store_true",
+        help="do not open a browser (--headless is the same)",
+    )
     p.add_argument(
         "--events",
         metavar="FILE",
