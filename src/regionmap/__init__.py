@@ -49,7 +49,7 @@ from regionmap.events import (
 )
 from regionmap.events import actors as event_actors
 from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, snapshot_bytes
-from regionmap.load import LayerResult, load_layers, read_layer
+from regionmap.load import LayerResult, load_layers, read_layer, read_layers
 from regionmap.render import (
     MAX_MARKERS,
     Assets,
@@ -65,14 +65,21 @@ from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 from regionmap.store import EventStore, load_store
 from regionmap.userdata import (
     MAX_UPLOAD_MB,
+    UserFile,
     read_user_events,
+    read_user_file,
     read_user_layer,
+    read_user_layers,
     safe_name,
     save_user_file,
     saved_user_files,
+    unique_name,
     user_data_dir,
     user_layer_id,
+    user_layer_ids,
+    user_provenance,
     with_user_data,
+    with_user_files,
 )
 
 __version__ = "0.1.0"
@@ -82,7 +89,15 @@ __all__ = [
     "event_mode",
     "MAX_UPLOAD_MB",
     "read_user_events",
+    "read_user_file",
     "read_user_layer",
+    "read_user_layers",
+    "UserFile",
+    "unique_name",
+    "user_layer_ids",
+    "user_provenance",
+    "with_user_files",
+    "read_layers",
     "safe_name",
     "save_user_file",
     "saved_user_files",

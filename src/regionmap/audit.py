@@ -7,7 +7,7 @@ from pathlib import Path
 from regionmap.catalog import Catalog
 from regionmap.errors import EventError, LayerError, Problem
 from regionmap.events import read_events
-from regionmap.load import read_layer
+from regionmap.load import describe_layers, read_layers
 
 IGNORED_SUFFIXES = (".md",)
 
@@ -25,29 +25,64 @@ def uncatalogued_files(catalog: Catalog) -> list[Path]:
     return [p for p in found if p not in named]
 
 
-def check_path(catalog: Catalog, path: str | Path) -> list[Problem]:
-    """Problems of one file: a .csv is read as events, anything else as a layer."""
+def check_path(
+    catalog: Catalog,
+    path: str | Path,
+    *,
+    strict: bool = False,
+    notes: list[str] | None = None,
+) -> list[Problem]:
+    """Problems of one file: a .csv is read as events, anything else as a layer.
+
+    A layer is checked as a user's layer (geometry is all it needs) unless ``strict`` or
+    the file lies inside the geodata folder, where the full provenance contract holds.
+    What was found or assumed (layers, encodings, split collections) is appended to
+    ``notes`` as ``"file: note"`` lines.
+    """
     path = Path(path)
     if path.suffix.lower() in (".csv", ".tsv", ".txt"):
         try:
-            return read_events(path, catalog).problems
+            result = read_events(path, catalog)
         except EventError as exc:
             return [Problem(exc.path, exc.where, exc.message)]
-    return check_layer_path(catalog, path)
+        if notes is not None:
+            notes += [f"{path}: {n}" for n in getattr(result, "notes", [])]
+        return result.problems
+    return check_layer_path(catalog, path, strict=strict, notes=notes)
 
 
-def check_layer_path(catalog: Catalog, path: str | Path) -> list[Problem]:
-    """Problems of one layer file; a catalogued file is held to its theatre's box."""
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def check_layer_path(
+    catalog: Catalog,
+    path: str | Path,
+    *,
+    strict: bool = False,
+    notes: list[str] | None = None,
+) -> list[Problem]:
+    """Problems of one layer file, every layer in it; a catalogued file is held to its
+    theatre's box, any file in the geodata folder (or with ``strict``) to the contract."""
     path = Path(path)
     spec = next(
         (s for s in catalog.layers if (catalog.root / s.file).resolve() == path.resolve()), None
     )
+    contract = strict or spec is not None or _inside(path, catalog.root)
     try:
         if spec is not None:
-            return read_layer(path, catalog.bbox_for(spec)).problems
-        return read_layer(path, catalog.region_bbox, confine=False).problems
+            results = read_layers(path, catalog.bbox_for(spec))
+        else:
+            results = read_layers(path, catalog.region_bbox, contract=contract, confine=False)
     except LayerError as exc:
         return [Problem(exc.path, exc.where, exc.message)]
+    if notes is not None:
+        if len(results) > 1:
+            notes.append(f"{path}: {describe_layers(results)}")
+        for r in results:
+            prefix = f"layer {r.layer!r}: " if len(results) > 1 else ""
+            notes += [f"{path}: {prefix}{n}" for n in r.notes]
+    return [p for r in results for p in r.problems]
 
 
 def check_geodata(catalog: Catalog) -> list[Problem]:

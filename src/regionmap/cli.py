@@ -65,12 +65,20 @@ def cmd_layers(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
+    notes: list[str] = []
     if args.paths:
-        problems = [p for path in args.paths for p in check_path(catalog, path)]
-        checked = f"{len(args.paths)} files"
+        problems = [
+            p
+            for path in args.paths
+            for p in check_path(catalog, path, strict=args.strict, notes=notes)
+        ]
+        rule = "full provenance contract" if args.strict else "user layers: geometry only"
+        checked = f"{len(args.paths)} files ({rule})"
     else:
         problems = check_geodata(catalog)
         checked = f"{catalog.root} ({len(catalog.layers)} layers)"
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     for problem in problems:
         print(problem)
     if problems:
@@ -318,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", parents=[common], help="check layer files (default: the whole geodata folder)"
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="hold PATHs to the full provenance contract of geodata/ (files inside the "
+        "geodata folder always are); by default a file is checked as a user layer",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build-geodata", parents=[common], help="regenerate geodata/layers")

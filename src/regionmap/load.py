@@ -1,24 +1,27 @@
 """Read one layer file into a GeoDataFrame in EPSG:4326, keeping the good features.
 
 GeoJSON is parsed here rather than handed to GDAL so that one broken feature is reported
-by number and id while its neighbours still load; other vector formats go through pyogrio.
+by number and id while its neighbours still load; other vector formats go through pyogrio
+(`regionmap.layerfiles`), every layer of them.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
-import pyogrio
+import pandas as pd
+import shapely
 import shapely.geometry
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from regionmap.catalog import BBox, Catalog, LayerSpec
 from regionmap.errors import LayerError, Problem
+from regionmap.layerfiles import plain_columns, read_gdal_layers, split_collections
 from regionmap.validate import REQUIRED, split_valid
 
 WGS84 = "EPSG:4326"
@@ -33,6 +36,8 @@ class LayerResult:
     path: str
     frame: gpd.GeoDataFrame
     problems: list[Problem] = field(default_factory=list)
+    layer: str = ""  # the layer's name inside a multi-layer file (GeoPackage table, KML folder)
+    notes: list[str] = field(default_factory=list)  # what was found or assumed, not wrong
 
     @property
     def ok(self) -> bool:
@@ -63,14 +68,24 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _geometry_problem(geometry: object) -> str | None:
+def _geometry_problem(geometry: object, collections: bool = False) -> str | None:
     """What is wrong with a GeoJSON geometry object before shapely sees it (shapely would
-    quietly close rings and turn strings into numbers)."""
+    quietly close rings and turn strings into numbers). A GeometryCollection is checked
+    member by member where ``collections`` allows it (user layers split them later)."""
     if not isinstance(geometry, dict):
         return "geometry is not an object"
     kind = geometry.get("type")
     if kind == "GeometryCollection":
-        return "GeometryCollection is not supported; split it into features"
+        if not collections:
+            return "GeometryCollection is not supported; split it into features"
+        members = geometry.get("geometries")
+        if not isinstance(members, list):
+            return "GeometryCollection has no 'geometries' list"
+        for member in members:
+            problem = _geometry_problem(member, collections)
+            if problem:
+                return f"in a GeometryCollection: {problem}"
+        return None
     if kind not in _DEPTH:
         return f"unknown geometry type {kind!r}"
     coords = geometry.get("coordinates")
@@ -144,7 +159,8 @@ def _features_from_geojson(
         fid = props.get("id", feature.get("id"))
         if fid not in (None, ""):
             label = f"{label} (id {fid})"
-        absent = [k for k in REQUIRED if k not in props] if contract else []
+        given = set(props) | ({"id"} if feature.get("id") is not None else set())
+        absent = [k for k in REQUIRED if k not in given] if contract else []
         if absent:
             names = ", ".join(repr(k) for k in absent)
             problems.append(Problem(where, label, f"missing property {names}"))
@@ -153,7 +169,7 @@ def _features_from_geojson(
         if geometry is None:
             problems.append(Problem(where, label, "no geometry"))
             continue
-        problem = _geometry_problem(geometry)
+        problem = _geometry_problem(geometry, collections=not contract)
         if problem:
             problems.append(Problem(where, label, problem))
             continue
@@ -182,20 +198,7 @@ def _to_wgs84(frame: gpd.GeoDataFrame, path: str) -> gpd.GeoDataFrame:
         raise LayerError(path, f"cannot reproject from {frame.crs} to {WGS84}: {exc}") from None
 
 
-def read_layer(
-    path: str | Path,
-    bbox: BBox | None = None,
-    *,
-    contract: bool = True,
-    confine: bool = True,
-) -> LayerResult:
-    """Load a layer; problems name the file and feature, good features still load.
-
-    ``bbox`` is where the features should lie (a theatre's box). With ``confine`` a
-    feature outside it is a problem; without, ``bbox`` only catches swapped latitude and
-    longitude. ``contract=False`` skips the property contract for layers that only draw.
-    """
-    path = Path(path)
+def _check_file(path: Path) -> None:
     where = str(path)
     try:
         size = path.stat().st_size
@@ -207,23 +210,107 @@ def read_layer(
         )
     if size == 0:
         raise LayerError(where, "file is empty")
+
+
+def _raw_layers(path: Path, contract: bool) -> list[tuple[str, gpd.GeoDataFrame, list, list]]:
+    """(layer name, frame in the file's CRS, problems, notes) for each layer of the file."""
+    where = str(path)
     if path.suffix.lower() in GEOJSON_SUFFIXES:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise LayerError(where, f"not UTF-8 text (byte {exc.start})") from None
         frame, problems = _features_from_geojson(path, text, contract)
-    else:
-        try:
-            frame = pyogrio.read_dataframe(path)
-        except Exception as exc:  # GDAL's errors are not one type
-            raise LayerError(where, f"cannot read as a vector file: {exc}") from None
-        problems = []
+        return [("", frame, problems, [])]
+    out = []
+    for raw in read_gdal_layers(path):
+        frame = raw.frame
         if frame.crs is None:
             frame = frame.set_crs(WGS84, allow_override=True)
-    frame = _to_wgs84(frame, where)
-    good, more = split_valid(frame, where, bbox, contract=contract, confine=confine)
-    return LayerResult(where, good.reset_index(drop=True), problems + more)
+        if frame.geometry.has_z.any():
+            frame = frame.set_geometry(shapely.force_2d(frame.geometry.values))
+        out.append((raw.name, frame, [], list(raw.notes)))
+    return out
+
+
+def read_layers(
+    path: str | Path,
+    bbox: BBox | None = None,
+    *,
+    contract: bool = True,
+    confine: bool = True,
+) -> list[LayerResult]:
+    """Every layer of a file, each with its good features, problems and notes.
+
+    GeoJSON has one layer; a GeoPackage one per table, a KML/KMZ one per folder, a zip
+    one per Shapefile inside it. Features come back in EPSG:4326, (longitude, latitude).
+
+    ``bbox`` (west, south, east, north in degrees) is where the features should lie. With
+    ``confine`` a feature outside it is a problem; without, ``bbox`` only catches swapped
+    latitude and longitude. ``contract=True`` holds every feature to the full provenance
+    contract (DESIGN.md §2, the shipped geodata); ``contract=False`` is the rule for a
+    user's own file: geometry is all it needs, and a GeometryCollection is split into its
+    parts (with a note) instead of refused.
+
+    Raises
+    ------
+    LayerError
+        The file is missing, empty, over 50 MB or not readable as a whole; a problem with
+        one feature is a `Problem` in its layer's result instead.
+    """
+    path = Path(path)
+    where = str(path)
+    _check_file(path)
+    raws = _raw_layers(path, contract)
+    results = []
+    for name, frame, problems, notes in raws:
+        frame, more_notes = plain_columns(frame, drop_empty=not contract)
+        notes += more_notes
+        if not contract:
+            frame, split = split_collections(frame)
+            notes += split
+        frame = _to_wgs84(frame, where)
+        good, more = split_valid(frame, where, bbox, contract=contract, confine=confine)
+        problems = problems + more
+        if len(raws) > 1:
+            problems = [replace(p, where=f"layer {name!r}, {p.where}") for p in problems]
+        results.append(LayerResult(where, good.reset_index(drop=True), problems, name, notes))
+    return results
+
+
+def describe_layers(results: list[LayerResult]) -> str:
+    """ "3 layers: 'Checkpoints' (1 feature), 'Road' (1 feature), 'Area' (2 features)"."""
+    found = ", ".join(
+        f"{r.layer!r} ({len(r.frame)} feature{'' if len(r.frame) == 1 else 's'})" for r in results
+    )
+    return f"{len(results)} layers: {found}"
+
+
+def read_layer(
+    path: str | Path,
+    bbox: BBox | None = None,
+    *,
+    contract: bool = True,
+    confine: bool = True,
+) -> LayerResult:
+    """All of a file as one layer; see `read_layers` for the arguments and errors.
+
+    A file of several layers (GeoPackage tables, KML folders) comes back as one frame with
+    a ``source_layer`` column naming each feature's layer, so nothing is dropped.
+    """
+    results = read_layers(path, bbox, contract=contract, confine=confine)
+    if len(results) == 1:
+        return results[0]
+    frames = [r.frame.assign(source_layer=r.layer) for r in results if len(r.frame)]
+    frame = (
+        gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+        if frames
+        else _empty_frame()
+    )
+    notes = [describe_layers(results)]
+    notes += [f"layer {r.layer!r}: {n}" for r in results for n in r.notes]
+    problems = [p for r in results for p in r.problems]
+    return LayerResult(str(path), frame, problems, "", notes)
 
 
 def read_catalog_layer(catalog: Catalog, layer: LayerSpec | str) -> LayerResult:

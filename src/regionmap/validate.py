@@ -139,7 +139,7 @@ def property_reasons(frame: pd.DataFrame) -> pd.Series:
     blank = pd.Series([""] * len(frame), index=frame.index, dtype=object)
     for col in REQUIRED:
         if col not in frame.columns:
-            reasons.append(blank.where(False, f"missing property {col!r}"))
+            reasons.append(pd.Series(f"missing property {col!r}", index=frame.index, dtype=object))
     present = [c for c in NON_EMPTY if c in frame.columns]
     for col in present:
         values = frame[col]
