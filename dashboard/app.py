@@ -26,7 +26,7 @@ st.set_page_config(page_title="regionmap — Russia and Turkey", page_icon="🗺
 STATE = st.session_state
 if "user_files" not in STATE:  # files kept from earlier sessions
     STATE["user_files"] = {p.name: p.read_bytes() for p in regionmap.saved_user_files()}
-data, user_report = cache.dataset_with_user_files(STATE["user_files"])
+data, user_files = cache.dataset_with_user_files(STATE["user_files"])
 assets = cache.assets(data)
 catalog = data.catalog
 events = data.events.frame
@@ -81,18 +81,25 @@ def _restore() -> None:
 
 
 def _add_uploads() -> None:
+    """Each upload under a name of its own: a second "export.kml" becomes "export (2).kml"."""
     for upload in STATE.get("uploads") or []:
-        STATE["user_files"] = {**STATE["user_files"], upload.name: upload.getvalue()}
+        data = upload.getvalue()
+        name = regionmap.unique_name(upload.name, data, STATE["user_files"])
         if STATE.get("keep_uploads"):
-            regionmap.save_user_file(upload.getvalue(), upload.name)
-        STATE[f"layer:{regionmap.user_layer_id(upload.name)}"] = True
+            name = regionmap.save_user_file(data, name).name
+        STATE["user_files"] = {**STATE["user_files"], name: data}
 
 
 def _remove_upload(name: str) -> None:
     STATE["user_files"] = {k: v for k, v in STATE["user_files"].items() if k != name}
     for path in regionmap.saved_user_files():
-        if path.name == regionmap.safe_name(name):
+        if path.name == name:
             path.unlink()
+
+
+def _md(text: str) -> str:
+    """A file's name or a note as literal text in Streamlit's Markdown (no links, no HTML)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 def _reset() -> None:
@@ -162,19 +169,22 @@ with side.expander("Your data", expanded=bool(STATE["user_files"])):
         key="keep_uploads",
         help=f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
     )
-    for name in STATE["user_files"]:
-        problems = user_report.get(name, [])
-        layer_id = regionmap.user_layer_id(name)
-        if not name.lower().endswith(".csv") and layer_id in {s.id for s in catalog.layers}:
+    for index, user_file in enumerate(user_files):
+        st.markdown(f"**{_md(user_file.name)}**")
+        if user_file.error:
+            st.error(user_file.error)
+        for layer_id, result in user_file.layers:
             if f"layer:{layer_id}" not in STATE:
                 STATE[f"layer:{layer_id}"] = True
-            st.checkbox(f"{name} (yours)", key=f"layer:{layer_id}")
-        else:
-            st.markdown(f"**{name}**")
+            spec = catalog.layer(layer_id)
+            st.checkbox(_md(f"{spec.title}: {len(result.frame)} features"), key=f"layer:{layer_id}")
+        for note in user_file.notes:
+            st.caption(f"ℹ️ {_md(note)}")
+        problems = [str(p) for p in user_file.problems]
         if problems:
             st.caption(f"⚠️ {len(problems)} problems; the rest is shown:")
             st.code("\n".join(problems[:20]) + ("\n…" if len(problems) > 20 else ""))
-        st.button("Remove", key=f"remove:{name}", on_click=_remove_upload, args=(name,))
+        st.button("Remove", key=f"remove:{index}", on_click=_remove_upload, args=(user_file.name,))
 side.radio(
     "Basemap",
     options=list(regionmap.BASEMAPS),

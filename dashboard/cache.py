@@ -62,28 +62,17 @@ def assets(data: regionmap.Dataset) -> regionmap.Assets:
 @st.cache_resource(show_spinner="Checking your files…", max_entries=8)
 def _with_user(
     geodata: str, stamp: tuple, key: tuple, _files: dict[str, bytes]
-) -> tuple[regionmap.Dataset, dict[str, list[str]]]:
-    """The dataset with the user's files on top, and what is wrong in each file."""
-    base = _load(geodata, stamp)
-    layers, events, report = {}, [], {}
-    for name, data in _files.items():
-        try:
-            if name.lower().endswith(".csv"):
-                result = regionmap.read_user_events(data, name, base)
-                events.append(result)
-            else:
-                result = regionmap.read_user_layer(data, name, base.catalog.region_bbox)
-                layers[name] = result
-            report[name] = [str(p) for p in result.problems]
-        except regionmap.RegionmapError as exc:
-            report[name] = [str(exc)]
-    return regionmap.with_user_data(base, layers, events), report
+) -> tuple[regionmap.Dataset, list[regionmap.UserFile]]:
+    """The dataset with the user's files on top, and what was read of each file."""
+    return regionmap.with_user_files(_load(geodata, stamp), _files)
 
 
-def dataset_with_user_files(files: dict[str, bytes]) -> tuple[regionmap.Dataset, dict]:
+def dataset_with_user_files(
+    files: dict[str, bytes],
+) -> tuple[regionmap.Dataset, list[regionmap.UserFile]]:
     if not files:
-        return dataset(), {}
-    key = tuple(sorted((name, hashlib.sha256(data).hexdigest()) for name, data in files.items()))
+        return dataset(), []
+    key = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files.items())
     return _with_user(*_key(), key, files)
 
 

@@ -126,23 +126,43 @@ def in_window(
     return not (start is not None and hi is not None and str(hi) < str(start))
 
 
+# Drawing may move a vertex by at most this share of the feature's own size (its bbox's
+# longer side), so a 20 m building keeps its corners at every zoom while a country is
+# simplified by the full tolerance. 1/100 is under a pixel until the feature is 100 px wide.
+DISPLAY_RELATIVE_TOLERANCE = 0.01
+MIN_GRID_DEG = 1e-6  # about 0.1 m: finer digits say nothing on any map
+
+
 def simplify_for_display(
     frame: gpd.GeoDataFrame, tolerance: float, digits: int = 5
 ) -> gpd.GeoDataFrame:
     """Fewer vertices for the browser, neighbours kept gap-free, coordinates rounded.
 
-    Polygons are simplified as one coverage so shared edges move together; lines and points
-    are simplified alone. Measurements are never taken on the result.
+    ``tolerance`` (in the CRS's units, degrees for EPSG:4326) and the rounding to
+    ``digits`` decimals apply in full only to features large enough for them not to show:
+    each feature is simplified and rounded by at most `DISPLAY_RELATIVE_TOLERANCE` of its
+    own extent, so the error relative to the feature is the same at every scale it is drawn
+    at. Large polygons are simplified as one coverage so shared edges move together; the
+    rest alone. Measurements are never taken on the result.
     """
     out = frame.copy()
     geoms = out.geometry
+    values = np.asarray(geoms.values)
+    bounds = shapely.bounds(values)
+    extent = np.nan_to_num(np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]))
+    own = extent * DISPLAY_RELATIVE_TOLERANCE
+    tol = np.minimum(tolerance, own)
     polygonal = geoms.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
-    simplified = geoms.copy()
-    if polygonal.any():
-        simplified[polygonal] = geoms[polygonal].simplify_coverage(tolerance)
-    if (~polygonal).any():
-        simplified[~polygonal] = geoms[~polygonal].simplify(tolerance, preserve_topology=True)
-    out[out.geometry.name] = round_coordinates(simplified, digits)
+    coverage = polygonal & (own >= tolerance)
+    simplified = values.copy()
+    if coverage.any():
+        simplified[coverage] = geoms[coverage].simplify_coverage(tolerance).values
+    rest = ~coverage & (tol > 0)
+    if rest.any():
+        simplified[rest] = shapely.simplify(values[rest], tol[rest], preserve_topology=True)
+    grid = np.clip(own, MIN_GRID_DEG, 10.0**-digits)
+    rounded = shapely.set_precision(simplified, grid)
+    out[out.geometry.name] = gpd.GeoSeries(rounded, index=geoms.index, crs=geoms.crs)
     return out
 
 

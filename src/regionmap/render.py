@@ -266,8 +266,20 @@ def _extra_rows(props: pd.Series | dict) -> str:
     return "".join(rows)
 
 
+def _given(value: object) -> bool:
+    return value is not None and value == value and str(value).strip() != ""
+
+
 def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
+    """A feature's provenance as an HTML table; every text escaped.
+
+    A user's layer shows what its file did not say as "not given" (precision, as-of date),
+    never an empty "± m"; the shipped layers always give them (DESIGN.md §2)."""
     get = props.get
+    user = layer.role == "user"
+    not_given = "<i>not given</i>" if user else ""
+    precision = get("precision_m")
+    precision_text = f"± {escape(precision)} m" if _given(precision) else not_given
     measured = ""
     if get("length_km") not in (None, "") and get("length_km") == get("length_km"):
         measured = f"{float(get('length_km')):.1f} km measured (Natural Earth 1:10m)"
@@ -288,9 +300,9 @@ def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
             _row("Status", escape(get("status"))),
             _row("Measured", measured),
             _extra_rows(props),
-            _row("Precision", f"± {escape(get('precision_m'))} m"),
+            _row("Precision", precision_text),
             _row("Source", link(get("source"), get("source_url"))),
-            _row("As of", escape(get("as_of"))),
+            _row("As of", escape(get("as_of")) if _given(get("as_of")) else not_given),
             _row("ID", escape(get("id"))),
         ]
     )
