@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,32 +68,64 @@ def _dbf_text(dbf: Path, limit: int = 1 << 20) -> bytes:
     return raw[header_len:]
 
 
+def _is_accented_latin(ch: str) -> bool:
+    return ord(ch) > 127 and ch.isalpha() and "LATIN" in unicodedata.name(ch, "")
+
+
 def _score(text: str) -> int:
-    """How much a decoding looks like this region's names: letters count, oddities cost."""
+    """How much a decoding looks like this region's names: letters count, oddities cost.
+
+    Cyrillic or Arabic bytes read as a Latin code page come out as runs of accented Latin
+    letters ("Ðîñòîâ"); Turkish or Azerbaijani names have one or two in a row at most
+    ("Çıldır", "Ağrı"), so runs of three or more cost their length, and so does a word
+    that mixes scripts, as Latin text read as Cyrillic does ("Kцln")."""
     letters = sum(ch.isalpha() for ch in text)
-    return letters - 4 * sum(ch in _UNLIKELY for ch in text)
+    runs = sum(len(run) for run in _accent_runs(text) if len(run) >= 3)
+    mixed = sum(len(word) for word in text.split() if _mixes_scripts(word))
+    return letters - 4 * sum(ch in _UNLIKELY for ch in text) - 2 * runs - 2 * mixed
+
+
+def _mixes_scripts(word: str) -> bool:
+    """Latin letters beside Cyrillic or Arabic ones in one word ("Mьnchen", "Kцln")."""
+    latin = any(ch.isascii() and ch.isalpha() for ch in word)
+    return latin and any(ord(ch) > 0x3FF and ch.isalpha() for ch in word)
+
+
+def _accent_runs(text: str) -> list[str]:
+    runs, current = [], ""
+    for ch in text:
+        if _is_accented_latin(ch):
+            current += ch
+        else:
+            if current:
+                runs.append(current)
+            current = ""
+    return runs + ([current] if current else [])
 
 
 def guess_encoding(data: bytes) -> str:
     """The most likely legacy code page of undeclared text from this region.
 
-    charset-normalizer proposes the code pages that decode the bytes cleanly; short names
-    fit several (cp1252 and cp1254 differ in six letters), so among those the one whose
-    text looks most like this region's names wins, Turkish first on a tie.
+    charset-normalizer proposes the code pages that decode the bytes into plausible text
+    (this region's first); short names fit several (cp1252 and cp1254 differ in six
+    letters), so among those the one whose text looks most like this region's names wins,
+    Turkish first on a tie.
 
     Returns a Python codec name; ``"ascii"`` when every byte is below 0x80.
     """
     if all(b < 0x80 for b in data):
         return "ascii"
-    proposed = [m.encoding for m in from_bytes(data)]
-    candidates = list(dict.fromkeys([*REGION_CODEPAGES, *proposed]))
+    proposed = [m.encoding for m in from_bytes(data, cp_isolation=list(REGION_CODEPAGES))]
+    proposed += [m.encoding for m in from_bytes(data)]
+    candidates = list(dict.fromkeys(proposed)) or list(REGION_CODEPAGES)
+    order = {codec: i for i, codec in enumerate(REGION_CODEPAGES)}
     best, best_score = "cp1254", None
-    for rank, codec in enumerate(candidates):
+    for codec in candidates:
         try:
             text = data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-        score = (_score(text), -rank)
+        score = (_score(text), -order.get(codec, len(order)))
         if best_score is None or score > best_score:
             best, best_score = codec, score
     return best
