@@ -28,13 +28,15 @@ from charset_normalizer import from_bytes
 
 from regionmap.errors import LayerError
 
-# The DBF header's language-driver id (byte 29) and the code page it stands for, as in the
-# dBASE / ArcGIS tables GDAL follows; only those a file of this region is likely to carry.
-# tests/test_layerfiles.py checks each against GDAL's own decoding.
+# The DBF header's language-driver id (byte 29) and the code page it stands for in the
+# dBASE / ArcGIS tables. We pass the code page to GDAL ourselves: GDAL 3.12 reads 0x7D
+# (Hebrew) and 0x7E (Arabic) as Latin-1. tests/test_userfiles.py round-trips each.
 LDID_CODEPAGES = {
-    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x57: "cp1252", 0x64: "cp852",
-    0x65: "cp866", 0x6B: "cp857", 0x7D: "cp1255", 0x7E: "cp1256", 0xC8: "cp1250",
-    0xC9: "cp1251", 0xCA: "cp1254", 0xCB: "cp1253", 0xCC: "cp1257",
+    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x57: "cp1252", 0x58: "cp1252",
+    0x59: "cp1252", 0x64: "cp852", 0x65: "cp866", 0x66: "cp865", 0x6A: "cp737",
+    0x6B: "cp857", 0x7C: "cp874", 0x7D: "cp1255", 0x7E: "cp1256", 0x86: "cp737",
+    0x87: "cp852", 0x88: "cp857", 0xC8: "cp1250", 0xC9: "cp1251", 0xCA: "cp1254",
+    0xCB: "cp1253", 0xCC: "cp1257",
 }  # fmt: skip
 # Legacy code pages of the places this map covers, most likely first: Turkish, Cyrillic,
 # Arabic, then Western and Central European and the DOS pages of the first two.
@@ -134,8 +136,8 @@ def guess_encoding(data: bytes) -> str:
 def shapefile_encoding(shp: Path) -> tuple[str | None, str]:
     """The encoding to read a Shapefile's DBF with, and a note saying where it came from.
 
-    Returns ``(None, note)`` when GDAL decodes it by itself (a ``.cpg`` or a known
-    language-driver byte), else ``(codec, note)`` to pass to GDAL."""
+    Returns ``(None, note)`` when GDAL decodes it by itself (a ``.cpg``) or the text is
+    ASCII, else ``(codec, note)`` to pass to GDAL."""
     for cpg in (shp.with_suffix(".cpg"), shp.with_suffix(".CPG")):
         if cpg.is_file():
             declared = cpg.read_text(errors="replace").strip()
@@ -148,7 +150,7 @@ def shapefile_encoding(shp: Path) -> tuple[str | None, str]:
     ldid = header[29] if len(header) > 29 else 0
     if ldid in LDID_CODEPAGES:
         codec = LDID_CODEPAGES[ldid]
-        return None, f"text encoding {codec} (from the DBF's language driver byte 0x{ldid:02x})"
+        return codec, f"text encoding {codec} (from the DBF's language driver byte 0x{ldid:02x})"
     codec = guess_encoding(_dbf_text(dbf))
     if codec == "ascii":
         return None, "text is plain ASCII"
