@@ -179,7 +179,8 @@ def test_every_language_driver_byte_reads_its_code_page(tmp_path):
     import geopandas as gpd
 
     for ldid, codec in LDID_CODEPAGES.items():
-        text = bytes(range(0xE0, 0xF0)).decode(codec, errors="ignore")[:6]
+        # ends in ASCII: glibc's stateful CP1255 decoder holds back a final Hebrew letter
+        text = bytes(range(0xE0, 0xF0)).decode(codec, errors="ignore")[:6] + " 1"
         frame = gpd.GeoDataFrame(
             {"ad": [text, "a wider field than the text"]},
             geometry=[shapely.Point(43, 40), shapely.Point(44, 40)],
