@@ -342,3 +342,24 @@ def test_restoring_a_view_from_a_snapshot(page, server, tmp_path):
         lambda: layer_paths(page, "kars-borders") == 0 and layer_paths(page, "akkuyu-plant") > 0,
     )
     wait_until(page, lambda: "layers=akkuyu-plant" in page.url)
+
+
+def test_uploading_two_cyrillic_files_and_a_kml_of_folders(page, server, tmp_path):
+    """They used to become one `upload.geojson`, and the second replaced the first."""
+    userfiles = ROOT / "tests" / "data" / "userfiles"
+    shape = (userfiles / "country_top_level_id.geojson").read_text()
+    first, second = tmp_path / "Карабах.geojson", tmp_path / "Лачинский коридор.geojson"
+    first.write_text(shape)
+    second.write_text(shape.replace('"ARM"', '"LAC"'))
+    open_map(page, server)
+    page.get_by_text("Your data").click()
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        [str(first), str(second), str(userfiles / "kars_folders.kml")]
+    )
+    wait_until(page, lambda: layer_paths(page, "user-karabakh") == 1)
+    wait_until(page, lambda: layer_paths(page, "user-lachinskii-koridor") == 1)
+    wait_until(page, lambda: layer_paths(page, "user-kars-folders-alan") == 2)
+    text = sidebar.inner_text()
+    assert "Карабах.geojson" in text and "Лачинский коридор.geojson" in text
+    assert "Sınır kapıları" in text and "/tmp" not in text

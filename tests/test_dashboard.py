@@ -304,3 +304,32 @@ def test_warm_start_fills_the_caches_the_app_reads(tmp_path, monkeypatch):
     at = start()
     assert len(loads) == 1 and not at.exception
     sys.modules.pop("serve", None)
+
+
+def test_kept_files_in_any_script_and_every_kml_folder_are_layers(tmp_path, monkeypatch):
+    """Files kept from an earlier session: two named in Cyrillic, a KML of three folders."""
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    userfiles = ROOT / "tests" / "data" / "userfiles"
+    shape = (userfiles / "country_top_level_id.geojson").read_bytes()
+    (kept / "Карабах.geojson").write_bytes(shape)
+    (kept / "Лачинский коридор.geojson").write_bytes(shape.replace(b'"ARM"', b'"LAC"'))
+    (kept / "kars_folders.kml").write_bytes((userfiles / "kars_folders.kml").read_bytes())
+    monkeypatch.setenv("REGIONMAP_USER_DATA", str(kept))
+    at = start()
+    for layer_id in (
+        "user-karabakh",
+        "user-lachinskii-koridor",
+        "user-kars-folders-sinir-kapilari",
+        "user-kars-folders-demiryolu",
+        "user-kars-folders-alan",
+    ):
+        assert at.checkbox(key=f"layer:{layer_id}").value, layer_id
+    labels = [c.label for c in at.sidebar.checkbox if c.key and c.key.startswith("layer:user-")]
+    assert any("Карабах" in label for label in labels)
+    ids = feature_ids(at)
+    assert {"ARM", "LAC"} <= ids  # both files drawn, neither replaced the other
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "3 layers" in captions and "split into 2 features" in captions
+    at.checkbox(key="layer:user-karabakh").uncheck().run()
+    assert "ARM" not in feature_ids(at) and "LAC" in feature_ids(at)
