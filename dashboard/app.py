@@ -157,8 +157,9 @@ for theatre in catalog.theatres:
         )
 with side.expander("Your data", expanded=bool(STATE["user_files"])):
     st.file_uploader(
-        "Add a layer (GeoJSON, GeoPackage, KML, zipped Shapefile) or events (CSV, ACLED)",
-        type=["geojson", "json", "gpkg", "kml", "zip", "csv"],
+        "Add layers (GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile) or events (CSV: ACLED, "
+        "UCDP GED, ours)",
+        type=[s.lstrip(".") for s in regionmap.USER_FILE_SUFFIXES],
         accept_multiple_files=True,
         key="uploads",
         on_change=_add_uploads,

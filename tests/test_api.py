@@ -22,7 +22,8 @@ PUBLIC = [
     "read_user_layer", "safe_name", "save_user_file", "saved_user_files", "user_data_dir",
     "user_layer_id", "with_user_data", "MAX_MARKERS", "event_mode",
     "earliest", "EventStore", "load_store", "read_layers", "read_user_file", "read_user_layers",
-    "UserFile", "unique_name", "user_layer_ids", "user_provenance", "with_user_files",
+    "UserFile", "USER_FILE_SUFFIXES", "unique_name", "user_layer_ids", "user_provenance",
+    "with_user_files",
 ]  # fmt: skip
 MAP_BUILDERS = {"render.py", "export.py"}
 

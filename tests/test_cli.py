@@ -38,7 +38,7 @@ def test_validate_broken_files_names_each_problem_and_exits_1():
         "not_json.geojson",
         "good_layer.geojson",
     ]
-    proc = run("validate", *[str(DATA / f) for f in files])
+    proc = run("validate", "--strict", *[str(DATA / f) for f in files])
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 4
@@ -53,6 +53,13 @@ def test_validate_broken_files_names_each_problem_and_exits_1():
     )
     assert "not_json.geojson: not JSON" in lines[3]
     assert "Traceback" not in proc.stderr
+
+
+def test_validate_checks_a_users_file_by_the_user_layer_rule():
+    """Geometry is all a user's layer needs; missing provenance is not a problem there."""
+    proc = run("validate", str(DATA / "missing_property.geojson"))
+    assert proc.returncode == 0, proc.stdout
+    assert "user layers: geometry only" in proc.stderr
 
 
 def test_validate_bad_events_file():

@@ -65,6 +65,7 @@ from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 from regionmap.store import EventStore, load_store
 from regionmap.userdata import (
     MAX_UPLOAD_MB,
+    USER_FILE_SUFFIXES,
     UserFile,
     read_user_events,
     read_user_file,
@@ -88,6 +89,7 @@ __all__ = [
     "MAX_MARKERS",
     "event_mode",
     "MAX_UPLOAD_MB",
+    "USER_FILE_SUFFIXES",
     "read_user_events",
     "read_user_file",
     "read_user_layer",

@@ -36,6 +36,7 @@ USER_DATA_ENV = "REGIONMAP_USER_DATA"
 MAX_UPLOAD_MB = 50
 LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz", ".zip")
 EVENT_SUFFIXES = (".csv",)
+USER_FILE_SUFFIXES = LAYER_SUFFIXES + EVENT_SUFFIXES  # what the dashboard's uploader takes
 USER_STYLE = Style(color="#c51b7d", weight=3.0, fill_color="#f1b6da", fill_opacity=0.35)
 UNKNOWN_STATUS = "unknown"  # what a user's feature that says nothing of its status shows
 _KIND_OF_GEOMETRY = {
@@ -190,8 +191,9 @@ def saved_user_files() -> list[Path]:
     folder = user_data_dir()
     if not folder.is_dir():
         return []
-    suffixes = LAYER_SUFFIXES + EVENT_SUFFIXES
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in USER_FILE_SUFFIXES
+    )
 
 
 def user_layer_id(name: str, layer: str = "") -> str:
