@@ -298,7 +298,12 @@ def read_layer(
     A file of several layers (GeoPackage tables, KML folders) comes back as one frame with
     a ``source_layer`` column naming each feature's layer, so nothing is dropped.
     """
-    results = read_layers(path, bbox, contract=contract, confine=confine)
+    return merge_layers(read_layers(path, bbox, contract=contract, confine=confine))
+
+
+def merge_layers(results: list[LayerResult]) -> LayerResult:
+    """Several layers of one file as one result, a ``source_layer`` column naming each
+    feature's layer; one layer comes back as it is."""
     if len(results) == 1:
         return results[0]
     frames = [r.frame.assign(source_layer=r.layer) for r in results if len(r.frame)]
@@ -310,7 +315,7 @@ def read_layer(
     notes = [describe_layers(results)]
     notes += [f"layer {r.layer!r}: {n}" for r in results for n in r.notes]
     problems = [p for r in results for p in r.problems]
-    return LayerResult(str(path), frame, problems, "", notes)
+    return LayerResult(results[0].path, frame, problems, "", notes)
 
 
 def read_catalog_layer(catalog: Catalog, layer: LayerSpec | str) -> LayerResult:

@@ -30,7 +30,7 @@ from regionmap.catalog import LayerSpec, Style
 from regionmap.dataset import Dataset, display_frame
 from regionmap.errors import DataError, EventError, LayerError, Problem, RegionmapError
 from regionmap.events import EventResult, merge_events, read_events
-from regionmap.load import LayerResult, describe_layers, read_layer, read_layers
+from regionmap.load import LayerResult, describe_layers, merge_layers, read_layers
 
 USER_DATA_ENV = "REGIONMAP_USER_DATA"
 MAX_UPLOAD_MB = 50
@@ -141,18 +141,7 @@ def read_user_layer(
 ) -> LayerResult:
     """An uploaded file as one layer (several layers joined, a ``source_layer`` column
     naming each feature's); see `read_user_layers`."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in LAYER_SUFFIXES:
-        raise LayerError(name, f"unsupported file type {suffix or '(none)'}; use {LAYER_SUFFIXES}")
-    _check_size(data, name, LayerError)
-    with tempfile.TemporaryDirectory(prefix="regionmap-upload-") as tmp:
-        path = Path(tmp) / _ascii_name(name)
-        path.write_bytes(data)
-        try:
-            result = read_layer(path, region, contract=False, confine=False)
-        except LayerError as exc:
-            raise LayerError(name, _scrub(exc.message, str(path), name), exc.where) from None
-        return _as_user_file(result, str(path), name)
+    return merge_layers(read_user_layers(data, name, region))
 
 
 def read_user_events(data: bytes, name: str, dataset: Dataset) -> EventResult:
