@@ -124,10 +124,12 @@ def detect(path: Path, raw_header: list[str]) -> FileFormat:
     names = set(kept)
     if "theatre" in names and "event_id" in names:
         kind = REGIONMAP
-    elif "event_id_cnty" in names or names & _ACLED_ONLY:
+    elif "event_id_cnty" in names:
         kind = ACLED
-    elif len(names & _UCDP_ONLY) >= 2:
+    elif len(names & _UCDP_ONLY) >= 2:  # before ACLED's markers: UCDP has iso3 too
         kind = UCDP_GED
+    elif names & _ACLED_ONLY:
+        kind = ACLED
     else:
         kind = REGIONMAP
     fmt.kind = kind

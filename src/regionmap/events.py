@@ -569,6 +569,11 @@ def _validate(
     out["time_precision"] = precision[good].astype(int)
     out["geo_precision"] = geo_precision[good].astype(int)
     out["fatalities"] = fatalities[good].astype("Int64")
+    if locale.dayfirst is not None:  # 04/05/2001 is ambiguous to a reader: show it as ISO
+        for col, parsed in (("event_date", day), ("date_start", start_raw), ("date_end", end_raw)):
+            numeric = good & parsed.notna() & (df[col] != "")
+            if numeric.any():
+                out.loc[numeric[good], col] = parsed[numeric].dt.strftime("%Y-%m-%d")
     out["start"] = start[good]
     out["end"] = end[good]
     out["is_span"] = spans[good]
