@@ -224,8 +224,8 @@ def _ucdp(table: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
     """
     out = table.drop(columns=[c for c in _UCDP_DROPPED if c in table.columns])
     ident = _text(table, "id")
-    start = _text(table, "date_start")
-    end = _text(table, "date_end")
+    start = _day_only(_text(table, "date_start"))
+    end = _day_only(_text(table, "date_end"))
     one_day = (start == end) | (end == "")
     out["event_id"] = (UCDP_ID_PREFIX + ident).where(ident != "", "")
     out["event_date"] = start.where(one_day, "")
@@ -258,6 +258,12 @@ def _ucdp(table: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
         (ident == "", "event_id", "id is empty"),
     ]
     return out, findings
+
+
+def _day_only(values: pd.Series) -> pd.Series:
+    """``2020-02-27 00:00:00.000`` (UCDP's CSV) as ``2020-02-27``: the events are days."""
+    timed = values.str.match(r"\d{4}-\d\d-\d\d[ T]")
+    return values.where(~timed, values.str.slice(0, 10))
 
 
 _SERIAL = re.compile(r"^\d{5}(?:[.,]\d+)?$")

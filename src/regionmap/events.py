@@ -218,7 +218,7 @@ def _encoding_hint(path: Path, at: int) -> str:
     best = from_bytes(window).best()
     if best is None or best.encoding in ("utf_8", "ascii"):
         return ""
-    return f"; it looks like {best.encoding}"
+    return f"; a legacy code page (perhaps {best.encoding}), which regionmap does not guess"
 
 
 def _not_utf8(path: Path) -> EventError:
