@@ -304,3 +304,55 @@ def test_cli_says_what_the_file_was_read_as(capsys):
     assert code == 0
     assert f"{DATA / 'ucdp_ged_hdx.csv'}: read as UCDP GED with an HDX hashtag row" in err
     assert "skipped HXL hashtag row 2" in err
+
+
+# ---------------------------------------------------------------- dates, one layout at a time
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021-03-15",
+        "15 March 2021",
+        "15/03/2021",
+        "15-03-2021",
+        "15.03.2021",
+        "15 Mar 2021",
+        "15-Mar-2021",
+        "15-March-2021",
+        "2021-03-15 00:00:00.000",
+    ],
+)
+def test_every_date_layout_reads_as_the_same_day(text):
+    values = pd.Series([text, "5/3/2021"])  # a second value in another layout
+    got = regionmap.events.parse_dates(values)
+    assert list(got) == [T("2021-03-15"), T("2021-03-05")]
+
+
+@pytest.mark.parametrize("text", ["15/03/21", "31/02/2021", "2021-02-29", "March 2021", "x"])
+def test_dates_that_are_not_read(text):
+    assert regionmap.events.parse_dates(pd.Series([text])).isna().all()
+
+
+def test_acled_without_its_id_is_refused_as_acled(catalog, tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_text(
+        "event_date,event_type,actor1,inter1,admin1,latitude,longitude,source\n"
+        "15 March 2021,Protests,Protesters (Turkey),6,Kars,40.6,43.1,Test Agency\n"
+    )
+    with pytest.raises(
+        EventError, match=r"missing required columns \['event_id_cnty'\]; .*\(file read as ACLED\)$"
+    ):
+        regionmap.read_events(path, catalog)
+
+
+def test_a_hashtag_row_under_our_own_columns_is_skipped_too(catalog, tmp_path):
+    rows = (DATA / "events_bad_rows.csv").read_text().splitlines()
+    header = rows[0]
+    hxl = ",".join("#" + c if c in ("event_id", "event_date") else "" for c in header.split(","))
+    path = tmp_path / "ours.csv"
+    path.write_text("\n".join([header, hxl, *rows[1:]]) + "\n")
+    result = regionmap.read_events(path, catalog)
+    assert result.format == "regionmap with an HDX hashtag row"
+    assert list(result.frame["event_id"]) == ["T1", "T8"]
+    assert result.problems[0].where == "line 4, column event_date"  # one line further down
