@@ -356,3 +356,48 @@ def test_a_hashtag_row_under_our_own_columns_is_skipped_too(catalog, tmp_path):
     assert result.format == "regionmap with an HDX hashtag row"
     assert list(result.frame["event_id"]) == ["T1", "T8"]
     assert result.problems[0].where == "line 4, column event_date"  # one line further down
+
+
+def test_ucdp_messages_use_ucdp_column_names(catalog, tmp_path):
+    text = (DATA / "ucdp_ged_hdx.csv").read_text()
+    path = tmp_path / "ged.csv"
+    path.write_text(
+        text.replace("2020-11-08,2020-11-08,0,20,25,40", "2020-11-31,2020-11-31,0,20,2.5,40")
+    )
+    result = regionmap.read_events(path, catalog)
+    assert [(p.where, p.message) for p in result.problems] == [
+        (
+            "line 4, column date_start",
+            "date_start '2020-11-31' is not a real date (YYYY-MM-DD, 15 March 2021 or "
+            "15/03/2021) (file read as UCDP GED with an HDX hashtag row)",
+        )
+    ]
+    path.write_text(
+        text.replace("2020-11-08,2020-11-08,0,20,25,40", "2020-11-08,2020-11-08,0,20,2.5,40")
+    )
+    result = regionmap.read_events(path, catalog)
+    assert [(p.where, p.message.split(" (")[0]) for p in result.problems] == [
+        ("line 4, column best", "best '2.5' is not a whole number >= 0")
+    ]
+
+
+def test_a_span_of_month_precision_covers_whole_months():
+    table = pd.DataFrame(
+        [
+            {
+                "event_id": "s",
+                "event_date": "",
+                "date_start": "2020-06-10",
+                "date_end": "2020-08-05",
+                "time_precision": "3",
+                "latitude": "40.6",
+                "longitude": "43.1",
+                "source": "s",
+                "event_type": "Strategic developments",
+                "theatre": "kars",
+            }
+        ]
+    )
+    frame, problems = regionmap.events.events_from_table(table, [2], "t.csv", None)
+    assert problems == []
+    assert (frame["start"].iloc[0], frame["end"].iloc[0]) == (T("2020-06-01"), T("2020-08-31"))

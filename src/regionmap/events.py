@@ -459,17 +459,17 @@ def _validate(
     flag(
         ~spans & day.isna(),
         "event_date",
-        "event_date '" + df["event_date"] + f"' is not a real date ({DATE_HINT})",
+        f"{fmt.column('event_date')} '" + df["event_date"] + f"' is not a real date ({DATE_HINT})",
     )
     flag(
         spans & (df["date_start"] != "") & start_raw.isna(),
         "date_start",
-        "date_start '" + df["date_start"] + f"' is not a real date ({DATE_HINT})",
+        f"{fmt.column('date_start')} '" + df["date_start"] + f"' is not a real date ({DATE_HINT})",
     )
     flag(
         (df["date_end"] != "") & end_raw.isna(),
         "date_end",
-        "date_end '" + df["date_end"] + f"' is not a real date ({DATE_HINT})",
+        f"{fmt.column('date_end')} '" + df["date_end"] + f"' is not a real date ({DATE_HINT})",
     )
     precision = pd.to_numeric(df["time_precision"].replace("", "1"), errors="coerce")
     flag(
@@ -554,7 +554,7 @@ def _validate(
     flag(
         (df["fatalities"] != "") & (fatalities.isna() | (fatalities < 0) | (fatalities % 1 != 0)),
         "fatalities",
-        "fatalities '" + df["fatalities"] + "' is not a whole number >= 0",
+        f"{fmt.column('fatalities')} '" + df["fatalities"] + "' is not a whole number >= 0",
     )
 
     bad = reason != ""
