@@ -401,3 +401,15 @@ def test_a_span_of_month_precision_covers_whole_months():
     frame, problems = regionmap.events.events_from_table(table, [2], "t.csv", None)
     assert problems == []
     assert (frame["start"].iloc[0], frame["end"].iloc[0]) == (T("2020-06-01"), T("2020-08-31"))
+
+
+def test_the_parquet_store_keeps_the_format_and_the_notes(catalog, tmp_path):
+    from regionmap.store import load_store
+
+    first = load_store(DATA / "ucdp_ged_hdx.csv", catalog, tmp_path)
+    again = load_store(DATA / "ucdp_ged_hdx.csv", catalog, tmp_path)
+    assert again.from_cache and not first.from_cache
+    assert again.format == first.format == "UCDP GED with an HDX hashtag row"
+    assert again.notes == first.notes and "skipped HXL hashtag row 2 (HDX copy)" in again.notes
+    assert again.result().notes == again.notes
+    assert list(again.frame["end"]) == [T("2020-10-31"), T("2020-11-08")]
