@@ -413,3 +413,15 @@ def test_the_parquet_store_keeps_the_format_and_the_notes(catalog, tmp_path):
     assert again.notes == first.notes and "skipped HXL hashtag row 2 (HDX copy)" in again.notes
     assert again.result().notes == again.notes
     assert list(again.frame["end"]) == [T("2020-10-31"), T("2020-11-08")]
+
+
+def test_a_windows_code_page_is_refused_not_guessed(catalog):
+    """Windows-1254 (Turkish) and -1252 give 0xF0 different letters (ğ, ð): a guess would
+    misspell every Turkish place name without a word, so the file is refused."""
+    with pytest.raises(EventError) as caught:
+        read("acled_cp1254.csv", catalog)
+    assert str(caught.value) == (
+        f"{DATA / 'acled_cp1254.csv'}: not UTF-8 text (byte 252 is 0xf0); probably a Windows "
+        "code page (1252 Western, 1254 Turkish, 1251 Cyrillic), which regionmap does not "
+        "guess: save the file as UTF-8 ('CSV UTF-8' in Excel)"
+    )

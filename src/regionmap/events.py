@@ -200,25 +200,14 @@ def _encoding_of(path: Path) -> tuple[str, Locale]:
     """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode text"),
     else UTF-8 with or without one. Legacy 8-bit code pages are refused, not guessed:
     Windows-1252, -1254 (Turkish) and -1251 (Cyrillic) read the same bytes as different
-    letters, and a wrong guess silently misspells every Turkish or Russian place name."""
+    letters, and a wrong guess silently misspells every Turkish or Russian place name.
+    charset-normalizer, tried for this, took a Turkish Windows-1254 line for Windows-1252
+    ("Iğdır" read as "Iðdýr"), so a detector does not make the guess safe either."""
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", Locale(utf16=True)
     return "utf-8-sig", Locale(bom=head.startswith(codecs.BOM_UTF8))
-
-
-def _encoding_hint(path: Path, at: int) -> str:
-    """A guess at the encoding around byte ``at`` (charset-normalizer), for the message."""
-    from charset_normalizer import from_bytes
-
-    with path.open("rb") as handle:
-        handle.seek(max(0, at - 4096))
-        window = handle.read(8192)
-    best = from_bytes(window).best()
-    if best is None or best.encoding in ("utf_8", "ascii"):
-        return ""
-    return f"; a legacy code page (perhaps {best.encoding}), which regionmap does not guess"
 
 
 def _not_utf8(path: Path) -> EventError:
@@ -235,8 +224,9 @@ def _not_utf8(path: Path) -> EventError:
                 byte = exc.object[exc.start]
                 return EventError(
                     path,
-                    f"not UTF-8 text (byte {at} is 0x{byte:02x}){_encoding_hint(path, at)}; "
-                    "save the file as UTF-8 ('CSV UTF-8' in Excel)",
+                    f"not UTF-8 text (byte {at} is 0x{byte:02x}); probably a Windows code "
+                    "page (1252 Western, 1254 Turkish, 1251 Cyrillic), which regionmap does "
+                    "not guess: save the file as UTF-8 ('CSV UTF-8' in Excel)",
                 )
             offset += len(block)
     pending = decoder.getstate()[0]
