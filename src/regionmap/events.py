@@ -36,7 +36,7 @@ COLUMNS = (
     "sub_event_type", "actor1", "actor2", "country", "location", "latitude", "longitude",
     "geo_precision", "fatalities", "title", "notes", "theatre", "source", "source_url", "as_of",
 )  # fmt: skip
-ACLED_ID = "event_id_cnty"
+ACLED_ID = "event_id_cnty"  # ACLED's stable event id (see eventformats.ACLED_RENAME)
 MAX_EVENT_BYTES = 1024 * 1024 * 1024
 MAX_COLUMNS = 1000
 FAR_FUTURE = pd.Timestamp("2262-04-01")
@@ -49,7 +49,6 @@ _DATE_FORMATS = (
 )  # fmt: skip
 _NUMERIC_DATE = r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$"
 DATE_HINT = "YYYY-MM-DD, 15 March 2021 or 15/03/2021"
-PRECISION_WORDS = {1: "day", 2: "week", 3: "month"}
 
 
 @dataclass
