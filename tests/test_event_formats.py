@@ -425,3 +425,55 @@ def test_a_windows_code_page_is_refused_not_guessed(catalog):
         "code page (1252 Western, 1254 Turkish, 1251 Cyrillic), which regionmap does not "
         "guess: save the file as UTF-8 ('CSV UTF-8' in Excel)"
     )
+
+
+# ---------------------------------------------------------------- nothing but RegionmapError
+
+
+def test_random_acled_and_ucdp_like_input_raises_only_regionmap_errors(catalog, tmp_path):
+    """Headers from every format, hashtag rows, separators, serial-looking and numeric
+    dates, decimal commas, in random cells: a listed problem or a RegionmapError, never a
+    crash."""
+    import contextlib
+    import string
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from regionmap.errors import RegionmapError
+
+    names = st.sampled_from(
+        [
+            "EVENT_ID_CNTY", "event_id_cnty", "EVENT_DATE", "event_date", "LATITUDE",
+            "longitude", "EVENT_TYPE", "source", "TIME_PRECISION", "ALLY_ACTOR_1", "id",
+            "date_start", "date_end", "where_prec", "type_of_violence", "side_a", "side_b",
+            "best", "latitude", "theatre", "event_id", "", "Unnamed: 0",
+        ]
+    )  # fmt: skip
+    cells = st.one_of(
+        st.sampled_from(
+            ["44270", "15/03/2021", "03/15/2021", "36,5", "#geo+lat", "2021-03-15 00:00:00",
+             "2", "9", "Black Sea", "15 March 2021", "-1", "2.5", ""]
+        ),
+        st.text(alphabet=string.printable + "ğış#", max_size=8),
+    )  # fmt: skip
+
+    @settings(
+        max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        header=st.lists(names, min_size=1, max_size=12),
+        rows=st.lists(st.lists(cells, max_size=12), max_size=5),
+        sep=st.sampled_from([",", ";", "\t"]),
+        encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
+    )
+    def check(header, rows, sep, encoding):
+        path = tmp_path / "random.csv"
+        lines = [sep.join(header)] + [sep.join(r) for r in rows]
+        path.write_bytes("\r\n".join(lines).encode(encoding))
+        with contextlib.suppress(RegionmapError):
+            result = regionmap.read_events(path, catalog)
+            assert list(result.frame.columns[:3]) == ["event_id", "event_date", "date_start"]
+            assert result.format
+
+    check()
