@@ -65,7 +65,7 @@ def test_article_events_present_with_right_date(events, fragment, when):
 
 def test_acled_export_imports_with_types(catalog):
     result = regionmap.read_events(DATA / "acled_sample.csv", catalog)
-    assert result.format == "acled" and result.problems == []
+    assert result.format == "ACLED" and result.problems == []
     f = result.frame
     assert list(f["event_id"]) == ["SYR90001", "SYR90002", "LBY90003", "ARM90004", "TUR90005"]
     assert f["start"].iloc[0] == pd.Timestamp("2020-10-26")
@@ -77,16 +77,20 @@ def test_acled_export_imports_with_types(catalog):
     for col in ("disorder_type", "admin1", "tags", "timestamp", "inter1"):
         assert col in f.columns
     assert f["tags"].iloc[4] == "crowd size=no report"
-    # month precision covers the month
-    assert f["end"].iloc[4] == pd.Timestamp("2021-03-31")
+    # time_precision 2 (ACLED: only the week is known) covers the Saturday-Friday week
+    # holding Monday 15 March 2021
+    assert f["start"].iloc[4] == pd.Timestamp("2021-03-13")
+    assert f["end"].iloc[4] == pd.Timestamp("2021-03-19")
     assert 'comma, and "quotes"' in f["notes"].iloc[3]
 
 
 def test_each_broken_row_gets_a_precise_message(catalog):
     result = regionmap.read_events(DATA / "events_bad_rows.csv", catalog)
-    got = {p.where: p.message for p in result.problems}
+    got = {p.where: p.message.removesuffix(" (file read as regionmap)") for p in result.problems}
+    assert all(p.message.endswith("(file read as regionmap)") for p in result.problems)
     assert got == {
-        "line 3, column event_date": "event_date '2020-13-45' is not a real date (YYYY-MM-DD)",
+        "line 3, column event_date": "event_date '2020-13-45' is not a real date "
+        "(YYYY-MM-DD, 15 March 2021 or 15/03/2021)",
         "line 4, column latitude": "lies outside theatre 'lachin' but inside it with latitude "
         "and longitude swapped: swap the two columns",
         "line 5, column latitude": "latitude -95.5 is out of range -90..90",
@@ -96,8 +100,9 @@ def test_each_broken_row_gets_a_precise_message(catalog):
         "line 8, column date_end": "date_end 2020-09-27 is before the start 2020-11-10",
         "line 9, column event_id": "event_id T1 appears more than once",
         "line 12, column time_precision": "time_precision '7' is not "
-        "1 (day), 2 (month) or 3 (year)",
-        "line 13, column event_date": "event_date '0000-00-00' is not a real date (YYYY-MM-DD)",
+        "1 (day), 2 (week) or 3 (month)",
+        "line 13, column event_date": "event_date '0000-00-00' is not a real date "
+        "(YYYY-MM-DD, 15 March 2021 or 15/03/2021)",
     }
     assert list(result.frame["event_id"]) == ["T1", "T8"]
     assert result.frame["notes"].iloc[1].startswith("first line\nsecond line")

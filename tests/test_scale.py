@@ -55,11 +55,12 @@ def reference_filter(path, catalog, f: regionmap.EventFilter) -> list[str]:
     with open(path, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             day = dt.datetime.strptime(row["event_date"], "%d %B %Y").date()
+            first, last = acled_interval(day, row["time_precision"])
             lon, lat = float(row["longitude"]), float(row["latitude"])
             theatre = next(
                 (t.id for t in catalog.theatres if inside(t.bbox, lon, lat)), ""
             )  # ACLED rows take the first theatre whose box holds them
-            if (f.start and day < f.start) or (f.end and day > f.end):
+            if (f.start and last < f.start) or (f.end and first > f.end):
                 continue
             if f.event_types and row["event_type"] not in f.event_types:
                 continue
@@ -71,6 +72,18 @@ def reference_filter(path, catalog, f: regionmap.EventFilter) -> list[str]:
                 continue
             out.append(row["event_id_cnty"])
     return out
+
+
+def acled_interval(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+    """ACLED's time_precision by hand: 2 = the Saturday-Friday week holding the day,
+    3 = the calendar month holding it, 1 = the day."""
+    if precision == "2":
+        saturday = day - dt.timedelta(days=(day.weekday() - 5) % 7)
+        return saturday, saturday + dt.timedelta(days=6)
+    if precision == "3":
+        following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return day.replace(day=1), following - dt.timedelta(days=1)
+    return day, day
 
 
 def inside(bbox, lon: float, lat: float) -> bool:
@@ -189,7 +202,7 @@ def test_store_cache_keeps_the_problems_and_the_format(catalog, tmp_path):
     frame.to_csv(path, index=False)
     first = load_store(path, catalog, tmp_path / "cache")
     again = load_store(path, catalog, tmp_path / "cache")
-    assert again.from_cache and again.format == first.format == "acled"
+    assert again.from_cache and again.format == first.format == "ACLED"
     assert again.problems == first.problems and len(first.problems) == 1
     assert again.frame.equals(first.frame)
     # an edit to the file is a new cache key: the change is seen, not the stale copy

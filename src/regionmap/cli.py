@@ -149,6 +149,10 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
 def cmd_events(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     result = read_events(args.input, catalog) if args.input else load_events(catalog)
+    if args.input:  # what an analyst's file was read as, and what the reading noticed
+        print(f"{result.path}: read as {result.format}", file=sys.stderr)
+        for note in result.notes:
+            print(f"{result.path}: {note}", file=sys.stderr)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     chosen = apply_filter(

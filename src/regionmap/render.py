@@ -316,7 +316,7 @@ def event_when(row: pd.Series | dict) -> str:
     if row.get("is_span"):
         end = row.get("date_end") or "ongoing"
         return f"{row.get('date_start')} – {end}"
-    precision = {2: " (month)", 3: " (year)"}.get(int(row.get("time_precision") or 1), "")
+    precision = {2: " (week)", 3: " (month)"}.get(int(row.get("time_precision") or 1), "")
     return f"{row.get('event_date')}{precision}"
 
 

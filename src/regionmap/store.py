@@ -16,7 +16,7 @@ import json
 import pickle
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +29,8 @@ from regionmap.errors import EventError, Problem, RegionmapError
 from regionmap.events import EventFilter, EventResult, apply_filter, by_date, read_events
 
 _META = b"regionmap"
-CACHE_VERSION = 3  # bump when the cached frame's columns or types change
+CACHE_VERSION = 4  # bump when the cached frame's columns, types or meaning change (4: ACLED
+# time_precision 2/3 as a week/month containing the date)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class EventStore:
     source: str
     from_cache: bool = False
     format: str = "regionmap"
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -47,7 +49,7 @@ class EventStore:
         return apply_filter(self.frame, f)
 
     def result(self) -> EventResult:
-        return EventResult(self.source, self.frame, self.problems, self.format)
+        return EventResult(self.source, self.frame, self.problems, self.format, self.notes)
 
 
 def _cache_path(path: Path, catalog: Catalog, cache_dir: Path) -> Path:
@@ -89,7 +91,7 @@ def _write(cached: Path, result: EventResult) -> None:
     with atomic_open(_problems_path(cached), "wb", encoding=None) as handle:
         pq.write_table(problems, handle)
     table = pa.Table.from_pandas(result.frame, preserve_index=False)
-    meta = json.dumps({"format": result.format}).encode()
+    meta = json.dumps({"format": result.format, "notes": result.notes}).encode()
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _META: meta})
     with atomic_open(cached, "wb", encoding=None) as handle:
         pq.write_table(table, handle)
@@ -113,11 +115,12 @@ def _read(cached: Path, source: str) -> EventStore | None:
         del table
         pa.default_memory_pool().release_unused()  # Arrow's pool keeps freed memory otherwise
         fmt = str(meta["format"])
+        notes = [str(n) for n in meta.get("notes", [])]
     except (OSError, KeyError, TypeError, ValueError, pa.ArrowException):
         return None
     if not set(REQUIRED) <= set(frame.columns):
         return None
-    return EventStore(frame, problems, source, from_cache=True, format=fmt)
+    return EventStore(frame, problems, source, from_cache=True, format=fmt, notes=notes)
 
 
 # Files this large are first checked in a child process: the check's peak (1.75 GB for a
@@ -183,4 +186,6 @@ def load_store(
             _write(cached, result)
             _remove_older(cached, path)
         pa.default_memory_pool().release_unused()
-    return EventStore(result.frame, result.problems, str(path), format=result.format)
+    return EventStore(
+        result.frame, result.problems, str(path), format=result.format, notes=result.notes
+    )
