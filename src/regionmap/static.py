@@ -657,6 +657,9 @@ def _layer_handle(layer: LayerSpec, kinds: set[str], s: float) -> object:
     )
 
 
+MIN_LEGEND_ROWS = 6
+
+
 def _blank() -> Patch:
     return Patch(facecolor="none", edgecolor="none")
 
@@ -885,7 +888,9 @@ def render_static(
     legend = None
     legend_h = 0.0
     shrink = 1.0
-    for _ in range(6):
+    keep: int | None = None  # legend rows kept when all of them leave no room for the map
+    entries: list[_Entry] = []
+    for _ in range(12):
         if side:
             column_in, ncols = min(3.4 * s, fig_w * 0.34), 1
             room_w = fig_w - left - column_in - margin - gap
@@ -896,7 +901,13 @@ def render_static(
             room_w = fig_w - left - margin
             room_h = fig_h - top_h - foot_h - cap_h - tick_h - margin - legend_h - gap
         if room_w < 1 or room_h < 1:
-            raise ExportError(f"the figure {size} is too small for the map and its text")
+            # A legend of many layers and event types: keep its first rows and say how many
+            # more there are, rather than refuse the map; below that, the page is too small.
+            if side or legend is None or (keep is not None and keep <= MIN_LEGEND_ROWS):
+                raise ExportError(f"the figure {size} is too small for the map and its text")
+            keep = max(MIN_LEGEND_ROWS, (keep or len(entries)) * 2 // 3)
+            legend_h = 0.0
+            continue
         extent = map_extent(spec, dataset, room_h / room_w)
         ax_w, ax_h = _box(extent, room_w, room_h)
         ax_x = left if side else left + (room_w - ax_w) / 2
@@ -904,6 +915,11 @@ def render_static(
         entries = _legend_entries(
             spec, dataset, basemap, drawn, events, _off_map(events, extent), s
         )
+        if keep is not None and len(entries) > keep:
+            more = len(entries) - keep
+            entries = entries[:keep] + [
+                _Entry(_blank(), f"… {more} more legend rows: see the HTML or GeoJSON export")
+            ]
         if legend is not None:
             legend.remove()
         if side:
