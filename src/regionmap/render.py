@@ -36,6 +36,7 @@ from regionmap.catalog import LayerSpec, Style
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.spec import BASEMAPS, ViewSpec
+from regionmap.status import as_periods, describe, status_at
 
 # ---------------------------------------------------------------- escaping
 
@@ -252,7 +253,7 @@ _CONTRACT_KEYS = {
     "valid_to", "legal_basis", "status", "precision_m", "geometry", "country",
     "length_km", "official_length_km", "official_source", "official_source_url",
     "official_note", "area_km2", "mean_width_km", "depth_km", "route_length_km", "width_km",
-    "west_lon", "east_lon",
+    "west_lon", "east_lon", "status_periods",
 }  # fmt: skip
 
 
@@ -266,8 +267,11 @@ def _extra_rows(props: pd.Series | dict) -> str:
     return "".join(rows)
 
 
-def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
+def feature_popup(props: pd.Series | dict, layer: LayerSpec, at: object = None) -> str:
+    """A layer feature's popup; ``at`` (date, default today) picks the status in force."""
     get = props.get
+    periods = as_periods(get("status_periods"))
+    history = "<br>".join(escape(describe(p)) for p in periods)
     measured = ""
     if get("length_km") not in (None, "") and get("length_km") == get("length_km"):
         measured = f"{float(get('length_km')):.1f} km measured (Natural Earth 1:10m)"
@@ -286,6 +290,8 @@ def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
             _row("Valid", _dates(get("valid_from"), get("valid_to"))),
             _row("Legal basis", escape(get("legal_basis"))),
             _row("Status", escape(get("status"))),
+            _row("In force", escape(describe(status_at(periods, at))) if periods else ""),
+            _row("History", history),
             _row("Measured", measured),
             _extra_rows(props),
             _row("Precision", f"± {escape(get('precision_m'))} m"),
@@ -626,7 +632,7 @@ def _layer_geojson(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> dict:
                 "properties": {
                     "rm_id": escape(props.get("id")),
                     "tip": tip,
-                    "popup": feature_popup(props, layer),
+                    "popup": feature_popup(props, layer, spec.end),
                     "style": _feature_style(layer, active),
                 },
             }

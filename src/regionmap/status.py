@@ -16,8 +16,8 @@ property: a list of periods, each a mapping with
 ``note``, ``source``
     what the period rests on; ``source`` is required.
 ``as_of``
-    the day this period was last checked against its source, so a stale status shows its
-    own age rather than the file's.
+    the date of the newest source that confirms the period (not the day the file was
+    edited), so a status that may have gone stale shows its own age.
 
 Periods are kept in date order and may not overlap; they must lie inside the feature's
 ``valid_from``/``valid_to``. This module only reads plain Python data (lists of dicts, as
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 PERIOD_STATUSES = (
@@ -191,17 +191,48 @@ def describe(period: Period | None) -> str:
 
 
 def newest_as_of(records: Iterable[Mapping[str, Any]]) -> str:
-    """The latest ``as_of`` among features and their status periods ('' if none).
+    """The date of the newest checked fact that can go stale, as ``YYYY-MM-DD`` ('' if none).
 
-    Each feature's own ``as_of`` counts, and so does every period's: a theatre is as
-    fresh as its newest checked fact.
+    Stale-prone facts are status periods (their ``as_of``) and dated attributes named
+    ``*_as_of`` (such as ``operating_status_as_of``). Only when none of the records carries
+    one does a feature's own ``as_of`` (the day the file was checked) count, so a theatre
+    whose newest status dates from March 2026 does not look current to November.
     """
-    best = ""
+    facts: list[str] = []
+    checked: list[str] = []
     for record in records:
-        candidates: Sequence[object] = [record.get("as_of")] + [
-            p.get("as_of") for p in as_periods(record.get("status_periods"))
-        ]
-        for value in candidates:
-            if _date(value) is not None and str(value) > best:
-                best = str(value)
-    return best
+        checked.append(str(record.get("as_of") or ""))
+        facts += [str(p.get("as_of") or "") for p in as_periods(record.get("status_periods"))]
+        facts += [str(v) for k, v in record.items() if k.endswith("_as_of") and v]
+    for pool in (facts, checked):
+        dates = [d for d in pool if _date(d) is not None]
+        if dates:
+            return max(dates)
+    return ""
+
+
+def theatre_freshness(catalog: Any, layers: Mapping[str, Any]) -> dict[str, str]:
+    """Each theatre's newest checked stale-prone fact (see :func:`newest_as_of`).
+
+    Parameters
+    ----------
+    catalog
+        A :class:`regionmap.catalog.Catalog`; its theatres give the keys, in order.
+    layers
+        Layer id to a loaded result with a ``frame`` (as :func:`regionmap.load.load_layers`
+        returns); layers missing from it are skipped.
+
+    Returns
+    -------
+    dict
+        Theatre id to ``YYYY-MM-DD`` ('' when the theatre has no dated facts).
+    """
+    out: dict[str, str] = {}
+    for theatre in catalog.theatres:
+        records: list[Mapping[str, Any]] = []
+        for spec in catalog.layers:
+            if spec.theatre == theatre.id and spec.id in layers:
+                frame = layers[spec.id].frame
+                records += frame.drop(columns="geometry", errors="ignore").to_dict("records")
+        out[theatre.id] = newest_as_of(records)
+    return out
