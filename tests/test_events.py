@@ -17,7 +17,14 @@ def test_shipped_events_load_clean(events):
     assert events.problems == []
     assert len(events.frame) >= 40
     assert events.frame["start"].min().year == 1921
-    assert set(events.frame["theatre"]) == {"kars", "lachin", "syria", "akkuyu", "libya", "blacksea"}
+    assert set(events.frame["theatre"]) == {
+        "kars",
+        "lachin",
+        "syria",
+        "akkuyu",
+        "libya",
+        "blacksea",
+    }
     assert events.frame["source"].str.len().min() > 5
     assert events.frame["event_id"].is_unique
 

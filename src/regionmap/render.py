@@ -36,7 +36,7 @@ from regionmap.catalog import LayerSpec, Style
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.spec import BASEMAPS, ViewSpec
-from regionmap.status import as_periods, describe, status_at
+from regionmap.status import as_periods, describe, status_at, theatre_freshness
 
 # ---------------------------------------------------------------- escaping
 
@@ -564,6 +564,7 @@ def legend_html(
             f'<div class="rm-legend-count"><b>{n_events:,} events</b> · '
             f"{escape(spec.window_text())}</div>"
         )
+    fresh = theatre_freshness(dataset.catalog, dataset.layers)  # newest checked fact
     for theatre in dataset.catalog.theatres:
         shown = [
             layer
@@ -572,7 +573,10 @@ def legend_html(
         ]
         if shown:
             swatches = "".join(_swatch(layer) for layer in shown)
-            parts.append(f"<div>{swatches}{escape(theatre.title)}</div>")
+            checked = (
+                f' <small title="newest checked fact">· as of {escape(fresh[theatre.id])}</small>'
+            )
+            parts.append(f"<div>{swatches}{escape(theatre.title)}{checked}</div>")
     if spec.show_events and event_types:
         for event_type in event_types:
             color, shape = symbol_for(event_type)
