@@ -21,7 +21,7 @@ THEATRE_LAYERS = [
     "syria-zones",
     "akkuyu-plant",
     "libya-front",
-    "blacksea-lines",
+    "blacksea",
 ]
 
 

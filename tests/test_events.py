@@ -98,7 +98,7 @@ def test_each_broken_row_gets_a_precise_message(catalog):
         "and longitude swapped: swap the two columns",
         "line 5, column latitude": "latitude -95.5 is out of range -90..90",
         "line 6, column theatre": "theatre 'crimea' is not one of "
-        "akkuyu, kars, lachin, libya, syria",
+        "akkuyu, blacksea, kars, lachin, libya, syria",
         "line 7, column source": "source is empty: every event needs a citation",
         "line 8, column date_end": "date_end 2020-09-27 is before the start 2020-11-10",
         "line 9, column event_id": "event_id T1 appears more than once",

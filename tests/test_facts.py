@@ -175,8 +175,8 @@ def test_new_events_are_dated_and_cited(events):
 
 
 def test_talks_venues(layers):
-    dolma = feature(layers, "blacksea-places", "blacksea-site-dolmabahce")
-    ciragan = feature(layers, "blacksea-places", "blacksea-site-ciragan")
+    dolma = feature(layers, "blacksea", "blacksea-site-dolmabahce")
+    ciragan = feature(layers, "blacksea", "blacksea-site-ciragan")
     # Wikipedia: Dolmabahçe 41°02'22"N 29°00'06"E; Çırağan 41°2'36.4"N 29°0'55.4"E
     assert distance_m(dolma.geometry.x, dolma.geometry.y, 29.00167, 41.03944) < 300
     assert distance_m(ciragan.geometry.x, ciragan.geometry.y, 29.01539, 41.04344) < 300
@@ -188,9 +188,9 @@ def test_talks_venues(layers):
 
 
 def test_grain_corridor_dates_and_straits_article_19(layers):
-    corridor = feature(layers, "blacksea-lines", "blacksea-grain-corridor")
+    corridor = feature(layers, "blacksea", "blacksea-grain-corridor")
     assert (corridor["valid_from"], corridor["valid_to"]) == ("2022-07-22", "2023-07-17")
-    straits = feature(layers, "blacksea-lines", "blacksea-straits")
+    straits = feature(layers, "blacksea", "blacksea-straits")
     assert "Arts. 10-18" in status_at(straits["status_periods"], "2022-01-01")["controller"]
     assert "Article 19" in status_at(straits["status_periods"], "2022-03-01")["controller"]
 
