@@ -209,6 +209,8 @@ def test_lachin_road_status_before_and_after_the_checkpoint(layers):
         assert "Russian peacekeeping" in march["controller"] and "blocked" in march["controller"]
         assert "Azerbaijan" in may["controller"] and "Hakari" in may["controller"]
         assert may["from"] == "2023-04-23"
+        assert status_at(periods, "2023-06-20")["status"] == "closed"
+        assert status_at(periods, "2023-08-01")["status"] == "closed"
 
 
 def test_syria_strips_on_1_january_2025(layers):
