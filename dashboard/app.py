@@ -111,7 +111,7 @@ def _reset() -> None:
 
 side = st.sidebar
 side.title("regionmap")
-side.caption("Where Russia and Turkey meet: five theatres, one map.")
+side.caption("Where Russia and Turkey meet: six theatres, one map.")
 for warning in STATE.get("url_warnings", []):
     side.warning(f"Shared link: {warning}")
 

@@ -15,7 +15,14 @@ from .browser_support import ROOT, dashboard_server, require_browser
 
 pytestmark = pytest.mark.browser
 FRAME = "iframe[title='streamlit_folium.st_folium']"
-THEATRE_LAYERS = ["kars-borders", "lachin-corridor", "syria-zones", "akkuyu-plant", "libya-front"]
+THEATRE_LAYERS = [
+    "kars-borders",
+    "lachin-corridor",
+    "syria-zones",
+    "akkuyu-plant",
+    "libya-front",
+    "blacksea",
+]
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +112,7 @@ def wait_until(page, predicate, timeout_s: float = 30.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-def test_page_loads_and_draws_all_five_theatres(page, server):
+def test_page_loads_and_draws_all_six_theatres(page, server):
     open_map(page, server)
     for layer_id in THEATRE_LAYERS:
         wait_until(page, lambda layer_id=layer_id: layer_paths(page, layer_id) > 0)

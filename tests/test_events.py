@@ -17,7 +17,14 @@ def test_shipped_events_load_clean(events):
     assert events.problems == []
     assert len(events.frame) >= 40
     assert events.frame["start"].min().year == 1921
-    assert set(events.frame["theatre"]) == {"kars", "lachin", "syria", "akkuyu", "libya"}
+    assert set(events.frame["theatre"]) == {
+        "kars",
+        "lachin",
+        "syria",
+        "akkuyu",
+        "libya",
+        "blacksea",
+    }
     assert events.frame["source"].str.len().min() > 5
     assert events.frame["event_id"].is_unique
 
@@ -95,7 +102,7 @@ def test_each_broken_row_gets_a_precise_message(catalog):
         "and longitude swapped: swap the two columns",
         "line 5, column latitude": "latitude -95.5 is out of range -90..90",
         "line 6, column theatre": "theatre 'crimea' is not one of "
-        "akkuyu, kars, lachin, libya, syria",
+        "akkuyu, blacksea, kars, lachin, libya, syria",
         "line 7, column source": "source is empty: every event needs a citation",
         "line 8, column date_end": "date_end 2020-09-27 is before the start 2020-11-10",
         "line 9, column event_id": "event_id T1 appears more than once",

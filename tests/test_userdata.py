@@ -102,7 +102,7 @@ def test_acled_upload_joins_the_events(dataset):
     events = regionmap.read_user_events(data, "acled.csv", dataset)
     merged = regionmap.with_user_data(dataset, {}, [events])
     assert len(merged.events.frame) == len(dataset.events.frame) + 5
-    assert len(dataset.events.frame) == 62  # the base is not mutated
+    assert len(dataset.events.frame) == 83  # the base is not mutated
     with pytest.raises(EventError, match="bad.csv: not UTF-8"):
         regionmap.read_user_events(b"\xff\xfe\x00", "bad.csv", dataset)
 

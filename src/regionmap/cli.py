@@ -36,6 +36,7 @@ from regionmap.events import (
 )
 from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, view_from_args
 from regionmap.load import load_layers
+from regionmap.status import theatre_freshness
 from regionmap.userdata import MAX_UPLOAD_MB
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -123,7 +124,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 f"{spec.id:<16} {row.id:<28} {row.value:>9.1f} {unit:<3}"
                 f"{official:>10} {diff:>7}  {row.official_source or ''}"
             )
+    print(f"\n{'theatre':<16} {'newest checked fact':<20} title")
+    for theatre_id, newest in theatre_freshness(catalog, results).items():
+        title = catalog.theatre(theatre_id).title
+        print(f"{theatre_id:<16} {newest or '-':<20} {title}")
     print("measured: geodesic (WGS84) on the unsimplified layer geometry", file=sys.stderr)
+    print("newest checked fact: latest as-of of a status period or *_as_of", file=sys.stderr)
     return 0
 
 

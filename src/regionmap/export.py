@@ -30,6 +30,7 @@ from regionmap.errors import ExportError, ViewError
 from regionmap.events import neutralise_formulas
 from regionmap.render import Assets, render_map, template_safe_html
 from regionmap.spec import ViewSpec
+from regionmap.status import as_periods, describe, status_at
 
 FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")
 EXTENSIONS = {".png": "png", ".html": "html", ".htm": "html", ".svg": "svg", ".pdf": "pdf",
@@ -277,11 +278,14 @@ def _feature_records(spec: ViewSpec, dataset: Dataset) -> list[dict]:
             active = in_window(
                 record.get("valid_from"), record.get("valid_to"), spec.start, spec.end
             )
+            in_force = status_at(record.get("status_periods"), spec.end)
             out.append(
                 {
                     "layer": layer.id,
                     "theatre": layer.theatre,
                     "in_window": active,
+                    "status_in_force": describe(in_force),
+                    "status_in_force_as_of": (in_force or {}).get("as_of", ""),
                     **record,
                     "geometry": geom,
                 }
@@ -317,6 +321,9 @@ def csv_snapshot(spec: ViewSpec, dataset: Dataset) -> str:
     rows = []
     for record in _feature_records(spec, dataset):
         geom = record.pop("geometry")
+        if "status_periods" in record:  # a list of periods: one readable cell, not a repr
+            periods = as_periods(record["status_periods"])
+            record["status_periods"] = " | ".join(map(describe, periods))
         rows.append({"record": "feature", **record, "wkt": geom.wkt})
     if spec.show_events:
         events = dataset.visible_events(spec)

@@ -36,6 +36,7 @@ from regionmap.catalog import LayerSpec, Style
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.spec import BASEMAPS, ViewSpec
+from regionmap.status import as_periods, describe, status_at, theatre_freshness
 
 # ---------------------------------------------------------------- escaping
 
@@ -252,7 +253,7 @@ _CONTRACT_KEYS = {
     "valid_to", "legal_basis", "status", "precision_m", "geometry", "country",
     "length_km", "official_length_km", "official_source", "official_source_url",
     "official_note", "area_km2", "mean_width_km", "depth_km", "route_length_km", "width_km",
-    "west_lon", "east_lon",
+    "west_lon", "east_lon", "status_periods",
 }  # fmt: skip
 
 
@@ -270,12 +271,15 @@ def _given(value: object) -> bool:
     return value is not None and value == value and str(value).strip() != ""
 
 
-def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
+def feature_popup(props: pd.Series | dict, layer: LayerSpec, at: object = None) -> str:
     """A feature's provenance as an HTML table; every text escaped.
 
-    A user's layer shows what its file did not say as "not given" (precision, as-of date),
-    never an empty "± m"; the shipped layers always give them (DESIGN.md §2)."""
+    ``at`` (a date, default today) picks the status period in force. A user's layer shows
+    what its file did not say as "not given" (precision, as-of date), never an empty "± m";
+    the shipped layers always give them (DESIGN.md §2)."""
     get = props.get
+    periods = as_periods(get("status_periods"))
+    history = "<br>".join(escape(describe(p)) for p in periods)
     user = layer.role == "user"
     not_given = "<i>not given</i>" if user else ""
     precision = get("precision_m")
@@ -298,6 +302,8 @@ def feature_popup(props: pd.Series | dict, layer: LayerSpec) -> str:
             _row("Valid", _dates(get("valid_from"), get("valid_to"))),
             _row("Legal basis", escape(get("legal_basis"))),
             _row("Status", escape(get("status"))),
+            _row("In force", escape(describe(status_at(periods, at))) if periods else ""),
+            _row("History", history),
             _row("Measured", measured),
             _extra_rows(props),
             _row("Precision", precision_text),
@@ -570,6 +576,7 @@ def legend_html(
             f'<div class="rm-legend-count"><b>{n_events:,} events</b> · '
             f"{escape(spec.window_text())}</div>"
         )
+    fresh = theatre_freshness(dataset.catalog, dataset.layers)  # newest checked fact
     for theatre in dataset.catalog.theatres:
         shown = [
             layer
@@ -578,7 +585,10 @@ def legend_html(
         ]
         if shown:
             swatches = "".join(_swatch(layer) for layer in shown)
-            parts.append(f"<div>{swatches}{escape(theatre.title)}</div>")
+            checked = (
+                f' <small title="newest checked fact">· as of {escape(fresh[theatre.id])}</small>'
+            )
+            parts.append(f"<div>{swatches}{escape(theatre.title)}{checked}</div>")
     if spec.show_events and event_types:
         for event_type in event_types:
             color, shape = symbol_for(event_type)
@@ -638,7 +648,7 @@ def _layer_geojson(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> dict:
                 "properties": {
                     "rm_id": escape(props.get("id")),
                     "tip": tip,
-                    "popup": feature_popup(props, layer),
+                    "popup": feature_popup(props, layer, spec.end),
                     "style": _feature_style(layer, active),
                 },
             }

@@ -936,7 +936,8 @@ def render_static(
             # Too tall to stand beside the map: smaller text, down to 5 pt, else below it.
             shrink *= beside / measured * 0.97
             if LEGEND_FS * s * shrink < 5.0:
-                side, shrink, legend_h = False, 1.0, measured / 2
+                below_cols = max(1, min(3, int(text_w // (3.0 * s))))  # as the layout below
+                side, shrink, legend_h = False, 1.0, measured / below_cols
             continue
         if abs(measured - legend_h) < 0.02:
             break

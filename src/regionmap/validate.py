@@ -216,6 +216,7 @@ def split_valid(
     if len(frame) == 0:
         return frame.copy(), []
     reasons = [geometry_reasons(frame, bbox, confine=confine)]
+    reasons.append(status_period_reasons(frame))
     if contract:
         reasons.append(property_reasons(frame))
     reason = _first(reasons)
@@ -225,3 +226,24 @@ def split_valid(
         Problem(path, label, why) for label, why in zip(labels[bad], reason[bad], strict=True)
     ]
     return frame[~bad].copy(), problems
+
+
+def status_period_reasons(frame: pd.DataFrame) -> pd.Series:
+    """Why each feature's ``status_periods`` break the contract (see :mod:`regionmap.status`).
+
+    Periods must be dated, cited, in order, non-overlapping and inside the feature's
+    ``valid_from``/``valid_to``. Features without the property pass; so does a frame
+    without the column, so user layers that carry no periods are unaffected.
+    """
+    from regionmap.status import period_problems
+
+    blank = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    if "status_periods" not in frame.columns:
+        return blank
+    starts = frame["valid_from"] if "valid_from" in frame.columns else blank
+    ends = frame["valid_to"] if "valid_to" in frame.columns else blank
+    reasons = [
+        "; ".join(period_problems(periods, start, end))
+        for periods, start, end in zip(frame["status_periods"], starts, ends, strict=True)
+    ]
+    return pd.Series(reasons, index=frame.index, dtype=object)
