@@ -69,7 +69,9 @@ def test_pre_2023_acled_with_a_pandas_index_and_a_sea(catalog):
     assert f.loc["TUR201", "event_date"] == "2021-03-10"  # 10-03-2021, day first
     assert f.loc["TUR201", "theatre"] == "akkuyu"
     # ACLED names the sea in `country` for events at sea: read, in no theatre's box
-    assert f.loc["BLS202", "country"] == "Black Sea" and f.loc["BLS202", "theatre"] == ""
+    assert (
+        f.loc["BLS202", "country"] == "Black Sea" and f.loc["BLS202", "theatre"] == "blacksea"
+    )  # the sixth theatre's box
     assert f.loc["BLS202", "iso3"] == ""
     # 20 March 2021, only the month known: the whole of March
     assert (f.loc["BLS202", "start"], f.loc["BLS202", "end"]) == (T("2021-03-01"), T("2021-03-31"))
