@@ -122,7 +122,7 @@ def bench_dashboard(repeats: int = 5) -> dict:
 
 def bench_render() -> dict:
     import regionmap
-    from regionmap.render import map_summary
+    from regionmap.web import map_summary
 
     dataset = regionmap.load_dataset(ROOT / "geodata")
     spec = regionmap.ViewSpec.default(dataset.catalog)

@@ -163,7 +163,7 @@ def naive_browser_s(geodata: Path) -> float:
     local XStatic copies regionmap serves (others empty): this machine has no internet."""
     from playwright.sync_api import sync_playwright
 
-    from regionmap.render import ASSETS, asset_path
+    from regionmap.web import ASSETS, asset_path
 
     local = {asset.name: asset_path(asset) for asset in ASSETS}
 

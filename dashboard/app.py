@@ -6,7 +6,6 @@ No geometry, parsing or styling here; all of that is in the `regionmap` package.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sys
 import time
@@ -290,7 +289,7 @@ with map_col:
     clicked = st_folium(
         fmap,
         key="map",
-        height=620,
+        height=regionmap.MAP_HEIGHT_PX,
         use_container_width=True,
         returned_objects=returned,
     )
@@ -455,5 +454,5 @@ elif below == "Layers and sources":
     )
     st.markdown("Sources: " + "; ".join(f"{s.title} ({s.licence})" for s in catalog.sources))
 
-if os.environ.get("REGIONMAP_PROFILE") == "1":  # read by benchmarks/run.py
+if regionmap.read_setting("REGIONMAP_PROFILE") == "1":  # read by benchmarks/run.py
     print(f"regionmap-rerun-ms {1000 * (time.perf_counter() - RUN_STARTED):.1f}", file=sys.stderr)

@@ -7,7 +7,6 @@ is reloaded when a file under geodata/ changes while the dashboard runs.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -18,14 +17,11 @@ STATIC = Path(__file__).resolve().parent / "static"
 STATIC_URL = "/app/static/"
 
 
-EVENTS_ENV = "REGIONMAP_EVENTS"  # set by `regionmap dashboard --events FILE`
-
-
 def _key() -> tuple[str, tuple]:
     """The data folder, and sizes and times of its files and of the extra events file."""
     geodata = str(regionmap.default_geodata_dir())
     stamp = regionmap.dataset_stamp(geodata)
-    events = os.environ.get(EVENTS_ENV)
+    events = regionmap.read_setting("REGIONMAP_EVENTS")
     if events:
         path = Path(events)
         stat = path.stat() if path.is_file() else None
@@ -38,7 +34,7 @@ def _load(geodata: str, stamp: tuple) -> regionmap.Dataset:
     return regionmap.load_dataset(
         geodata,
         cache_dir=regionmap.user_data_dir() / "cache",
-        events_file=os.environ.get(EVENTS_ENV) or None,
+        events_file=regionmap.read_setting("REGIONMAP_EVENTS"),
     )
 
 

@@ -187,8 +187,8 @@ def test_event_popups_assembled_in_the_browser_match_the_library(page, server):
     shown = data.visible_events(regionmap.ViewSpec.default(data.catalog))
     expected = {
         (
-            regionmap.render.tip_html(regionmap.render.event_fields(row)),
-            regionmap.render.event_popup(row),
+            regionmap.web.tip_html(regionmap.web.event_fields(row)),
+            regionmap.web.event_popup(row),
         )
         for row in shown.to_dict("records")
     }

@@ -38,8 +38,8 @@ def event_popups(script: str) -> list[dict]:
         fields = [text[i] for i in event["f"]]
         out.append(
             {
-                "tip": regionmap.render.tip_html(fields),
-                "popup": regionmap.render.popup_html(fields, event["eid"]),
+                "tip": regionmap.web.tip_html(fields),
+                "popup": regionmap.web.popup_html(fields, event["eid"]),
             }
         )
     return out

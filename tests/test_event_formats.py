@@ -12,7 +12,7 @@ import pytest
 import regionmap
 from regionmap.errors import EventError
 from regionmap.events import filter_time
-from regionmap.render import event_when
+from regionmap.web import event_when
 
 from .conftest import DATA
 

@@ -113,7 +113,7 @@ def test_html_snapshot_offline_shows_all_layers_with_no_failed_request(
 def test_html_snapshot_is_self_contained_and_carries_its_view(dataset, spec):
     page = export.snapshot_bytes(spec, dataset, "html").decode()
     assert "/app/static" not in page
-    assert not [u for u in regionmap.render._urls(page)]  # no http(s) script or style
+    assert not [u for u in regionmap.web.map_summary_urls(page)]  # no http(s) script or style
     assert export.read_view(page.encode()) == spec
     assert "rm-caption" in page and "Window: up to 23 March 2021" in page
 

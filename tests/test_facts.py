@@ -327,7 +327,7 @@ def test_shipped_periods_are_clean(layers):
 
 
 def test_popup_lists_history_and_status_in_force(catalog, layers):
-    from regionmap.render import feature_popup
+    from regionmap.web import feature_popup
 
     spec = catalog.layer("lachin-corridor")
     props = feature(layers, "lachin-corridor", "lachin-corridor-2022").to_dict()

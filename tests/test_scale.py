@@ -13,9 +13,9 @@ import pytest
 import shapely
 
 import regionmap
-from regionmap.render import aggregate_events
 from regionmap.store import load_store
 from regionmap.synthetic import land, synthetic_events, write_synthetic_csv
+from regionmap.web import aggregate_events
 
 from .conftest import ROOT
 
@@ -248,7 +248,7 @@ def test_earliest_is_the_first_rows_by_date(catalog):
 def test_aggregation_matches_a_plain_groupby(synthetic_csv, catalog):
     frame = load_store(synthetic_csv, catalog).frame
     cells = aggregate_events(frame, 6).sort_values(["lon", "lat"]).reset_index(drop=True)
-    size = regionmap.render.cell_size_deg(6)
+    size = regionmap.web.cell_size_deg(6)
     keyed = frame.assign(
         ix=(frame["longitude"] // size).astype(int),
         iy=(frame["latitude"] // size).astype(int),
@@ -276,7 +276,8 @@ def test_legend_says_how_many_events_and_when(synthetic_csv, catalog):
     dataset = regionmap.load_dataset(ROOT / "geodata")
     frame = load_store(synthetic_csv, catalog).frame
     spec = regionmap.ViewSpec.default(dataset.catalog)
-    html = regionmap.render.legend_html(spec, dataset, [], True, len(frame))
+    plan = regionmap.MapPlan.from_view(spec, dataset, events=frame)
+    html = regionmap.web.legend_html(plan)
     assert f"<b>{len(frame):,} events</b> · up to 23 March 2021" in html
 
 

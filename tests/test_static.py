@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 import regionmap
 from regionmap.errors import ExportError
-from regionmap.render import theatres_bbox
+from regionmap.plan import theatres_bbox
 from regionmap.static import VIEW_KEY, map_extent, render_static
 
 from .conftest import ROOT

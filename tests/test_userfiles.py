@@ -54,7 +54,7 @@ def test_geometry_only_file_is_a_valid_user_layer_in_validate_and_upload(dataset
     assert (row["id"], row["name"], row["kind"]) == ("ARM", "Armenia", "area")
     assert row["source"] == "your file country_top_level_id.geojson"
     assert row["status"] == "unknown" and row["valid_from"] == "" and row["as_of"] == ""
-    popup = regionmap.render.feature_popup(row, merged.catalog.layer(layer_id))
+    popup = regionmap.web.feature_popup(row, merged.catalog.layer(layer_id))
     assert "<th>Status</th><td>unknown</td>" in popup
     assert "<th>Precision</th><td><i>not given</i></td>" in popup and "± " not in popup
 

@@ -50,17 +50,8 @@ from regionmap.events import (
 from regionmap.events import actors as event_actors
 from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, snapshot_bytes
 from regionmap.load import LayerResult, load_layers, read_layer, read_layers
-from regionmap.render import (
-    MAX_MARKERS,
-    Assets,
-    basemap_file,
-    escape,
-    event_mode,
-    event_when,
-    install_assets,
-    render_map,
-    safe_url,
-)
+from regionmap.plan import MAX_MARKERS, MapPlan, event_mode
+from regionmap.settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting
 from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 from regionmap.store import EventStore, load_store
 from regionmap.userdata import (
@@ -82,11 +73,24 @@ from regionmap.userdata import (
     with_user_data,
     with_user_files,
 )
+from regionmap.web import (
+    Assets,
+    basemap_file,
+    escape,
+    event_when,
+    install_assets,
+    render_map,
+    safe_url,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MAX_MARKERS",
+    "ENVIRONMENT",
+    "MAP_HEIGHT_PX",
+    "read_setting",
+    "MapPlan",
     "event_mode",
     "MAX_UPLOAD_MB",
     "USER_FILE_SUFFIXES",

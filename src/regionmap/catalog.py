@@ -7,16 +7,16 @@ than globbing the file system.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from regionmap.errors import CatalogError
+from regionmap.settings import read_setting, setting
 
 BBox = tuple[float, float, float, float]
 
-GEODATA_ENV = "REGIONMAP_GEODATA"
+GEODATA_ENV = setting("REGIONMAP_GEODATA").name
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Catalog:
 
 def default_geodata_dir() -> Path:
     """`$REGIONMAP_GEODATA`, else `./geodata`, else the folder shipped beside the package."""
-    env = os.environ.get(GEODATA_ENV)
+    env = read_setting(GEODATA_ENV)
     if env:
         return Path(env)
     cwd = Path.cwd() / "geodata"

@@ -36,12 +36,13 @@ from regionmap.events import (
 )
 from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, view_from_args
 from regionmap.load import load_layers
+from regionmap.settings import read_setting, setting
 from regionmap.status import theatre_freshness
 from regionmap.userdata import MAX_UPLOAD_MB
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 DASHBOARD_SERVE = DASHBOARD_APP.with_name("serve.py")  # streamlit run, with a warm start
-EVENTS_ENV = "REGIONMAP_EVENTS"  # read by dashboard/cache.py
+EVENTS_ENV = setting("REGIONMAP_EVENTS").name  # read by dashboard/cache.py
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
@@ -300,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--geodata",
         metavar="DIR",
-        default=os.environ.get(GEODATA_ENV),
+        default=read_setting(GEODATA_ENV),
         help=f"the geodata folder (default: ${GEODATA_ENV}, else ./geodata)",
     )
     parser = argparse.ArgumentParser(

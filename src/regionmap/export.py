@@ -11,7 +11,6 @@ import datetime as dt
 import html as html_lib
 import importlib.util
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -28,15 +27,16 @@ from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.errors import ExportError, ViewError
 from regionmap.events import neutralise_formulas
-from regionmap.render import Assets, render_map, template_safe_html
+from regionmap.settings import read_setting, setting
 from regionmap.spec import ViewSpec
 from regionmap.status import as_periods, describe, status_at
+from regionmap.web import Assets, render_map, template_safe_html
 
 FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")
 EXTENSIONS = {".png": "png", ".html": "html", ".htm": "html", ".svg": "svg", ".pdf": "pdf",
               ".geojson": "geojson", ".csv": "csv", ".zip": "zip"}  # fmt: skip
 VIEW_KEY = "regionmap:view"
-CHROMIUM_ENV = "REGIONMAP_CHROMIUM"
+CHROMIUM_ENV = setting("REGIONMAP_CHROMIUM").name
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
@@ -76,7 +76,7 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
 def chromium_path() -> str | None:
     """$REGIONMAP_CHROMIUM, then the usual system paths, then Playwright's own browser."""
     for candidate in (
-        os.environ.get(CHROMIUM_ENV),
+        read_setting(CHROMIUM_ENV),
         "/usr/bin/chromium",
         "/usr/bin/chromium-browser",
         shutil.which("chromium"),

@@ -31,9 +31,9 @@ from regionmap.dataset import Dataset, display_frame
 from regionmap.errors import DataError, EventError, LayerError, Problem, RegionmapError
 from regionmap.events import EventResult, merge_events, read_events
 from regionmap.load import LayerResult, describe_layers, merge_layers, read_layers
+from regionmap.settings import MAX_UPLOAD_MB, read_setting, setting
 
-USER_DATA_ENV = "REGIONMAP_USER_DATA"
-MAX_UPLOAD_MB = 50
+USER_DATA_ENV = setting("REGIONMAP_USER_DATA").name
 LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz", ".zip")
 EVENT_SUFFIXES = (".csv",)
 USER_FILE_SUFFIXES = LAYER_SUFFIXES + EVENT_SUFFIXES  # what the dashboard's uploader takes
@@ -47,7 +47,7 @@ _NAME_COLUMNS = ("name", "Name", "NAME", "title", "Title", "label", "name:en", "
 
 
 def user_data_dir() -> Path:
-    env = os.environ.get(USER_DATA_ENV)
+    env = read_setting(USER_DATA_ENV)
     if env:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"

@@ -1,0 +1,251 @@
+"""The map plan: what a view draws and how, decided once for every renderer.
+
+`MapPlan.from_view` takes a `ViewSpec` and a `Dataset` and decides which layers and
+features are drawn, each feature's look (in force in the window or not, by the rule in
+`regionmap.symbology`), whether events are markers or counts per grid cell, which events,
+and the legend's entries. The web renderer (folium) and the print renderer (matplotlib)
+only draw a plan, so the PNG, the HTML and the print map of a view agree; neither decides
+anything of this itself. Nothing here draws or imports a drawing library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from regionmap.catalog import BBox, Catalog, LayerSpec
+from regionmap.compose import in_window
+from regionmap.dataset import Dataset
+from regionmap.spec import ViewSpec
+from regionmap.status import theatre_freshness
+from regionmap.symbology import (
+    AGGREGATED_LABEL,
+    HALO_LABEL,
+    HALO_RADIUS_M,
+    INACTIVE_LABEL,
+    SPAN_LABEL,
+    Look,
+    feature_look,
+    symbol_for,
+)
+
+# Beyond this many events, counts per grid cell instead of markers. A marker with ACLED's
+# usual notes (about 250 characters) costs about 470 bytes, so 1,000 of them, the layers
+# and the events table stay under 1 MB a view; 2,000 would not (1.3 MB, measured).
+MAX_MARKERS = 1000
+
+EventMode = Literal["markers", "aggregated"]
+LegendKind = Literal[
+    "theatre", "layer", "events", "event_type", "span", "halo", "aggregated", "key",
+    "basemap", "inactive", "note",
+]  # fmt: skip
+GeometryKind = Literal["polygon", "line", "point"]
+
+
+def event_mode(n_events: int) -> EventMode:
+    """'markers' (one per event) or 'aggregated' (counts per cell) for this many events."""
+    return "markers" if n_events <= MAX_MARKERS else "aggregated"
+
+
+def theatres_bbox(catalog: Catalog) -> BBox:
+    """(west, south, east, north) in degrees around every theatre: the first view."""
+    boxes = [t.bbox for t in catalog.theatres] or [catalog.region_bbox]
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _blank(value: object) -> object:
+    """None for the empty values a GeoJSON/CSV column may hold (NaN, NA, '')."""
+    if value is None or value == "":
+        return None
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return value
+
+
+def _kind(geom: BaseGeometry) -> GeometryKind:
+    name = geom.geom_type
+    if "Polygon" in name:
+        return "polygon"
+    return "line" if "LineString" in name else "point"
+
+
+@dataclass(frozen=True)
+class PlannedFeature:
+    """One feature as drawn: display geometry (EPSG:4326, lon/lat, simplified for drawing),
+    its stored properties (for popups and exports), in force or not, and its look."""
+
+    geometry: BaseGeometry
+    record: dict
+    active: bool
+    look: Look
+
+
+@dataclass(frozen=True)
+class PlannedLayer:
+    """A visible layer and its features, in catalog order; ``kinds`` says which geometry
+    kinds it draws, for its legend swatch."""
+
+    layer: LayerSpec
+    features: tuple[PlannedFeature, ...]
+    kinds: frozenset[GeometryKind]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row. ``layer`` and ``kinds`` for a layer row (its swatch); ``symbol``
+    (colour, shape) and ``hollow`` for an event row; a header row has kind "theatre",
+    "events" or "key"."""
+
+    kind: LegendKind
+    label: str
+    layer: LayerSpec | None = None
+    kinds: frozenset[GeometryKind] = frozenset()
+    symbol: tuple[str, str] | None = None
+    hollow: bool = False
+    detail: str = ""  # a theatre's "as of" date: its newest checked fact
+
+    @property
+    def header(self) -> bool:
+        return self.kind in ("theatre", "events", "key")
+
+
+@dataclass
+class MapPlan:
+    """Everything a renderer needs for one view; build it with `MapPlan.from_view`.
+
+    ``events`` are the events in the view (light columns when aggregated); ``markers`` the
+    complete rows drawn one by one (empty when aggregated); ``n_events`` their count.
+    """
+
+    spec: ViewSpec
+    dataset: Dataset
+    basemap: LayerSpec | None
+    layers: tuple[PlannedLayer, ...]
+    events: pd.DataFrame
+    markers: pd.DataFrame
+    mode: EventMode
+    event_types: tuple[str, ...]
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_events(self) -> int:
+        return len(self.events) if self.spec.show_events else 0
+
+    @property
+    def any_inactive(self) -> bool:
+        return any(not f.active for layer in self.layers for f in layer.features)
+
+    @property
+    def bounds(self) -> BBox:
+        """(west, south, east, north) a view without a centre is fitted to."""
+        return theatres_bbox(self.dataset.catalog)
+
+    @classmethod
+    def from_view(
+        cls, spec: ViewSpec, dataset: Dataset, events: pd.DataFrame | None = None
+    ) -> MapPlan:
+        """Decide the view. ``events`` may be passed when the caller filtered already; a
+        light selection (`Dataset.visible_events(light=True)`) gets its full rows for the
+        markers it shows."""
+        catalog = dataset.catalog
+        basemap = next((s for s in catalog.layers if s.role == "basemap"), None)
+        layers = tuple(
+            _plan_layer(spec, dataset, layer)
+            for layer in catalog.layers
+            if layer.role != "basemap" and layer.id in spec.layers
+        )
+        chosen = dataset.events.frame.iloc[0:0]
+        if spec.show_events:
+            chosen = events if events is not None else dataset.visible_events(spec, light=True)
+        mode = event_mode(len(chosen))
+        markers = chosen.iloc[0:0]
+        if spec.show_events and mode == "markers" and len(chosen):
+            markers = chosen if "title" in chosen else dataset.first_events(chosen, MAX_MARKERS)
+        types = tuple(sorted(str(t) for t in chosen["event_type"].unique())) if len(chosen) else ()
+        return cls(
+            spec, dataset, basemap, layers, chosen, markers, mode, types, dataset.unavailable()
+        )
+
+    def legend(self, off_map: pd.Series | None = None) -> list[LegendEntry]:
+        """The legend's rows: per theatre its layers, then the events, then the key.
+
+        ``off_map`` (a boolean mask over ``events``) names the events a print map's extent
+        leaves out, so a reader knows they exist; the web map can be panned instead.
+        """
+        out: list[LegendEntry] = []
+        titles = {t.id: t.title for t in self.dataset.catalog.theatres}
+        fresh = theatre_freshness(self.dataset.catalog, self.dataset.layers)
+        grouped: dict[str, list[PlannedLayer]] = {}
+        for planned in self.layers:
+            grouped.setdefault(planned.layer.theatre, []).append(planned)
+        for theatre_id, planned_layers in grouped.items():
+            title = titles.get(theatre_id, theatre_id or "Your data")
+            checked = fresh.get(theatre_id, "")
+            out.append(LegendEntry("theatre", title, detail=f"as of {checked}" if checked else ""))
+            for planned in planned_layers:
+                layer = planned.layer
+                label = layer.title + (" (unavailable)" if layer.id in self.unavailable else "")
+                out.append(LegendEntry("layer", label, layer, planned.kinds or frozenset({"line"})))
+        if self.spec.show_events:
+            out += self._event_entries(off_map)
+        out.append(LegendEntry("key", "Key"))
+        if self.basemap is not None:
+            out.append(LegendEntry("basemap", self.basemap.title, self.basemap))
+        if self.any_inactive:
+            out.append(LegendEntry("inactive", INACTIVE_LABEL))
+        return out
+
+    def _event_entries(self, off_map: pd.Series | None) -> list[LegendEntry]:
+        events = self.events
+        off = off_map if off_map is not None else pd.Series(False, index=events.index)
+        beyond = f"; {int(off.sum())} off the map" if off.any() else ""
+        out = [LegendEntry("events", f"Events ({len(events):,}{beyond})")]
+        if len(events) == 0:
+            out.append(LegendEntry("note", "none in this window"))
+        out += [LegendEntry("event_type", t, symbol=symbol_for(t)) for t in self.event_types]
+        if off.any():
+            places = events.loc[off, "location"].fillna("?").astype(str).value_counts()
+            named = [f"{p} ({n})" if n > 1 else p for p, n in places.head(5).items()]
+            if len(places) > 5:
+                named.append(f"{len(places) - 5} more places")
+            out.append(LegendEntry("note", f"off the map: {', '.join(named)}"))
+        if self.mode == "aggregated":
+            out.append(LegendEntry("aggregated", AGGREGATED_LABEL))
+        if len(events) and events["is_span"].fillna(False).astype(bool).any():
+            out.append(LegendEntry("span", SPAN_LABEL, symbol=("#444444", "circle"), hollow=True))
+        if len(events):
+            precision = pd.to_numeric(events["geo_precision"], errors="coerce")
+            if precision.isin(list(HALO_RADIUS_M)).any():
+                out.append(LegendEntry("halo", HALO_LABEL))
+        return out
+
+
+def _plan_layer(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> PlannedLayer:
+    shown = dataset.display.get(layer.id)
+    stored = dataset.layers[layer.id].frame if layer.id in dataset.layers else None
+    if shown is None or stored is None or len(shown) == 0:
+        return PlannedLayer(layer, (), frozenset())
+    records = stored.drop(columns=stored.geometry.name).to_dict("records")
+    active = np.array(
+        [
+            in_window(_blank(r.get("valid_from")), _blank(r.get("valid_to")), spec.start, spec.end)
+            for r in records
+        ],
+        dtype=bool,
+    )
+    features = tuple(
+        PlannedFeature(geom, record, bool(flag), feature_look(layer.style, bool(flag)))
+        for geom, record, flag in zip(shown.geometry, records, active, strict=True)
+    )
+    kinds = frozenset(_kind(f.geometry) for f in features if not f.geometry.is_empty)
+    return PlannedLayer(layer, features, kinds)

@@ -1,0 +1,74 @@
+"""The offline vector basemap (Natural Earth), and tile basemaps for users who are online."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import folium
+
+from regionmap.atomic import atomic_write_text
+from regionmap.dataset import Dataset
+from regionmap.spec import BASEMAPS, ViewSpec
+from regionmap.web._assets import Assets
+from regionmap.web._elements import BasemapLayer
+
+TILES = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors",
+    ),
+    "carto-light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors &copy; CARTO",
+    ),
+    "esri-imagery": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri",
+    ),
+}
+
+
+def add_basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, assets: Assets) -> None:
+    """The vector basemap under everything (fetched from ``assets.basemap_url`` or inline),
+    and the tile basemap the view asks for on top of it."""
+    layer = next((s for s in dataset.catalog.layers if s.role == "basemap"), None)
+    if layer is not None and len(dataset.display[layer.id]):
+        st = layer.style
+        style = {
+            "color": st.color,
+            "weight": st.weight,
+            "fillColor": st.fill_color,
+            "fillOpacity": st.fill_opacity,
+        }
+        if assets.basemap_url:
+            BasemapLayer(style, url=assets.basemap_url).add_to(fmap)
+        else:
+            BasemapLayer(style, data=basemap_geojson(dataset)).add_to(fmap)
+    if spec.basemap in TILES:
+        url, attribution = TILES[spec.basemap]
+        folium.TileLayer(url, attr=attribution, name=BASEMAPS[spec.basemap]).add_to(fmap)
+
+
+def basemap_geojson(dataset: Dataset) -> dict:
+    """The drawn basemap as compact GeoJSON (geometry only)."""
+    features = []
+    for layer in dataset.catalog.layers:
+        if layer.role != "basemap":
+            continue
+        features += [
+            {"type": "Feature", "geometry": g.__geo_interface__, "properties": {}}
+            for g in dataset.display[layer.id].geometry
+        ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def basemap_file(dataset: Dataset, dest: str | Path) -> str:
+    """Write the basemap into ``dest`` under a content-hashed name; return the name."""
+    text = json.dumps(basemap_geojson(dataset), separators=(",", ":"))
+    name = f"basemap-{hashlib.sha256(text.encode()).hexdigest()[:12]}.geojson"
+    target = Path(dest) / name
+    if not target.exists():
+        atomic_write_text(target, text)
+    return name

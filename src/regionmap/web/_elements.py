@@ -1,0 +1,179 @@
+"""The map's own Leaflet elements: one folium element per layer, events as one element.
+
+Each element's script is a template file in ``templates/`` (package data), rendered by
+folium with the element as ``this``; every value the script reads is JSON made safe by
+`script_json`. No JavaScript lives in Python strings here.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from regionmap.symbology import HALO_RADIUS_M, symbol_for
+from regionmap.web._assets import Assets
+from regionmap.web._escape import escape, script_json
+from regionmap.web._popups import POPUP_ROWS, SHELLS, event_fields, popup_html, tip_html
+from regionmap.web._symbols import symbol_svg
+
+TEMPLATES = files("regionmap.web") / "templates"
+
+
+def _script(name: str) -> Template:
+    """A template file as the ``script`` macro folium renders for an element."""
+    body = (TEMPLATES / name).read_text(encoding="utf-8")
+    return Template("{% macro script(this, kwargs) %}\n" + body + "{% endmacro %}\n")
+
+
+def stylesheet() -> str:
+    """The map's own CSS (popups, legend, tools) as a <style> element."""
+    return "\n<style>\n" + (TEMPLATES / "map.css").read_text(encoding="utf-8") + "</style>\n"
+
+
+class MapTools(MacroElement):
+    """Cursor coordinates, a distance tool, fullscreen and share-URL sync, in plain Leaflet.
+
+    Written here rather than taken from folium's plugins because those load their code
+    from CDNs, which fail offline.
+    """
+
+    _template = _script("map_tools.js")
+
+
+class OverlayLayer(MacroElement):
+    """One catalogued layer as one element: escaped tooltip and popup HTML travel as JSON.
+
+    Its SVG paths carry the class ``rm-layer-<id>`` and the layer is registered in
+    ``window.regionmapLayers`` so a browser (a test, a snapshot) can tell what is drawn.
+    """
+
+    _template = _script("overlay_layer.js")
+
+    def __init__(self, layer_id: str, data: dict, radius: float) -> None:
+        super().__init__()
+        self._name = "OverlayLayer"
+        self.data_json = script_json(data)  # once: the page is rendered more than once
+        self.radius_json = script_json(radius)
+        self.class_json = script_json(f"rm-layer-{layer_id}")
+        self.id_json = script_json(layer_id)
+
+
+class LayerToggles(MacroElement):
+    """Leaflet's layer control over the drawn overlays and events, for standalone pages."""
+
+    _template = _script("layer_toggles.js")
+
+    def __init__(self, titles: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "LayerToggles"
+        self.titles_json = script_json({k: escape(v) for k, v in titles.items()})
+
+
+class Legend(MacroElement):
+    _template = _script("legend.js")
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html_json = script_json(html_text)
+
+
+class EventLayer(JSCSSMixin):
+    """All event markers as one element: a JSON list turned into clustered markers in JS.
+
+    One element instead of a folium Marker (with Tooltip, Popup and DivIcon children) per
+    event keeps the page small and its rendering fast. The popup's parts are escaped here
+    and travel as JSON, each distinct text once; the browser joins them with fixed markup.
+    """
+
+    _template = _script("event_layer.js")
+
+    def __init__(self, events: pd.DataFrame, assets: Assets) -> None:
+        super().__init__()
+        self._name = "EventLayer"
+        self.default_js = assets.cluster_js()
+        self.default_css = assets.cluster_css()
+        keys: dict[tuple[str, bool], int] = {}
+        self.icons: list[str] = []
+        self.events: list[dict] = []
+        text: dict[str, int] = {}  # each distinct text once: actors, places, sources repeat
+        for row in events.to_dict("records"):
+            color, shape = symbol_for(row["event_type"])
+            key = (row["event_type"], bool(row["is_span"]))
+            if key not in keys:
+                keys[key] = len(self.icons)
+                self.icons.append(symbol_svg(color, shape, key[1]))
+            self.events.append(
+                {
+                    "eid": escape(row["event_id"]),
+                    "lat": round(float(row["latitude"]), 5),
+                    "lon": round(float(row["longitude"]), 5),
+                    "icon": keys[key],
+                    "halo": HALO_RADIUS_M.get(int(row["geo_precision"]), 0),
+                    "f": [text.setdefault(part, len(text)) for part in event_fields(row)],
+                }
+            )
+        self.text = list(text)
+        self.events_json = script_json(self.events)
+        self.text_json = script_json(self.text)
+        self.icons_json = script_json(self.icons)
+        self.labels_json = script_json([escape(label) for label in POPUP_ROWS])
+        self.shells_json = script_json(SHELLS)
+
+    def popups(self) -> list[tuple[str, str]]:
+        """Each marker's (tooltip, popup) HTML, as the browser assembles them (for tests)."""
+        out = []
+        for event in self.events:
+            fields = [self.text[i] for i in event["f"]]
+            out.append((tip_html(fields), popup_html(fields, event["eid"])))
+        return out
+
+
+# Beyond this many events, counts per grid cell instead of markers. A marker with ACLED's
+# usual notes (about 250 characters) costs about 470 bytes, so 1,000 of them, the layers
+# and the events table stay under 1 MB a view; 2,000 would not (1.3 MB, measured).
+
+
+class EventAggregateLayer(MacroElement):
+    """Events as counts per grid cell: circles sized by count, coloured by the main type."""
+
+    _template = _script("event_cells.js")
+
+    def __init__(self, cells: pd.DataFrame) -> None:
+        super().__init__()
+        self._name = "EventAggregateLayer"
+        types = sorted(set(cells["type"]))
+        biggest = max(int(cells["count"].max()), 1) if len(cells) else 1
+        rows = [
+            [
+                round(float(c.lon), 4),
+                round(float(c.lat), 4),
+                int(c.count),
+                round(4 + 16 * (c.count / biggest) ** 0.5, 1),
+                types.index(c.type),
+                escape(c.type),
+            ]
+            for c in cells.itertuples()
+        ]
+        self.cells_json = script_json(rows)
+        self.colors_json = script_json([symbol_for(t)[0] for t in types])
+        self.total = int(cells["count"].sum()) if len(cells) else 0
+
+
+class BasemapLayer(MacroElement):
+    """The offline vector basemap: inline GeoJSON, or fetched once from a static URL so
+    that a rerun of the dashboard does not resend it."""
+
+    _template = _script("basemap_layer.js")
+
+    def __init__(self, style: dict, data: dict | None = None, url: str = "") -> None:
+        super().__init__()
+        self._name = "BasemapLayer"
+        self.style_json = script_json(style)
+        self.data_json = script_json(data) if data is not None else ""
+        self.url = url
+        self.url_json = script_json(url)

@@ -1,0 +1,86 @@
+"""The web map's legend: the map plan's entries as HTML rows, with the event count on top."""
+
+from __future__ import annotations
+
+from regionmap.plan import LegendEntry, MapPlan
+from regionmap.symbology import INACTIVE_COLOR
+from regionmap.web._escape import escape
+from regionmap.web._symbols import symbol_svg
+
+_HALO = (
+    '<span class="sw" style="width:12px;border-radius:50%;background:rgba(0,0,0,.12);'
+    'border:1px dashed #666"></span>'
+)
+
+
+def _swatch(entry: LegendEntry) -> str:
+    """A layer's look as a small box: a filled patch, a line or a dot, by what it draws."""
+    layer = entry.layer
+    if layer is None:
+        return ""
+    st = layer.style
+    fill = escape(st.fill_color or st.color)
+    line = escape(st.color)
+    if entry.kind == "basemap":
+        return f'<span class="sw" style="background:{fill};border:1px solid {line}"></span>'
+    if entry.kinds == {"point"}:
+        return (
+            f'<span class="sw" style="width:10px;border-radius:50%;'
+            f'background:{fill};border:1px solid {line}"></span>'
+        )
+    dash = "dashed" if st.dash else "solid"
+    background = fill if st.fill_opacity and "polygon" in entry.kinds else "none"
+    return (
+        f'<span class="sw" style="background:{background};border-bottom:3px {dash} {line}"></span>'
+    )
+
+
+def _row(entry: LegendEntry) -> str:
+    label = escape(entry.label)
+    if entry.kind in ("layer", "basemap"):
+        return f"<div>{_swatch(entry)}{label}</div>"
+    if entry.symbol is not None:
+        color, shape = entry.symbol
+        return f"<div>{symbol_svg(color, shape, entry.hollow, 12)}{label}</div>"
+    if entry.kind == "halo":
+        return f"<div>{_HALO}{label}</div>"
+    if entry.kind == "inactive":
+        return f'<div style="color:{INACTIVE_COLOR}">{label}</div>'
+    return f"<div><i>{label}</i></div>"
+
+
+def _theatre(head: LegendEntry, layers: list[LegendEntry]) -> str:
+    """A theatre as one row: its layers' swatches (named on hover), its title, its date.
+    A screen map has less room than a page; the print map gives each layer a row."""
+    swatches = "".join(
+        _swatch(e).replace('class="sw"', f'class="sw" title="{escape(e.label)}"', 1) for e in layers
+    )
+    detail = f' <small title="newest checked fact">· {escape(head.detail)}</small>'
+    return f"<div>{swatches}{escape(head.label)}{detail if head.detail else ''}</div>"
+
+
+def legend_html(plan: MapPlan) -> str:
+    """The legend of ``plan``: `MapPlan.legend`'s rows, the same the print map draws, laid
+    out for a screen: the events' header says how many in which window (so a screenshot
+    says it), a theatre's layers share its row, and the "Key" header is left implicit."""
+    parts = ["<details open><summary>Legend</summary>"]
+    rows = plan.legend()
+    i = 0
+    while i < len(rows):
+        entry = rows[i]
+        if entry.kind == "theatre":
+            j = i + 1
+            while j < len(rows) and rows[j].kind == "layer":
+                j += 1
+            parts.append(_theatre(entry, rows[i + 1 : j]))
+            i = j
+            continue
+        if entry.kind == "events":
+            parts.append(
+                f'<div class="rm-legend-count"><b>{plan.n_events:,} events</b> · '
+                f"{escape(plan.spec.window_text())}</div>"
+            )
+        elif entry.kind != "key":
+            parts.append(_row(entry))
+        i += 1
+    return "".join(parts) + "</details>"

@@ -1,0 +1,145 @@
+"""A map plan drawn as a folium (Leaflet) map: the dashboard's map and the HTML export."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import pandas as pd
+from branca.element import Element
+
+from regionmap.dataset import Dataset
+from regionmap.plan import MapPlan, PlannedLayer
+from regionmap.spec import ViewSpec
+from regionmap.symbology import Look
+from regionmap.web._assets import Assets
+from regionmap.web._basemap import add_basemap
+from regionmap.web._cells import aggregate_events
+from regionmap.web._elements import (
+    EventAggregateLayer,
+    EventLayer,
+    LayerToggles,
+    Legend,
+    MapTools,
+    OverlayLayer,
+    stylesheet,
+)
+from regionmap.web._escape import escape
+from regionmap.web._legend import legend_html
+from regionmap.web._popups import _dates, feature_popup
+
+
+def leaflet_style(look: Look) -> dict:
+    """A `regionmap.symbology.Look` as a Leaflet path style."""
+    return {
+        "color": look.color,
+        "weight": look.weight,
+        "dashArray": look.dash or None,
+        "fillColor": look.fill_color,
+        "fillOpacity": look.fill_opacity,
+        "opacity": look.opacity,
+    }
+
+
+def _layer_geojson(plan: MapPlan, planned: PlannedLayer) -> dict:
+    """Only escaped, display-ready properties reach the page: no raw data text."""
+    features = []
+    for feature in planned.features:
+        props = feature.record
+        when = _dates(props.get("valid_from"), props.get("valid_to"))
+        tip = escape(props.get("name")) + (
+            "" if feature.active else f" <i>(not in force in this window: {when})</i>"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": feature.geometry.__geo_interface__,
+                "properties": {
+                    "rm_id": escape(props.get("id")),
+                    "tip": tip,
+                    "popup": feature_popup(props, planned.layer, plan.spec.end),
+                    "style": leaflet_style(feature.look),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def render_map(
+    spec: ViewSpec,
+    dataset: Dataset,
+    assets: Assets | None = None,
+    events: pd.DataFrame | None = None,
+    *,
+    layer_control: bool = False,
+    animate: bool = True,
+) -> folium.Map:
+    """The folium map of ``spec``: the `MapPlan` of the view, drawn.
+
+    ``events`` may be passed when the caller filtered already (see `MapPlan.from_view`).
+    ``layer_control`` adds Leaflet's own layer toggles, for standalone pages; the dashboard
+    leaves it out so its sidebar is the one place layers are switched. ``animate=False``
+    makes the first frame final, for screenshots. ``spec.center`` is (latitude, longitude).
+    """
+    return draw_plan(MapPlan.from_view(spec, dataset, events), assets, layer_control, animate)
+
+
+def draw_plan(
+    plan: MapPlan,
+    assets: Assets | None = None,
+    layer_control: bool = False,
+    animate: bool = True,
+) -> folium.Map:
+    """Draw a plan as a folium map; nothing is decided here."""
+    assets = assets or Assets()
+    spec = plan.spec
+    if spec.center is not None and spec.zoom is not None:
+        location, zoom = spec.center, spec.zoom
+    else:
+        location, zoom = None, None
+    fmap = folium.Map(
+        location=location, zoom_start=zoom or 5, tiles=None, control_scale=True, prefer_canvas=False
+    )
+    # Without tiles folium sets no zoom range on the map itself; MarkerCluster needs one.
+    # Quarter zoom steps let the first view frame the theatres tightly.
+    fmap.options.update(min_zoom=3, max_zoom=16, zoom_snap=0.25, zoom_delta=0.5)
+    if not animate:
+        fmap.options.update(zoom_animation=False, fade_animation=False, marker_zoom_animation=False)
+    fmap.default_js = assets.js()
+    fmap.default_css = assets.css()
+    if location is None:
+        w, s, e, n = plan.bounds
+        fmap.fit_bounds([[s, w], [n, e]])
+    fmap.get_root().header.add_child(Element(stylesheet()))
+    add_basemap(fmap, spec, plan.dataset, assets)
+    for planned in plan.layers:
+        if planned.features:
+            data = _layer_geojson(plan, planned)
+            OverlayLayer(planned.layer.id, data, planned.layer.style.radius).add_to(fmap)
+    if spec.show_events and plan.mode == "aggregated":
+        EventAggregateLayer(aggregate_events(plan.events, spec.zoom or 5)).add_to(fmap)
+    elif len(plan.markers):
+        EventLayer(plan.markers, assets).add_to(fmap)
+    Legend(legend_html(plan)).add_to(fmap)
+    if layer_control:
+        titles = {s.id: s.title for s in plan.dataset.catalog.layers}
+        titles["events"] = "Events"
+        LayerToggles(titles).add_to(fmap)
+    MapTools().add_to(fmap)
+    return fmap
+
+
+def map_summary(fmap: folium.Map) -> dict:
+    """What a rendered map contains, for tests and benchmarks: counts by kind."""
+    page = fmap.get_root().render()
+    return {
+        "markers": page.count('"eid": '),
+        "geojson_layers": page.count("L.geoJSON("),
+        "bytes": len(page.encode("utf-8")),
+        "external_urls": sorted(set(map_summary_urls(page))),
+    }
+
+
+def map_summary_urls(page: str) -> list[str]:
+    """The http(s) scripts and stylesheets a page loads (an offline page has none)."""
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', page)

@@ -1,0 +1,33 @@
+{# The EventLayer element's script: a Jinja macro body that folium renders. Values in `this` are JSON made safe by script_json. -#}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var icons = {{ this.icons_json }}, text = {{ this.text_json }};
+  var events = {{ this.events_json }}, labels = {{ this.labels_json }};
+  var shells = {{ this.shells_json }};  // the popup's markup, written once in Python
+  function fill(shell, values) {  // one pass, as _popups.fill: values are not rescanned
+    return shell.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; });
+  }
+  var cluster = L.markerClusterGroup({maxClusterRadius: 30, spiderfyOnMaxZoom: true});
+  var halos = L.layerGroup();
+  function row(label, value) {
+    return value ? fill(shells.row, {label: label, value: value}) : '';
+  }
+  events.forEach(function (e) {
+    var f = e.f.map(function (i) { return text[i]; }), rows = '';
+    for (var k = 0; k < labels.length; k++) { rows += row(labels[k], f[k + 2]); }
+    var icon = L.divIcon({html: icons[e.icon], className: 'rm-event-icon',
+                          iconSize: [16, 16], iconAnchor: [8, 8]});
+    var m = L.marker([e.lat, e.lon], {icon: icon});
+    m.bindTooltip(fill(shells.tip, {title: f[0], when: f[2]}));
+    m.bindPopup(fill(shells.popup, {title: f[0], notes: f[1], rows: rows + row('ID', e.eid)}),
+                {maxWidth: 380});
+    cluster.addLayer(m);
+    if (e.halo) {
+      L.circle([e.lat, e.lon], {radius: e.halo, color: '#666', weight: 1, dashArray: '3 4',
+        fill: true, fillColor: '#000', fillOpacity: 0.06, interactive: false}).addTo(halos);
+    }
+  });
+  halos.addTo(map);
+  cluster.addTo(map);
+  window.regionmapEvents = cluster;
+})();
