@@ -70,11 +70,15 @@ def _restore() -> None:
     if upload is None:
         return
     try:
-        restored = regionmap.read_view(upload.getvalue(), upload.name).check(catalog)
+        restored, missing = regionmap.read_view(
+            upload.getvalue(), upload.name
+        ).without_missing_layers(catalog)
+        restored = restored.check(catalog)
     except regionmap.RegionmapError as exc:
         STATE["restore_error"] = str(exc)
         return
     STATE.pop("restore_error", None)
+    STATE["restore_warnings"] = missing
     _apply_spec(restored)
     STATE["view_override"] = (restored.center, restored.zoom)
 
@@ -87,6 +91,16 @@ def _add_uploads() -> None:
         if STATE.get("keep_uploads"):
             name = regionmap.save_user_file(data, name).name
         STATE["user_files"] = {**STATE["user_files"], name: data}
+
+
+def _keep_files() -> None:
+    """Ticked after the uploads: keep the files already added too, not only later ones."""
+    if not STATE.get("keep_uploads"):
+        return
+    kept = {}
+    for name, data in STATE["user_files"].items():
+        kept[regionmap.save_user_file(data, name).name] = data
+    STATE["user_files"] = kept
 
 
 def _remove_upload(name: str) -> None:
@@ -111,6 +125,8 @@ def _reset() -> None:
 side = st.sidebar
 side.title("regionmap")
 side.caption("Where Russia and Turkey meet: six theatres, one map.")
+for warning in STATE.get("restore_warnings", []):
+    side.warning(f"Restored view: {warning}")
 for warning in STATE.get("url_warnings", []):
     side.warning(f"Shared link: {warning}")
 
@@ -167,6 +183,7 @@ with side.expander("Your data", expanded=bool(STATE["user_files"])):
     st.checkbox(
         "Keep my files for the next session",
         key="keep_uploads",
+        on_change=_keep_files,
         help=f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
     )
     for index, user_file in enumerate(user_files):
@@ -267,7 +284,7 @@ window_text = (
 )
 st.subheader("Where Russia and Turkey meet: " + window_text)
 st.caption(
-    f"Kars borders · Lachin corridor · NE Syria patrol zones · Akkuyu · Libya — "
+    f"{' · '.join(t.title for t in catalog.theatres)} — "
     f"{len(spec.layers)} layers, {len(shown)} events · data as of {catalog.as_of} · "
     "click any feature for its sources"
 )

@@ -59,7 +59,7 @@ def test_validate_checks_a_users_file_by_the_user_layer_rule():
     """Geometry is all a user's layer needs; missing provenance is not a problem there."""
     proc = run("validate", str(DATA / "missing_property.geojson"))
     assert proc.returncode == 0, proc.stdout
-    assert "user layers: geometry only" in proc.stderr
+    assert "(layers held to geometry only, the user-layer rule)" in proc.stderr
 
 
 def test_validate_bad_events_file():
@@ -194,6 +194,9 @@ class FakeServer:
     def poll(self):
         return 0
 
+    def terminate(self):
+        pass
+
     def wait(self, timeout=None):
         return 0
 
@@ -234,3 +237,27 @@ def test_dashboard_takes_a_large_events_file(fake_server, capsys, tmp_path):
     events.write_text("event_id_cnty\n")
     assert main(["dashboard", "--headless", "--events", str(events)]) == 0
     assert fake_server[0][1]["REGIONMAP_EVENTS"] == str(events.resolve())
+
+
+def test_dashboard_refuses_a_port_in_use(fake_server, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "choose another with --port" in err
+    assert fake_server == []  # no server started, and no browser sent to the old one
+
+
+def test_a_view_with_layers_not_loaded_is_restored_without_them(tmp_path):
+    view = tmp_path / "view.json"
+    view.write_text(json.dumps({"layers": ["akkuyu-plant", "user-karabakh"], "basemap": "vector"}))
+    out = tmp_path / "akkuyu.geojson"
+    proc = run("snapshot", "--view", str(view), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "layers not loaded, left out: user-karabakh (your own files" in proc.stderr
+    layers = {f["properties"].get("layer") for f in json.loads(out.read_text())["features"]}
+    assert "akkuyu-plant" in layers

@@ -333,3 +333,17 @@ def test_kept_files_in_any_script_and_every_kml_folder_are_layers(tmp_path, monk
     assert "3 layers" in captions and "split into 2 features" in captions
     at.checkbox(key="layer:user-karabakh").uncheck().run()
     assert "ARM" not in feature_ids(at) and "LAC" in feature_ids(at)
+
+
+def test_keep_my_files_ticked_after_adding_them_keeps_them(tmp_path, monkeypatch):
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    shape = (ROOT / "tests" / "data" / "userfiles" / "country_top_level_id.geojson").read_bytes()
+    (kept / "Карабах.geojson").write_bytes(shape)
+    monkeypatch.setenv("REGIONMAP_USER_DATA", str(kept))
+    at = start()
+    (kept / "Карабах.geojson").unlink()  # as if it had only been uploaded in this session
+    at.session_state["user_files"] = {"Карабах.geojson": shape, "second.geojson": shape}
+    at.checkbox(key="keep_uploads").check().run()
+    assert not at.exception
+    assert sorted(p.name for p in kept.iterdir()) == ["second.geojson", "Карабах.geojson"]

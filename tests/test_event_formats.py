@@ -140,8 +140,8 @@ def test_an_october_event_stays_out_of_a_november_window(catalog):
 def test_popups_word_the_precision_as_acled_means_it(catalog):
     f = read("acled_hdx_hashtags.csv", catalog).frame
     assert [event_when(row) for _, row in f.iterrows()] == [
-        "14 October 2020 (week)",
-        "15 October 2020 (month)",
+        "14 October 2020 (a day in the week 10–16 Oct 2020)",  # ACLED's Saturday–Friday
+        "15 October 2020 (a day in October 2020)",
         "10 November 2020",
     ]
 

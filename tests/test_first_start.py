@@ -8,6 +8,7 @@ terminal (a new session), and a "browser" that records the page it was asked to 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -87,3 +88,32 @@ def test_fresh_machine_without_a_browser(tmp_path, flag):
     healthy, said, opened = _fresh_start(tmp_path, flag)
     assert healthy, said[-1500:]
     assert not opened.exists()
+
+
+def test_stopping_regionmap_dashboard_stops_its_server(tmp_path):
+    """A service manager sends SIGTERM to the process it started, not to its children."""
+    home = tmp_path / "home"
+    home.mkdir()
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "regionmap", "dashboard", "--no-browser", "--port", str(port)],
+        cwd=ROOT, env={**os.environ, "HOME": str(home)}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    try:
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)  # to regionmap only, not to its process group
+        proc.wait(timeout=20)
+        time.sleep(0.5)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(url, timeout=2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)

@@ -7,6 +7,7 @@ python-slugify's transliteration gives.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -101,7 +102,16 @@ def test_every_kml_folder_is_a_layer_and_a_multigeometry_is_split(dataset):
     ]
     ani = merged.layers[ids[2]].frame
     assert list(ani.geom_type) == ["Point", "Polygon"] and list(ani["name"]) == ["Ani", "Ani"]
-    assert list(merged.layers[ids[0]].frame["name"]) == ["Doğu Kapı", "Alican"]
+    crossings = merged.layers[ids[0]].frame
+    assert list(crossings["name"]) == ["Doğu Kapı", "Alican"]
+    assert crossings["description"].iloc[0] == "Closed since 1993\nsource: press reports"
+    railway = merged.layers[ids[1]].frame.iloc[0]  # a KML TimeSpan is the feature's validity
+    assert (railway["valid_from"], railway["valid_to"]) == ("1899-01-01", "1993-04-03")
+    spec = regionmap.ViewSpec.default(merged.catalog).replace(
+        layers=(ids[1],), start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31)
+    )
+    (planned,) = regionmap.MapPlan.from_view(spec, merged).layers
+    assert not planned.features[0].active  # drawn grey and dashed in a 2020 window
     assert read.notes[0].startswith("3 layers: 'Sınır kapıları' (2 features), 'Demiryolu'")
     assert any(
         "GeometryCollection, split into 2 features (Point, Polygon)" in n for n in read.notes

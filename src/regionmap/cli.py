@@ -10,6 +10,8 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -74,8 +76,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for path in args.paths
             for p in check_path(catalog, path, strict=args.strict, notes=notes)
         ]
-        rule = "full provenance contract" if args.strict else "user layers: geometry only"
-        checked = f"{len(args.paths)} files ({rule})"
+        rule = (
+            "the full provenance contract" if args.strict else "geometry only, the user-layer rule"
+        )
+        layers = [p for p in args.paths if Path(p).suffix.lower() not in (".csv", ".tsv", ".txt")]
+        checked = _count(len(args.paths), "file") + (f" (layers held to {rule})" if layers else "")
     else:
         problems = check_geodata(catalog)
         checked = f"{catalog.root} ({len(catalog.layers)} layers)"
@@ -84,10 +89,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problems in {checked}", file=sys.stderr)
+        print(f"{_count(len(problems), 'problem')} in {checked}", file=sys.stderr)
         return 1
     print(f"ok: {checked}", file=sys.stderr)
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -200,6 +209,9 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
             base = read_view(Path(args.view).read_bytes(), args.view)
         except OSError as exc:
             raise ExportError(f"{args.view}: cannot read: {exc.strerror}") from None
+        base, missing = base.without_missing_layers(dataset.catalog)
+        for warning in missing:
+            print(f"regionmap: {args.view}: {warning}", file=sys.stderr)
     spec = view_from_args(
         dataset,
         base,
@@ -278,22 +290,53 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         "--server.maxUploadSize", str(MAX_UPLOAD_MB),
     ]  # fmt: skip
     url = _dashboard_url(args.address, args.port)
+    busy = _port_in_use(args.address, args.port)
+    if busy:
+        print(f"regionmap: {busy}; choose another with --port N", file=sys.stderr)
+        return 1
     print(f"regionmap: dashboard at {url}", file=sys.stderr)
     # stdin is never the terminal's: nothing in the server may wait for an answer.
     server = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    # A service manager or a desktop session stops us with SIGTERM or SIGHUP: the server
+    # goes with us, or it would live on, orphaned, and answer the next start's browser.
+    previous = {
+        signum: signal.signal(signum, lambda *_: _stop(server))
+        for signum in (signal.SIGTERM, signal.SIGHUP)
+    }
     if not args.no_browser:
         threading.Thread(
             target=_open_when_ready, args=(url, server), name="regionmap-browser", daemon=True
         ).start()
     try:
-        return server.wait()
+        code = server.wait()
     except KeyboardInterrupt:
+        code = 0
+    finally:
+        _stop(server)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return code if code >= 0 else 0
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-        return 0
+
+
+def _port_in_use(address: str, port: int) -> str:
+    """Why the dashboard cannot listen on ``address:port`` ('' when it can)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError as exc:
+            return f"cannot listen on {address}:{port} ({exc.strerror or exc})"
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:

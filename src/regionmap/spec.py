@@ -103,6 +103,20 @@ class ViewSpec:
             theatres=self.theatres,
         )
 
+    def without_missing_layers(self, catalog: Catalog) -> tuple[ViewSpec, list[str]]:
+        """This view less the layers the catalog does not have, and a warning naming them.
+
+        A snapshot made with a user's own layers is restored where those files are not
+        loaded: the rest of the view still comes back, and the warning says what to add."""
+        known = {s.id for s in catalog.layers}
+        missing = [layer for layer in self.layers if layer not in known]
+        if not missing:
+            return self, []
+        kept = self.replace(layers=tuple(layer for layer in self.layers if layer in known))
+        users = [layer for layer in missing if layer.startswith("user-")]
+        hint = " (your own files: add them under Your data, or to --geodata)" if users else ""
+        return kept, [f"layers not loaded, left out: {', '.join(missing)}{hint}"]
+
     def check(self, catalog: Catalog) -> ViewSpec:
         """Strict: raise `ViewError` naming anything the catalog does not have."""
         known = {s.id for s in catalog.layers}

@@ -18,6 +18,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import geopandas as gpd
@@ -43,7 +44,9 @@ _KIND_OF_GEOMETRY = {
     "Point": "site", "MultiPoint": "site", "LineString": "line", "MultiLineString": "line",
     "Polygon": "area", "MultiPolygon": "area",
 }  # fmt: skip
-_NAME_COLUMNS = ("name", "Name", "NAME", "title", "Title", "label", "name:en", "name_en")
+# Columns that name a feature, compared without case: English, KML's Name, Turkish "ad"/"adı",
+# Russian "название", then any column with "name" in it, then HDX's ADM1_EN and the like.
+_NAME_WORDS = ("name", "title", "label", "ad", "adi", "adı", "isim", "название", "name:en")
 
 
 def user_data_dir() -> Path:
@@ -207,21 +210,50 @@ def user_layer_ids(keys: Iterable[tuple[str, str]]) -> list[str]:
     return out
 
 
-def _first_text_column(frame: pd.DataFrame) -> str | None:
-    for col in _NAME_COLUMNS:
-        if col in frame.columns:
-            return col
-    for col in frame.columns:
-        if col != frame.geometry.name and "name" in str(col).lower():
-            return col
+def _first_text_column(frame: gpd.GeoDataFrame) -> str | None:
+    columns = [c for c in frame.columns if c != frame.geometry.name and isinstance(c, str)]
+    for word in _NAME_WORDS:
+        for col in columns:
+            if col.casefold() == word:
+                return col
+    for test in (lambda c: "name" in c, lambda c: c.endswith("_en")):
+        for col in columns:
+            if test(col.casefold()):
+                return col
     return None
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment (KML descriptions are HTML): line breaks kept."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("br", "p", "div", "li", "tr"):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(value: object) -> object:
+    """``value`` as plain text if it holds HTML tags (a KML description), else as it is."""
+    if not isinstance(value, str) or "<" not in value:
+        return value
+    parser = _Text()
+    parser.feed(value)
+    parser.close()
+    return re.sub(r"\n\s*\n+", "\n", "".join(parser.parts)).strip()
 
 
 def user_provenance(frame: gpd.GeoDataFrame, title: str, layer_id: str) -> gpd.GeoDataFrame:
     """A user's features with the provenance they lack filled in honestly.
 
-    ``id`` and ``name`` from the file where it has them (any ``*name*`` column, e.g. KML's
-    ``Name``, GeoPackage's ``ADM1_EN``), else numbered; ``kind`` from the geometry;
+    ``id`` and ``name`` from the file where it has them (KML's ``Name``, a Turkish ``ad``,
+    any ``*name*`` column, HDX's ``ADM1_EN``), else numbered; a KML ``TimeSpan`` gives
+    ``valid_from``/``valid_to``, and an HTML description becomes text; ``kind`` from the geometry;
     ``source`` the file's name; ``status`` "unknown"; dates, legal basis, source link and
     precision left empty, so popups and exports say "not given" rather than guess. Values
     the file gives are kept. Returns a new frame; the input is not changed.
@@ -240,6 +272,11 @@ def user_provenance(frame: gpd.GeoDataFrame, title: str, layer_id: str) -> gpd.G
             values[blank] = default[blank] if isinstance(default, pd.Series) else default
             out[col] = values
 
+    for col in [c for c in out.columns if str(c).casefold() == "description"]:
+        out[col] = out[col].map(html_to_text)
+    for col, period in (("valid_from", "begin"), ("valid_to", "end")):  # a KML TimeSpan
+        if col not in out.columns and period in out.columns:
+            out[col] = out[period].map(lambda v: str(v)[:10] if isinstance(v, str) else "")
     name_col = _first_text_column(out)
     fill("name", out[name_col].astype(object) if name_col and name_col != "name" else numbered)
     fill("name", numbered)

@@ -137,9 +137,10 @@ def property_reasons(frame: pd.DataFrame) -> pd.Series:
     """Why each feature's properties break the data contract (DESIGN.md §2)."""
     reasons: list[pd.Series] = []
     blank = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    for col in REQUIRED:
-        if col not in frame.columns:
-            reasons.append(pd.Series(f"missing property {col!r}", index=frame.index, dtype=object))
+    absent = [col for col in REQUIRED if col not in frame.columns]
+    if absent:  # one message naming them all, as the GeoJSON reader gives
+        names = ", ".join(repr(col) for col in absent)
+        reasons.append(pd.Series(f"missing property {names}", index=frame.index, dtype=object))
     present = [c for c in NON_EMPTY if c in frame.columns]
     for col in present:
         values = frame[col]

@@ -110,11 +110,29 @@ def feature_popup(props: pd.Series | dict, layer: LayerSpec, at: object = None) 
 
 
 def event_when(row: pd.Series | dict) -> str:
+    """When an event happened, as precisely as its source knows it.
+
+    ACLED's time_precision 2 means only the week is known and 3 only the month: the date
+    as given is shown with the period it stands for ("14 October 2020 (a day in the week
+    10–16 Oct 2020)"), from the event's interval where the row carries it."""
     if row.get("is_span"):
         end = row.get("date_end") or "ongoing"
         return f"{row.get('date_start')} – {end}"
-    precision = {2: " (week)", 3: " (month)"}.get(int(row.get("time_precision") or 1), "")
-    return f"{row.get('event_date')}{precision}"
+    precision = int(row.get("time_precision") or 1)
+    start, end = row.get("start"), row.get("end")
+    if precision in (2, 3) and isinstance(start, pd.Timestamp) and isinstance(end, pd.Timestamp):
+        if precision == 2:
+            return f"{row.get('event_date')} (a day in the week {_days(start, end)})"
+        return f"{row.get('event_date')} (a day in {start:%B %Y})"
+    return f"{row.get('event_date')}" + {2: " (week)", 3: " (month)"}.get(precision, "")
+
+
+def _days(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    if start.month == end.month:
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
 
 
 def event_fields(row: pd.Series | dict) -> list[str]:
