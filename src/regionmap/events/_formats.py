@@ -8,6 +8,11 @@ what *that* format lacks, instead of listing regionmap's own columns for a plain
 
 Mapping is vectorised over a chunk of rows (pandas string operations, no per-row Python),
 so a million-row ACLED download stays fast.
+
+Owns: format detection (`detect`), the column mapping of each format (`to_model`), the
+HXL row test and the spreadsheet-serial-date refusal. Must not: open files (it is given a
+header and chunks of strings), parse dates or numbers, or check rows against the catalog
+(that is `_rules`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ UCDP_GED = "ucdp-ged"
 
 # ACLED's legacy layout names the associated actors ALLY_ACTOR_1/2; today they are
 # assoc_actor_1/2. event_id_cnty is ACLED's stable id (the others changed with every update).
+ACLED_ID = "event_id_cnty"  # ACLED's stable event id (see ACLED_RENAME)
 ACLED_RENAME = {
     "event_id_cnty": "event_id",
     "ally_actor_1": "assoc_actor_1",
