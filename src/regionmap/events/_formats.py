@@ -115,6 +115,19 @@ def is_hxl_row(row: list[str]) -> bool:
 def detect(path: Path, raw_header: list[str]) -> FileFormat:
     """The format of a file from its header; raises EventError naming what that format lacks.
 
+    Parameters
+    ----------
+    path : Path
+        The file, as the error names it.
+    raw_header : list of str
+        The header row's cells as read (a byte-order mark and spaces are stripped here).
+
+    Returns
+    -------
+    FileFormat
+        Its ``kind`` (REGIONMAP, ACLED or UCDP_GED), ``label`` for messages, ``header`` in
+        the model's lower-case names (ACLED's renamed), dropped index columns and notes.
+
     Raises
     ------
     EventError
@@ -128,17 +141,7 @@ def detect(path: Path, raw_header: list[str]) -> FileFormat:
         fmt.notes.append(f"dropped column 1 ('{header[0]}'), an unnamed row index")
     kept = [h for i, h in enumerate(lower) if i not in fmt.dropped]
     names = set(kept)
-    if "theatre" in names and "event_id" in names:
-        kind = REGIONMAP
-    elif "event_id_cnty" in names:
-        kind = ACLED
-    elif len(names & _UCDP_ONLY) >= 2:  # before ACLED's markers: UCDP has iso3 too
-        kind = UCDP_GED
-    elif names & _ACLED_ONLY:
-        kind = ACLED
-    else:
-        kind = REGIONMAP
-    fmt.kind = kind
+    kind = fmt.kind = _kind_of(names)
     upper = any(h != h.lower() for h in header) and all(
         h == h.upper() for i, h in enumerate(header) if i not in fmt.dropped
     )
@@ -166,6 +169,26 @@ def detect(path: Path, raw_header: list[str]) -> FileFormat:
     if dupes:
         raise EventError(path, fmt.says(f"duplicate column names {dupes}"), "line 1")
     fmt.header = model
+    _describe(fmt, names, upper)
+    return fmt
+
+
+def _kind_of(names: set[str]) -> str:
+    """REGIONMAP, ACLED or UCDP_GED from a header's lower-case names."""
+    if "theatre" in names and "event_id" in names:
+        return REGIONMAP
+    if "event_id_cnty" in names:
+        return ACLED
+    if len(names & _UCDP_ONLY) >= 2:  # before ACLED's markers: UCDP has iso3 too
+        return UCDP_GED
+    if names & _ACLED_ONLY:
+        return ACLED
+    return REGIONMAP
+
+
+def _describe(fmt: FileFormat, names: set[str], upper: bool) -> None:
+    """The notes a reader should see about the mapping, and UCDP's column names."""
+    kind = fmt.kind
     if kind == ACLED:
         if upper:
             fmt.notes.append("column names read in lower case")
@@ -197,7 +220,6 @@ def detect(path: Path, raw_header: list[str]) -> FileFormat:
             + (f"; dropped: {', '.join(present)} (the same point as latitude/longitude)"
                if present else "")
         )  # fmt: skip
-    return fmt
 
 
 def to_model(table: pd.DataFrame, fmt: FileFormat) -> tuple[pd.DataFrame, list[tuple]]:

@@ -141,24 +141,43 @@ def validate(
         Problem(path, f"line {line}, column {fmt.column(col)}", fmt.says(why))
         for line, col, why in zip(df.index[bad], flag.column[bad], flag.reason[bad], strict=True)
     ]
-    good = ~bad
+    typed = _Typed(lat, lon, fatalities, start, end)
+    return _good_rows(df, ~bad, dates, typed, locale), problems
+
+
+@dataclass
+class _Typed:
+    """A chunk's values as numbers and days, row for row with the chunk."""
+
+    lat: pd.Series  # degrees WGS84
+    lon: pd.Series  # degrees WGS84
+    fatalities: pd.Series
+    start: pd.Series  # first day of the interval
+    end: pd.Series  # last day of the interval (FAR_FUTURE while a span goes on)
+
+
+def _good_rows(
+    df: pd.DataFrame, good: pd.Series, dates: _Dates, typed: _Typed, locale: Locale
+) -> pd.DataFrame:
+    """The good rows typed: numbers as numbers, the interval, numeric dates shown as ISO;
+    `COLUMNS` first, then ``start``, ``end``, ``is_span`` and any extra columns."""
     out = df[good].copy()
-    out["latitude"] = lat[good]
-    out["longitude"] = lon[good]
+    out["latitude"] = typed.lat[good]
+    out["longitude"] = typed.lon[good]
     out["time_precision"] = dates.precision[good].astype(int)
     out["geo_precision"] = dates.geo_precision[good].astype(int)
-    out["fatalities"] = fatalities[good].astype("Int64")
+    out["fatalities"] = typed.fatalities[good].astype("Int64")
     if locale.dayfirst is not None:  # 04/05/2001 is ambiguous to a reader: show it as ISO
         read_as = (dates.day, dates.start_raw, dates.end_raw)
         for col, parsed in zip(_DATE_COLUMNS, read_as, strict=True):
             numeric = good & parsed.notna() & (df[col] != "")
             if numeric.any():
                 out.loc[numeric[good], col] = parsed[numeric].dt.strftime("%Y-%m-%d")
-    out["start"] = start[good]
-    out["end"] = end[good]
+    out["start"] = typed.start[good]
+    out["end"] = typed.end[good]
     out["is_span"] = dates.spans[good]
     extras = [c for c in out.columns if c not in COLUMNS and c not in ("start", "end", "is_span")]
-    return out[list(COLUMNS) + ["start", "end", "is_span"] + extras], problems
+    return out[list(COLUMNS) + ["start", "end", "is_span"] + extras]
 
 
 def _prepare(
