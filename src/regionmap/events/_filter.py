@@ -19,7 +19,18 @@ from regionmap.catalog import BBox
 
 @dataclass(frozen=True)
 class EventFilter:
-    """What to keep; every empty field keeps everything. Plain data, so it can be hashed."""
+    """What to keep; every empty field keeps everything. Plain data, so it can be hashed.
+
+    Attributes
+    ----------
+    start, end : date or None
+        The window, both days inclusive; an event is kept when its interval overlaps it.
+    event_types, actors, theatres : tuple of str
+        Keep events of any of these types, with any of these as actor1 or actor2, in any
+        of these theatres (layer ids).
+    bbox : BBox or None
+        (west, south, east, north) in degrees WGS84: lon-first, as GeoJSON.
+    """
 
     start: dt.date | None = None
     end: dt.date | None = None
@@ -66,25 +77,100 @@ def _select(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
 
 
 def filter_time(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
-    """Events whose interval overlaps [start, end] (both inclusive; None is open)."""
+    """Events whose interval overlaps [start, end] (both inclusive; None is open).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+    start, end : date or None
+        The window's first and last day; None leaves that side open.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows (``frame`` itself when every row is kept; never a changed copy).
+    """
     return _select(frame, _time_mask(frame, start, end))
 
 
 def filter_values(frame: pd.DataFrame, column: str, values: Iterable[str]) -> pd.DataFrame:
+    """Events whose ``column`` holds any of ``values``; no values keeps every event.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+    column : str
+        The column compared, e.g. ``event_type`` or ``theatre``.
+    values : iterable of str
+        The values kept, compared exactly.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows (``frame`` itself when every row is kept).
+    """
     return _select(frame, _values_mask(frame, column, values))
 
 
 def filter_actors(frame: pd.DataFrame, actors: Iterable[str]) -> pd.DataFrame:
-    """Events in which any of ``actors`` is actor1 or actor2."""
+    """Events in which any of ``actors`` is actor1 or actor2; no actors keeps every event.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+    actors : iterable of str
+        Actor names, compared exactly.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows (``frame`` itself when every row is kept).
+    """
     return _select(frame, _actors_mask(frame, actors))
 
 
 def filter_bbox(frame: pd.DataFrame, bbox: BBox | None) -> pd.DataFrame:
+    """Events whose point lies in ``bbox`` (edges included); None keeps every event.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+    bbox : BBox or None
+        (west, south, east, north) in degrees WGS84, lon-first; not across the antimeridian.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows (``frame`` itself when every row is kept).
+    """
     return _select(frame, _bbox_mask(frame, bbox))
 
 
 def apply_filter(frame: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
-    """All of ``f`` as one mask and one selection."""
+    """All of ``f`` as one mask and one selection.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+    f : EventFilter
+        What to keep; the fields combine with AND, the values within a field with OR.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows in their order (``frame`` itself when every row is kept), the same
+        as applying `filter_time`, `filter_values`, `filter_actors` and `filter_bbox` in turn.
+    """
     keep = _time_mask(frame, f.start, f.end)
     keep &= _values_mask(frame, "event_type", f.event_types)
     keep &= _actors_mask(frame, f.actors)
@@ -94,5 +180,17 @@ def apply_filter(frame: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
 
 
 def actors(frame: pd.DataFrame) -> list[str]:
+    """Every actor named in actor1 or actor2, sorted, without empty names.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+
+    Returns
+    -------
+    list of str
+    """
     names = set(frame["actor1"].unique()) | set(frame["actor2"].unique())
     return sorted(str(n) for n in names if isinstance(n, str) and n)

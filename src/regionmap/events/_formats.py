@@ -228,6 +228,19 @@ def to_model(table: pd.DataFrame, fmt: FileFormat) -> tuple[pd.DataFrame, list[t
     ``table`` holds the file's strings under ``fmt.header``. The findings are
     ``(mask, column, reason)`` triples for the validator, which reports the first
     reason per row.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One chunk of strings, columns as ``fmt.header`` (ACLED's already renamed).
+    fmt : FileFormat
+        From `detect`.
+
+    Returns
+    -------
+    (DataFrame, list of tuple)
+        The chunk with dropped index columns removed and, for UCDP GED, the model's
+        columns filled from UCDP's; and the findings (empty except for UCDP GED).
     """
     if fmt.dropped:
         table = table.drop(columns=[table.columns[i] for i in fmt.dropped])
@@ -297,7 +310,9 @@ def _day_only(values: pd.Series) -> pd.Series:
 _SERIAL = re.compile(r"^\d{5}(?:[.,]\d+)?$")
 
 
-def serial_date_error(path: Path, fmt: FileFormat, column: str, value: str, line: int):
+def serial_date_error(
+    path: Path, fmt: FileFormat, column: str, value: str, line: int
+) -> EventError:
     """One refusal for a file whose dates are spreadsheet serial numbers.
 
     A spreadsheet that shows a date but saves its number writes 44270 for 2021-03-15 in
@@ -305,6 +320,24 @@ def serial_date_error(path: Path, fmt: FileFormat, column: str, value: str, line
     1904 system (older Excel for Mac). The file does not say which, and a guess four
     years off would put events in the wrong war, so regionmap refuses the file once and
     says how to fix it, instead of converting or refusing every row.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    fmt : FileFormat
+        What it was read as (the message names it and its own column name).
+    column : str
+        The model's column holding the number.
+    value : str
+        The cell, e.g. ``44270``; it is shown with the day it means in both systems.
+    line : int
+        The file line of the cell.
+
+    Returns
+    -------
+    EventError
+        To be raised by the caller.
     """
     days = int(float(value.replace(",", ".")))
     in_1900 = (pd.Timestamp("1899-12-30") + pd.Timedelta(days=days)).date()

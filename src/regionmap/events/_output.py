@@ -23,7 +23,22 @@ def _public(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as a formula get a leading apostrophe."""
+    """Text cells a spreadsheet would run as a formula get a leading apostrophe.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is risky
+    (OWASP's CSV injection list); the numeric columns (latitude, longitude, fatalities,
+    the precisions) are left alone, so a negative longitude stays a number.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Any table; it is not changed.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the risky text cells prefixed by ``'``.
+    """
     out = frame.copy()
     for col in out.columns:
         if col in _NUMERIC or not pd.api.types.is_string_dtype(out[col]):  # categories too
@@ -35,11 +50,40 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> str:
+    """The events as CSV text a spreadsheet opens safely.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+
+    Returns
+    -------
+    str
+        UTF-8-ready text with ``\\n`` line ends: the public columns (the `COLUMNS`
+        contract plus any extra ACLED or UCDP columns; not ``start``, ``end``,
+        ``is_span`` or ``geometry``), formulas neutralised, no index.
+    """
     return neutralise_formulas(_public(frame)).to_csv(index=False, lineterminator="\n")
 
 
 def to_geojson(frame: pd.DataFrame) -> str:
-    """RFC 7946: a FeatureCollection of Points at [longitude, latitude]."""
+    """RFC 7946: a FeatureCollection of Points at [longitude, latitude].
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Events as `read_events` returns them (``start``/``end`` days, ``latitude``/
+        ``longitude`` in degrees WGS84).
+
+    Returns
+    -------
+    str
+        JSON text (not ASCII-escaped): one Point Feature per row, coordinates
+        [longitude, latitude] in degrees WGS84 (lon-first, as RFC 7946 says), the public
+        columns as properties, missing values as null.
+    """
     public = _public(frame)
     features = []
     for record in public.to_dict("records"):

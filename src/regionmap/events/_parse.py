@@ -36,6 +36,18 @@ def parse_dates(values: pd.Series, dayfirst: bool = True) -> pd.Series:
     Two-digit years are not read: ``15/03/21`` could be 1921 or 2021 here. Each layout is
     one vectorised pass over the values still unread, the first value's layout first, so a
     file in one layout is parsed once.
+
+    Parameters
+    ----------
+    values : Series of str
+        Date text; ``""`` is no date.
+    dayfirst : bool
+        Read ``04/05/2001`` as 4 May (True) or 5 April (False).
+
+    Returns
+    -------
+    Series of datetime64[ns]
+        Midnight of each day, on ``values``' index; NaT where empty or unreadable.
     """
     formats = list(_DATE_FORMATS)
     if not dayfirst:
@@ -64,7 +76,8 @@ def day_order(values: pd.Series, locale: Locale) -> None:
     Only looked at while undecided, and only when the chunk's first date is numeric, so a
     million ISO or ACLED dates cost nothing here. A first number above 12 settles day
     first, a second above 12 month first; neither assumes day first (ACLED and the
-    locales of this region write the day first)."""
+    locales of this region write the day first). Sets ``locale.dayfirst`` and
+    ``locale.dayfirst_assumed``; ``values`` are strings, ``""`` for none."""
     if locale.dayfirst is not None:
         return
     given = values[values != ""]
@@ -78,7 +91,10 @@ def day_order(values: pd.Series, locale: Locale) -> None:
 
 
 def decimal_point(values: pd.Series, locale: Locale) -> pd.Series:
-    """``36,61954`` as ``36.61954``: spreadsheets in most of Europe write decimal commas."""
+    """``36,61954`` as ``36.61954``: spreadsheets in most of Europe write decimal commas.
+
+    Only cells that are a whole decimal-comma number change; sets ``locale.decimal_comma``
+    when one does. Returns the strings, not numbers."""
     if not values.str.contains(",", regex=False).any():
         return values
     comma = values.str.fullmatch(r"[-+]?\d+,\d+")
@@ -101,6 +117,19 @@ def precision_interval(day: pd.Series, precision: pd.Series) -> tuple[pd.Series,
     the date, from its 1st to its last day. The stored date is anywhere in the interval
     (ACLED codes the middle of the week or month), so the start moves back as well as
     the end forward. NaT stays NaT.
+
+    Parameters
+    ----------
+    day : Series of datetime64[ns]
+        The stored dates.
+    precision : Series of int
+        ACLED's ``time_precision`` per row, on ``day``'s index; codes other than 2 and 3
+        are read as 1.
+
+    Returns
+    -------
+    (Series, Series)
+        The first and the last day, both inclusive, as datetime64[ns].
     """
     start = day.copy()
     end = day.copy()

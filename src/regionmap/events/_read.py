@@ -24,6 +24,13 @@ MAX_COLUMNS = 1000
 
 
 def check_size(path: Path) -> None:
+    """Refuse a missing file, or one over `MAX_EVENT_BYTES` (1 GB).
+
+    Raises
+    ------
+    EventError
+        "file not found", or the size in MB beside the limit.
+    """
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -113,7 +120,7 @@ def header_and_rows(
 def chunks(
     path: Path,
     header: list[str],
-    reader,
+    reader: Iterator[list[str]],
     problems: list[Problem],
     size: int,
     fmt: FileFormat | None = None,
