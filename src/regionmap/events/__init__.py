@@ -25,8 +25,6 @@ This module only re-exports; it must not hold logic. `CHUNK_ROWS` lives here so 
 caller (or a test) sets it in one place.
 """
 
-from __future__ import annotations
-
 from regionmap.events._filter import (
     EventFilter,
     actors,
