@@ -8,6 +8,11 @@ what *that* format lacks, instead of listing regionmap's own columns for a plain
 
 Mapping is vectorised over a chunk of rows (pandas string operations, no per-row Python),
 so a million-row ACLED download stays fast.
+
+Owns: format detection (`detect`), the column mapping of each format (`to_model`), the
+HXL row test and the spreadsheet-serial-date refusal. Must not: open files (it is given a
+header and chunks of strings), parse dates or numbers, or check rows against the catalog
+(that is `_rules`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ UCDP_GED = "ucdp-ged"
 
 # ACLED's legacy layout names the associated actors ALLY_ACTOR_1/2; today they are
 # assoc_actor_1/2. event_id_cnty is ACLED's stable id (the others changed with every update).
+ACLED_ID = "event_id_cnty"  # ACLED's stable event id (see ACLED_RENAME)
 ACLED_RENAME = {
     "event_id_cnty": "event_id",
     "ally_actor_1": "assoc_actor_1",
@@ -109,6 +115,19 @@ def is_hxl_row(row: list[str]) -> bool:
 def detect(path: Path, raw_header: list[str]) -> FileFormat:
     """The format of a file from its header; raises EventError naming what that format lacks.
 
+    Parameters
+    ----------
+    path : Path
+        The file, as the error names it.
+    raw_header : list of str
+        The header row's cells as read (a byte-order mark and spaces are stripped here).
+
+    Returns
+    -------
+    FileFormat
+        Its ``kind`` (REGIONMAP, ACLED or UCDP_GED), ``label`` for messages, ``header`` in
+        the model's lower-case names (ACLED's renamed), dropped index columns and notes.
+
     Raises
     ------
     EventError
@@ -122,17 +141,7 @@ def detect(path: Path, raw_header: list[str]) -> FileFormat:
         fmt.notes.append(f"dropped column 1 ('{header[0]}'), an unnamed row index")
     kept = [h for i, h in enumerate(lower) if i not in fmt.dropped]
     names = set(kept)
-    if "theatre" in names and "event_id" in names:
-        kind = REGIONMAP
-    elif "event_id_cnty" in names:
-        kind = ACLED
-    elif len(names & _UCDP_ONLY) >= 2:  # before ACLED's markers: UCDP has iso3 too
-        kind = UCDP_GED
-    elif names & _ACLED_ONLY:
-        kind = ACLED
-    else:
-        kind = REGIONMAP
-    fmt.kind = kind
+    kind = fmt.kind = _kind_of(names)
     upper = any(h != h.lower() for h in header) and all(
         h == h.upper() for i, h in enumerate(header) if i not in fmt.dropped
     )
@@ -160,6 +169,26 @@ def detect(path: Path, raw_header: list[str]) -> FileFormat:
     if dupes:
         raise EventError(path, fmt.says(f"duplicate column names {dupes}"), "line 1")
     fmt.header = model
+    _describe(fmt, names, upper)
+    return fmt
+
+
+def _kind_of(names: set[str]) -> str:
+    """REGIONMAP, ACLED or UCDP_GED from a header's lower-case names."""
+    if "theatre" in names and "event_id" in names:
+        return REGIONMAP
+    if "event_id_cnty" in names:
+        return ACLED
+    if len(names & _UCDP_ONLY) >= 2:  # before ACLED's markers: UCDP has iso3 too
+        return UCDP_GED
+    if names & _ACLED_ONLY:
+        return ACLED
+    return REGIONMAP
+
+
+def _describe(fmt: FileFormat, names: set[str], upper: bool) -> None:
+    """The notes a reader should see about the mapping, and UCDP's column names."""
+    kind = fmt.kind
     if kind == ACLED:
         if upper:
             fmt.notes.append("column names read in lower case")
@@ -191,7 +220,6 @@ def detect(path: Path, raw_header: list[str]) -> FileFormat:
             + (f"; dropped: {', '.join(present)} (the same point as latitude/longitude)"
                if present else "")
         )  # fmt: skip
-    return fmt
 
 
 def to_model(table: pd.DataFrame, fmt: FileFormat) -> tuple[pd.DataFrame, list[tuple]]:
@@ -200,6 +228,19 @@ def to_model(table: pd.DataFrame, fmt: FileFormat) -> tuple[pd.DataFrame, list[t
     ``table`` holds the file's strings under ``fmt.header``. The findings are
     ``(mask, column, reason)`` triples for the validator, which reports the first
     reason per row.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One chunk of strings, columns as ``fmt.header`` (ACLED's already renamed).
+    fmt : FileFormat
+        From `detect`.
+
+    Returns
+    -------
+    (DataFrame, list of tuple)
+        The chunk with dropped index columns removed and, for UCDP GED, the model's
+        columns filled from UCDP's; and the findings (empty except for UCDP GED).
     """
     if fmt.dropped:
         table = table.drop(columns=[table.columns[i] for i in fmt.dropped])
@@ -269,7 +310,9 @@ def _day_only(values: pd.Series) -> pd.Series:
 _SERIAL = re.compile(r"^\d{5}(?:[.,]\d+)?$")
 
 
-def serial_date_error(path: Path, fmt: FileFormat, column: str, value: str, line: int):
+def serial_date_error(
+    path: Path, fmt: FileFormat, column: str, value: str, line: int
+) -> EventError:
     """One refusal for a file whose dates are spreadsheet serial numbers.
 
     A spreadsheet that shows a date but saves its number writes 44270 for 2021-03-15 in
@@ -277,6 +320,24 @@ def serial_date_error(path: Path, fmt: FileFormat, column: str, value: str, line
     1904 system (older Excel for Mac). The file does not say which, and a guess four
     years off would put events in the wrong war, so regionmap refuses the file once and
     says how to fix it, instead of converting or refusing every row.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    fmt : FileFormat
+        What it was read as (the message names it and its own column name).
+    column : str
+        The model's column holding the number.
+    value : str
+        The cell, e.g. ``44270``; it is shown with the day it means in both systems.
+    line : int
+        The file line of the cell.
+
+    Returns
+    -------
+    EventError
+        To be raised by the caller.
     """
     days = int(float(value.replace(",", ".")))
     in_1900 = (pd.Timestamp("1899-12-30") + pd.Timedelta(days=days)).date()

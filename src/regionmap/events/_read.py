@@ -1,0 +1,168 @@
+"""An events file as a header and chunks of string rows.
+
+Owns: the size limit, the text encoding (UTF-8 with or without a byte-order mark, UTF-16
+with one; legacy code pages refused), the separator, blank files, the header row, and rows
+cut into chunks with their line numbers (rows with the wrong number of fields become
+problems). Must not: interpret a cell (no dates, numbers or formats beyond skipping an HXL
+row) or build frames: it hands strings on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from regionmap.errors import EventError, Problem
+from regionmap.events._formats import FileFormat, is_hxl_row
+from regionmap.events._model import Locale
+
+MAX_EVENT_BYTES = 1024 * 1024 * 1024
+MAX_COLUMNS = 1000
+
+
+def check_size(path: Path) -> None:
+    """Refuse a missing file, or one over `MAX_EVENT_BYTES` (1 GB).
+
+    Raises
+    ------
+    EventError
+        "file not found", or the size in MB beside the limit.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise EventError(path, "file not found") from None
+    if size > MAX_EVENT_BYTES:
+        raise EventError(path, f"file is {size / 1e6:.0f} MB; the limit is 1 GB")
+
+
+def encoding_of(path: Path) -> tuple[str, Locale]:
+    """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode text"),
+    else UTF-8 with or without one. Legacy 8-bit code pages are refused, not guessed:
+    Windows-1252, -1254 (Turkish) and -1251 (Cyrillic) read the same bytes as different
+    letters, and a wrong guess silently misspells every Turkish or Russian place name.
+    charset-normalizer, tried for this, took a Turkish Windows-1254 line for Windows-1252
+    ("Iğdır" read as "Iðdýr"), so a detector does not make the guess safe either."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", Locale(utf16=True)
+    return "utf-8-sig", Locale(bom=head.startswith(codecs.BOM_UTF8))
+
+
+def not_utf8(path: Path) -> EventError:
+    """Where the first byte that is not UTF-8 is, found again on the raw bytes."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                at = offset - pending + exc.start
+                byte = exc.object[exc.start]
+                return EventError(
+                    path,
+                    f"not UTF-8 text (byte {at} is 0x{byte:02x}); probably a Windows code "
+                    "page (1252 Western, 1254 Turkish, 1251 Cyrillic), which regionmap does "
+                    "not guess: save the file as UTF-8 ('CSV UTF-8' in Excel)",
+                )
+            offset += len(block)
+    pending = decoder.getstate()[0]
+    if pending:
+        return EventError(
+            path,
+            f"not UTF-8 text (the file ends inside a character at byte {offset - len(pending)}); "
+            "save the file as UTF-8",
+        )
+    return EventError(path, "not UTF-8 text; save the file as UTF-8")
+
+
+def _is_blank(handle: io.TextIOBase) -> bool:
+    while block := handle.read(1 << 20):
+        if block.strip():
+            handle.seek(0)
+            return False
+    return True
+
+
+def header_and_rows(
+    path: Path, handle: io.TextIOBase, locale: Locale
+) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and a csv reader positioned after it.
+
+    The separator is the one of ``,``, ``;`` and tab that the header line holds most of:
+    a header names columns and rarely quotes, where a sniffer reading rows is misled by
+    decimal commas in ``;``-separated files."""
+    if _is_blank(handle):
+        raise EventError(path, "file is empty")
+    sample = handle.read(65536)
+    handle.seek(0)
+    first_line = sample.split("\n", 1)[0]
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    locale.delimiter = delimiter
+    locale.crlf = "\r\n" in sample
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise EventError(path, f"no header row ({exc})") from None
+    if len(header) > MAX_COLUMNS:
+        raise EventError(path, f"header has {len(header)} columns; at most {MAX_COLUMNS}", "line 1")
+    return [h.strip() for h in header], reader
+
+
+def chunks(
+    path: Path,
+    header: list[str],
+    reader: Iterator[list[str]],
+    problems: list[Problem],
+    size: int,
+    fmt: FileFormat | None = None,
+) -> Iterator[tuple[list[list[str]], list[int]]]:
+    """Rows with their first line number, ``size`` at a time; rows with the wrong number of
+    fields go to ``problems``. Chunks keep a million-row file from being held as strings.
+
+    A first row of HXL hashtags (HDX copies of ACLED and UCDP) is skipped and noted."""
+    fmt = fmt or FileFormat()
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = reader.line_num + 1
+    first = True
+    try:
+        for row in reader:
+            if not row or not "".join(row).strip():
+                start = reader.line_num + 1
+                continue
+            if first:
+                first = False
+                if start == 2 and is_hxl_row(row):
+                    fmt.with_hxl()
+                    start = reader.line_num + 1
+                    continue
+            if len(row) != len(header):
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"line {start}",
+                        fmt.says(f"expected {len(header)} fields, got {len(row)}"),
+                    )
+                )
+            else:
+                rows.append(row)
+                lines.append(start)
+                if len(rows) >= size:
+                    yield rows, lines
+                    rows, lines = [], []
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(
+            Problem(str(path), f"line {reader.line_num}", fmt.says(f"CSV error: {exc}"))
+        )
+    if rows:
+        yield rows, lines
