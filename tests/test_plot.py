@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 import regionmap
 from regionmap.errors import ExportError
+from regionmap.plot import VIEW_KEY, map_extent, render_static
 from regionmap.render import theatres_bbox
-from regionmap.static import VIEW_KEY, map_extent, render_static
 
 from .conftest import ROOT
 
