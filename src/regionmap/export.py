@@ -248,7 +248,7 @@ def with_png_text(png: bytes, text: dict[str, str]) -> bytes:
 
 def static_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions, fmt: str) -> bytes:
     """Print map drawn with matplotlib: no browser needed."""
-    from regionmap.static import render_static
+    from regionmap.plot import render_static
 
     out = io.BytesIO()
     render_static(

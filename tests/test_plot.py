@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import io
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pandas as pd
 import pytest
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from PIL import Image
 from pypdf import PdfReader
 
 import regionmap
+from regionmap import plot
 from regionmap.errors import ExportError
 from regionmap.plan import theatres_bbox
-from regionmap.static import VIEW_KEY, map_extent, render_static
+from regionmap.plot import VIEW_KEY, _geometry, _layout, _legend, _look, map_extent, render_static
 
 from .conftest import ROOT
 
@@ -197,3 +203,140 @@ def test_extent_follows_centre_and_zoom(spec, dataset):
     assert near[0] < 46.5 < near[2] and near[1] < 39.7 < near[3]
     assert (far[2] - far[0]) == pytest.approx(4 * (near[2] - near[0]))
     assert near[2] - near[0] < 3
+
+
+def test_too_small_a_figure_is_refused_with_its_size(spec, dataset):
+    with pytest.raises(ExportError, match=r"at least 300 x 200 pixels, got \(200, 200\)"):
+        draw(spec, dataset, size=(200, 200))
+    with pytest.raises(ExportError, match=r"the figure \(300, 200\) is too small for the map"):
+        draw(spec, dataset, size=(300, 200))
+    with pytest.raises(ExportError, match=r"static maps are png, svg, pdf, not 'jpg'"):
+        draw(spec, dataset, "jpg")
+
+
+def many_types(dataset, n=40) -> regionmap.Dataset:
+    frame = dataset.events.frame.copy()
+    frame["event_type"] = [f"Type {i % n:02d}" for i in range(len(frame))]
+    return dataclasses.replace(dataset, events=dataclasses.replace(dataset.events, frame=frame))
+
+
+def test_a_legend_too_long_for_the_page_keeps_its_first_rows(spec, dataset, monkeypatch):
+    kept = []
+    cut = _layout.cut_entries
+    monkeypatch.setattr(
+        _layout, "cut_entries", lambda entries, keep: kept.append(keep) or cut(entries, keep)
+    )
+    png = draw(spec.replace(start=None, end=None), many_types(dataset), size=(400, 400))
+    assert Image.open(io.BytesIO(png)).size == (400, 400)
+    assert kept[-1] is not None and kept[-1] >= _legend.MIN_LEGEND_ROWS
+
+
+# ---------------------------------------------------------------- the package
+
+
+PLOT_PUBLIC = ["FORMATS", "VIEW_KEY", "map_extent", "map_title", "render_static"]
+PLOT_DIR = ROOT / "src" / "regionmap" / "plot"
+
+
+def test_plot_exports_a_sorted_pinned_list_and_nothing_else():
+    assert plot.__all__ == sorted(plot.__all__) == PLOT_PUBLIC
+    public = {name for name in vars(plot) if not name.startswith("_")}
+    assert public == set(PLOT_PUBLIC)
+    assert all(path.name.startswith("_") for path in PLOT_DIR.glob("*.py"))
+
+
+def test_plot_never_imports_pyplot_folium_or_streamlit():
+    for path in sorted(PLOT_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] not in ("folium", "streamlit"), (path.name, name)
+                assert not name.startswith("matplotlib.pyplot"), (path.name, name)
+
+
+def test_plot_modules_and_functions_stay_small():
+    for path in sorted(PLOT_DIR.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert len(source.splitlines()) <= 400, path.name
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                assert node.end_lineno - node.lineno < 80, (path.name, node.name)
+
+
+# ---------------------------------------------------------------- legend entries
+
+
+def test_legend_entries_are_plain_data_in_legend_order(spec, dataset):
+    events = dataset.visible_events(spec)
+    drawn = _geometry.Drawn({"kars-borders": {"line"}, "syria-zones": set()}, inactive=True)
+    off = pd.Series(False, index=events.index)
+    entries = _legend.legend_entries(spec, dataset, None, drawn, events, off)
+    kinds = [e.kind for e in entries]
+    assert kinds[:3] == ["header", "layer", "header"]
+    assert entries[1].label == dataset.catalog.layer("kars-borders").title
+    assert entries[1].geometry == {"line"}
+    assert entries[3].geometry == {"line"}  # nothing drawn: shown as a line
+    assert entries[4].label == f"Events ({len(events)})"
+    types = [e.label for e in entries if e.kind == "event"]
+    assert types == sorted(set(events["event_type"]))
+    assert all(e.color.startswith("#") and e.shape for e in entries if e.kind == "event")
+    assert kinds[-2:] == ["header", "inactive"] and entries[-2].label == "Key"
+    for entry in entries:  # data a map plan can hand over: no matplotlib objects
+        for value in vars(entry).values():
+            assert isinstance(value, str | frozenset | regionmap.Style | type(None)), value
+
+
+def test_legend_entries_name_the_events_off_the_map(spec, dataset):
+    events = dataset.visible_events(spec)
+    off = pd.Series(False, index=events.index)
+    off.iloc[:2] = True
+    entries = _legend.legend_entries(spec, dataset, None, _geometry.Drawn(), events, off)
+    assert entries[0] == _legend.LegendEntry("header", f"Events ({len(events)}; 2 off the map)")
+    notes = [e.label for e in entries if e.kind == "note"]
+    assert len(notes) == 1 and notes[0].startswith("off the map: ")
+
+
+def test_cut_entries_keeps_the_first_rows_and_counts_the_rest():
+    entries = [_legend.LegendEntry("note", str(i)) for i in range(10)]
+    assert _legend.cut_entries(entries, None) == entries
+    assert _legend.cut_entries(entries, 10) == entries
+    cut = _legend.cut_entries(entries, 6)
+    assert [e.label for e in cut[:6]] == [str(i) for i in range(6)]
+    assert cut[6].label.startswith("… 4 more legend rows")
+
+
+@pytest.mark.parametrize(
+    ("entry", "artist"),
+    [
+        (_legend.LegendEntry("header", "A"), Patch),
+        (_legend.LegendEntry("note", "a"), Patch),
+        (_legend.LegendEntry("layer", "a", regionmap.Style(), frozenset({"point"})), Line2D),
+        (_legend.LegendEntry("layer", "a", regionmap.Style(), frozenset({"line"})), Line2D),
+        (
+            _legend.LegendEntry(
+                "layer", "a", regionmap.Style(fill_opacity=0.2), frozenset({"polygon"})
+            ),
+            Patch,
+        ),
+        (_legend.LegendEntry("event", "a", color="#ff0000", shape="star"), Line2D),
+        (_legend.LegendEntry("span", "a"), Line2D),
+        (_legend.LegendEntry("halo", "a"), Patch),
+        (_legend.LegendEntry("basemap", "a", regionmap.Style()), Patch),
+        (_legend.LegendEntry("inactive", "a", regionmap.Style(weight=3.0)), Line2D),
+    ],
+)
+def test_each_legend_entry_gets_its_sample(entry, artist):
+    assert type(_legend.legend_handle(entry, 1.0)) is artist
+
+
+def test_look_of_an_inactive_feature_is_grey_and_dashed():
+    style = regionmap.Style(color="#b2182b", weight=3.0, fill_opacity=0.3)
+    active, inactive = _look.feature_look(style, True, 1.0), _look.feature_look(style, False, 1.0)
+    assert active.linestyle == "solid" and active.edge[0] > 0.6
+    assert inactive.edge[:3] == pytest.approx((0x9E / 255,) * 3)
+    assert inactive.linestyle != "solid" and inactive.lw < active.lw

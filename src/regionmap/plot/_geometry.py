@@ -1,0 +1,268 @@
+"""Drawing the map's contents on lon/lat axes: basemap, overlay layers and events.
+
+Owns: turning shapely geometries into matplotlib paths and line arrays (holes stay holes),
+drawing them as collections in catalog order with the looks `_look` decides (inactive
+under active), the event markers and their halos, and recording what was drawn for the
+legend (`Drawn`). Coordinates are degrees lon/lat (EPSG:4326), as `Dataset.display` holds.
+
+Must not: decide a look, a marker or the inactive rule (that is `_look`), set the axes'
+limits or position (that is `_layout`), or change the axes' data limits: every collection
+is added with ``autolim=False`` so the extent stays the layout's choice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Ellipse, PathPatch
+from matplotlib.path import Path as MplPath
+
+from regionmap.catalog import Catalog, LayerSpec
+from regionmap.dataset import Dataset
+from regionmap.plot._look import (
+    HALO_DASH,
+    HALO_EDGE,
+    HALO_FACE,
+    Look,
+    active_in_window,
+    event_marker,
+    event_marker_size,
+    event_symbol,
+    feature_look,
+    halo_radius_km,
+    land_face,
+    land_width,
+)
+from regionmap.spec import ViewSpec
+
+# ---------------------------------------------------------------- parts and paths
+
+
+def singles(geom: object) -> list:
+    """Polygons, lines and points out of any (multi/collection) geometry; [] if empty."""
+    if geom is None or shapely.is_empty(geom):
+        return []
+    if geom.geom_type.startswith("Multi") or geom.geom_type == "GeometryCollection":
+        return [single for part in geom.geoms for single in singles(part)]
+    return [geom]
+
+
+def polygon_path(poly: shapely.Polygon) -> MplPath:
+    """Exterior counter-clockwise, holes clockwise: holes stay holes under nonzero fill."""
+    poly = shapely.orient_polygons(poly)
+    verts, codes = [], []
+    for ring in (poly.exterior, *poly.interiors):
+        xy = np.asarray(ring.coords)[:, :2]
+        if len(xy) < 4:
+            continue
+        c = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+        c[0], c[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+        verts.append(xy)
+        codes.append(c)
+    if not verts:
+        return MplPath(np.empty((0, 2)))
+    return MplPath(np.concatenate(verts), np.concatenate(codes))
+
+
+@dataclass
+class Parts:
+    """Geometries split by kind: polygon paths, (n, 2) lon/lat line arrays, (lon, lat) points."""
+
+    polygons: list[MplPath]
+    lines: list[np.ndarray]
+    points: list[tuple[float, float]]
+
+    def kinds(self) -> set[str]:
+        """The kinds present, as the legend names them: "polygon", "line", "point"."""
+        present = (("polygon", self.polygons), ("line", self.lines), ("point", self.points))
+        return {kind for kind, items in present if items}
+
+
+def split(geoms: Iterable[object]) -> Parts:
+    """Every single part of ``geoms`` (shapely, lon/lat), by kind; empty ones dropped."""
+    out = Parts([], [], [])
+    for geom in geoms:
+        for part in singles(geom):
+            kind = part.geom_type
+            if kind == "Polygon":
+                out.polygons.append(polygon_path(part))
+            elif kind in ("LineString", "LinearRing"):
+                out.lines.append(np.asarray(part.coords)[:, :2])
+            elif kind == "Point":
+                out.points.append((part.x, part.y))
+    return out
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def draw_parts(ax: Axes, parts: Parts, look: Look, z: float) -> None:
+    """Polygons, then lines, then points in ``look``, at zorder 3, 4 and 5 plus ``z``."""
+    if parts.polygons:
+        ax.add_collection(
+            PatchCollection(
+                [PathPatch(p) for p in parts.polygons],
+                facecolors=[look.face],
+                edgecolors=[look.edge],
+                linewidths=look.lw,
+                linestyles=[look.linestyle],
+                joinstyle="round",
+                zorder=3 + z,
+            ),
+            autolim=False,
+        )
+    if parts.lines:
+        ax.add_collection(
+            LineCollection(
+                parts.lines,
+                colors=[look.edge],
+                linewidths=look.lw,
+                linestyles=[look.linestyle],
+                capstyle="round",
+                joinstyle="round",
+                zorder=4 + z,
+            ),
+            autolim=False,
+        )
+    if parts.points:
+        xy = np.asarray(parts.points)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=look.marker_size**2,
+            marker="o",
+            facecolors=[look.face],
+            edgecolors=[look.edge],
+            linewidths=min(look.lw, look.marker_size / 6),
+            zorder=5 + z,
+        )
+
+
+def basemap_layer(catalog: Catalog) -> LayerSpec | None:
+    """The catalog's basemap layer (role "basemap"), or None."""
+    return next((spec for spec in catalog.layers if spec.role == "basemap"), None)
+
+
+def draw_basemap(ax: Axes, dataset: Dataset, s: float) -> LayerSpec | None:
+    """The land at zorder 1; returns its layer, or None when there is none or it is empty."""
+    layer = basemap_layer(dataset.catalog)
+    if layer is None or len(dataset.display.get(layer.id, ())) == 0:
+        return None
+    parts = split(dataset.display[layer.id].geometry)
+    ax.add_collection(
+        PatchCollection(
+            [PathPatch(p) for p in parts.polygons],
+            facecolors=[land_face(layer.style)],
+            edgecolors=[layer.style.color],
+            linewidths=land_width(layer.style, s),
+            joinstyle="round",
+            zorder=1,
+        ),
+        autolim=False,
+    )
+    return layer
+
+
+@dataclass
+class Drawn:
+    """What ended up on the map, for the legend."""
+
+    kinds: dict[str, set[str]] = field(default_factory=dict)  # layer id -> {"polygon", ...}
+    inactive: bool = False  # some feature was drawn in the inactive look
+
+
+def shown_overlays(spec: ViewSpec, catalog: Catalog) -> list[LayerSpec]:
+    """The view's visible layers other than the basemap, in catalog order."""
+    return [
+        layer for layer in catalog.layers if layer.role != "basemap" and layer.id in spec.layers
+    ]
+
+
+def draw_overlays(ax: Axes, spec: ViewSpec, dataset: Dataset, s: float) -> Drawn:
+    """Each visible layer, inactive features under active ones, layers in catalog order."""
+    drawn = Drawn()
+    for i, layer in enumerate(shown_overlays(spec, dataset.catalog)):
+        frame = dataset.display.get(layer.id)
+        kinds: set[str] = set()
+        drawn.kinds[layer.id] = kinds
+        if frame is None or len(frame) == 0:
+            continue
+        active = active_in_window(frame, spec.start, spec.end)
+        geoms = np.asarray(frame.geometry.values)
+        for flag in (False, True):
+            chosen = geoms[active == flag]
+            if len(chosen) == 0:
+                continue
+            parts = split(chosen)
+            kinds |= parts.kinds()
+            drawn.inactive |= not flag
+            # Inactive under active; each kind of geometry in catalog order.
+            z = i * 0.01 + (0.005 if flag else 0)
+            draw_parts(ax, parts, feature_look(layer.style, flag, s), z)
+    return drawn
+
+
+def _draw_halos(ax: Axes, lon: np.ndarray, lat: np.ndarray, precision: pd.Series, s: float):
+    """Dashed ellipses, true to their radius in km, around events placed approximately."""
+    halos = []
+    for x, y, p in zip(lon, lat, precision, strict=True):
+        radius_km = halo_radius_km(p)
+        if radius_km:
+            cos_lat = max(0.05, math.cos(math.radians(y)))
+            halos.append(
+                Ellipse((x, y), 2 * radius_km / (111.32 * cos_lat), 2 * radius_km / 110.57)
+            )
+    if halos:
+        ax.add_collection(
+            PatchCollection(
+                halos,
+                facecolors=[HALO_FACE],
+                edgecolors=[to_rgba(HALO_EDGE, 0.9)],
+                linewidths=0.6 * s,
+                linestyles=[HALO_DASH],
+                zorder=6,
+            ),
+            autolim=False,
+        )
+
+
+def draw_events(ax: Axes, events: pd.DataFrame, s: float) -> None:
+    """Markers by type (spans hollow), with dashed halos where the place is approximate.
+
+    ``events`` has ``longitude``, ``latitude`` (degrees), ``geo_precision``,
+    ``event_type`` and ``is_span`` columns, as `Dataset.visible_events` returns.
+    """
+    if len(events) == 0:
+        return
+    lon = events["longitude"].astype(float).to_numpy()
+    lat = events["latitude"].astype(float).to_numpy()
+    precision = pd.to_numeric(events["geo_precision"], errors="coerce").fillna(1).astype(int)
+    _draw_halos(ax, lon, lat, precision, s)
+    types = events["event_type"].astype(str).to_numpy()
+    spans = events["is_span"].fillna(False).astype(bool).to_numpy()
+    base = 9.0 * s
+    for event_type in sorted(set(types)):
+        color, shape = event_symbol(event_type)
+        for hollow in (False, True):
+            mask = (types == event_type) & (spans == hollow)
+            if not mask.any():
+                continue
+            size = event_marker_size(shape, base)
+            ax.scatter(
+                lon[mask],
+                lat[mask],
+                s=size**2,
+                marker=event_marker(shape),
+                facecolors="#ffffff" if hollow else color,
+                edgecolors=color if hollow else "#ffffff",
+                linewidths=1.6 * s if hollow else 0.6 * s,
+                zorder=7.5 if hollow else 7,
+            )

@@ -1,0 +1,286 @@
+"""The print map's legend: which entries it has, and how they are drawn.
+
+Owns, in two separate steps:
+
+1. the decision, `legend_entries`: a plain list of `LegendEntry` (kind, label and the data
+   the sample needs: a layer's style and drawn geometry kinds, an event type's colour and
+   shape), one block per theatre, then the events, then the key. No matplotlib here: a
+   shared map plan can hand over the same list, and a test can compare it with the web
+   map's legend;
+2. the drawing: `legend_handle` builds each entry's matplotlib sample, `place_legend` lays
+   the legend out in the figure with its labels wrapped to a column width in inches.
+
+Must not: decide where the legend goes on the page or how large it may be (that is
+`_layout`), or decide a look (that is `_look`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from regionmap.catalog import LayerSpec, Style
+from regionmap.dataset import Dataset
+from regionmap.plot._geometry import Drawn
+from regionmap.plot._look import (
+    HALO_DASH,
+    HALO_EDGE,
+    HALO_FACE,
+    HALO_PRECISIONS,
+    HOLLOW_EDGE,
+    INACTIVE_KEY_STYLE,
+    INK,
+    event_marker,
+    event_marker_size,
+    event_symbol,
+    feature_look,
+    land_face,
+    land_width,
+)
+from regionmap.plot._text import Measure, tex
+from regionmap.spec import ViewSpec
+
+LEGEND_FS = 8.5  # points, at scale 1
+MIN_LEGEND_ROWS = 6  # a cut legend keeps at least this many rows
+
+EntryKind = Literal["header", "note", "layer", "event", "span", "halo", "basemap", "inactive"]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row as data: what it shows, not how matplotlib draws it.
+
+    ``header`` and ``note`` rows have no sample (a header is bold). ``layer``, ``basemap``
+    and ``inactive`` rows carry a ``style``; a layer also the ``geometry`` kinds drawn
+    ("polygon", "line", "point"). ``event`` rows carry the marker's ``color`` and
+    ``shape`` (a web map shape name). ``span`` and ``halo`` rows are fixed samples.
+    """
+
+    kind: EntryKind
+    label: str
+    style: Style | None = None
+    geometry: frozenset[str] = frozenset()
+    color: str = ""
+    shape: str = ""
+
+
+# ---------------------------------------------------------------- the decision
+
+
+def legend_entries(
+    spec: ViewSpec,
+    dataset: Dataset,
+    basemap: LayerSpec | None,
+    drawn: Drawn,
+    events: pd.DataFrame,
+    off: pd.Series,
+) -> list[LegendEntry]:
+    """One block per theatre with its layers, the event symbols, then the keys.
+
+    Parameters
+    ----------
+    spec : ViewSpec
+        The view (whether events show).
+    dataset : Dataset
+        Its catalog orders and titles layers and theatres; unavailable layers say so.
+    basemap : LayerSpec or None
+        The land drawn, if any.
+    drawn : Drawn
+        The geometry kinds drawn per layer, and whether anything was drawn inactive.
+    events : DataFrame
+        The events shown (``event_type``, ``location``, ``is_span``, ``geo_precision``).
+    off : Series of bool
+        Marks the events outside the map, named so a reader knows they exist.
+
+    Returns
+    -------
+    list of LegendEntry
+        In legend order.
+    """
+    out = _layer_entries(dataset, drawn)
+    if spec.show_events:
+        out += _event_entries(events, off)
+    out.append(LegendEntry("header", "Key"))
+    if basemap is not None:
+        out.append(LegendEntry("basemap", basemap.title, style=basemap.style))
+    if drawn.inactive:
+        label = "not in force in the window (grey, dashed)"
+        out.append(LegendEntry("inactive", label, style=INACTIVE_KEY_STYLE))
+    return out
+
+
+def _layer_entries(dataset: Dataset, drawn: Drawn) -> list[LegendEntry]:
+    """A header per theatre (in order of first layer), then its drawn layers."""
+    catalog = dataset.catalog
+    unavailable = dataset.unavailable()
+    grouped: dict[str, list[LayerSpec]] = {}
+    for layer in catalog.layers:
+        if layer.role != "basemap" and layer.id in drawn.kinds:
+            grouped.setdefault(layer.theatre, []).append(layer)
+    titles = {t.id: t.title for t in catalog.theatres}
+    out: list[LegendEntry] = []
+    for theatre_id, layers in grouped.items():
+        out.append(LegendEntry("header", titles.get(theatre_id, theatre_id or "Other layers")))
+        for layer in layers:
+            label = layer.title + (" (unavailable)" if layer.id in unavailable else "")
+            kinds = frozenset(drawn.kinds[layer.id] or {"line"})
+            out.append(LegendEntry("layer", label, style=layer.style, geometry=kinds))
+    return out
+
+
+def _event_entries(events: pd.DataFrame, off: pd.Series) -> list[LegendEntry]:
+    """The events' header with counts, a row per type, those off the map, the keys."""
+    beyond = f"; {int(off.sum())} off the map" if off.any() else ""
+    out = [LegendEntry("header", f"Events ({len(events)}{beyond})")]
+    if len(events) == 0:
+        out.append(LegendEntry("note", "none in this window"))
+    for event_type in sorted(set(events["event_type"].astype(str))):
+        color, shape = event_symbol(event_type)
+        out.append(LegendEntry("event", event_type, color=color, shape=shape))
+    if off.any():
+        places = events.loc[off, "location"].fillna("?").astype(str).value_counts()
+        named = [f"{p} ({n})" if n > 1 else p for p, n in places.head(5).items()]
+        if len(places) > 5:
+            named.append(f"{len(places) - 5} more places")
+        out.append(LegendEntry("note", f"off the map: {', '.join(named)}"))
+    if events["is_span"].fillna(False).astype(bool).any():
+        out.append(LegendEntry("span", "span (start – end), hollow"))
+    precision = pd.to_numeric(events["geo_precision"], errors="coerce")
+    if precision.isin(list(HALO_PRECISIONS)).any():
+        out.append(LegendEntry("halo", "imprecise place (15 / 60 km halo)"))
+    return out
+
+
+def cut_entries(entries: list[LegendEntry], keep: int | None) -> list[LegendEntry]:
+    """The first ``keep`` rows and a note of how many more, when there are more."""
+    if keep is None or len(entries) <= keep:
+        return entries
+    more = len(entries) - keep
+    note = f"… {more} more legend rows: see the HTML or GeoJSON export"
+    return entries[:keep] + [LegendEntry("note", note)]
+
+
+# ---------------------------------------------------------------- the drawing
+
+
+def _blank() -> Patch:
+    return Patch(facecolor="none", edgecolor="none")
+
+
+def _layer_handle(style: Style, kinds: frozenset[str], s: float) -> Artist:
+    """A dot for a layer of points, a patch for a filled one, else a line."""
+    look = feature_look(style, True, s)
+    if kinds == {"point"}:
+        size = min(look.marker_size, 10 * s)
+        return Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=size,
+            markerfacecolor=look.face,
+            markeredgecolor=look.edge,
+            markeredgewidth=min(look.lw, size / 6),
+        )
+    if "polygon" in kinds and style.fill_opacity:
+        return Patch(
+            facecolor=look.face, edgecolor=look.edge, linewidth=look.lw, linestyle=look.linestyle
+        )
+    return Line2D(
+        [], [], color=look.edge, linewidth=look.lw, linestyle=look.linestyle, solid_capstyle="butt"
+    )
+
+
+def _marker(marker: str, size: float, face: str, edge: str, width: float) -> Line2D:
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=marker,
+        markersize=size,
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        markeredgewidth=width,
+    )
+
+
+def legend_handle(entry: LegendEntry, s: float) -> Artist:
+    """The matplotlib sample for ``entry`` at the figure's scale ``s``."""
+    kind, style = entry.kind, entry.style or Style()
+    if kind == "layer":
+        return _layer_handle(style, entry.geometry, s)
+    if kind == "event":
+        size = event_marker_size(entry.shape, 7.5 * s)
+        return _marker(event_marker(entry.shape), size, entry.color, "#ffffff", 0.5 * s)
+    if kind == "span":
+        return _marker("o", 7 * s, "#ffffff", HOLLOW_EDGE, 1.5 * s)
+    if kind == "halo":
+        return Patch(
+            facecolor=HALO_FACE, edgecolor=HALO_EDGE, linewidth=0.6 * s, linestyle=HALO_DASH
+        )
+    if kind == "basemap":
+        return Patch(
+            facecolor=land_face(style), edgecolor=style.color, linewidth=land_width(style, s)
+        )
+    if kind == "inactive":
+        look = feature_look(style, False, s)
+        return Line2D([], [], color=look.edge, linewidth=look.lw, linestyle=look.linestyle)
+    return _blank()
+
+
+def place_legend(
+    fig: Figure,
+    entries: list[LegendEntry],
+    anchor: tuple[float, float],
+    column_in: float,
+    ncols: int,
+    s: float,
+    measure: Measure,
+    shrink: float = 1.0,
+) -> Legend:
+    """The legend, upper-left corner at ``anchor`` (figure fraction), labels wrapped to fit.
+
+    ``column_in`` is each column's width in inches; ``shrink`` scales the legend's text
+    down when it would otherwise not fit beside the map.
+    """
+    fs = LEGEND_FS * s * shrink
+    text_in = column_in - (2.2 + 0.6 + 1.2) * fs / 72  # handle, pad and column spacing
+    headers = [e.kind == "header" for e in entries]
+    labels = [
+        tex("\n".join(measure.wrap(e.label, text_in, fs, bold)))
+        for e, bold in zip(entries, headers, strict=True)
+    ]
+    legend = fig.legend(
+        [legend_handle(e, s) for e in entries],
+        labels,
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        bbox_transform=fig.transFigure,
+        ncols=ncols,
+        frameon=False,
+        fontsize=fs,
+        title="Legend",
+        title_fontproperties={"size": 9.5 * s * shrink, "weight": "bold"},
+        alignment="left",
+        handlelength=2.2,
+        handleheight=1.0,
+        handletextpad=0.6,
+        labelspacing=0.45,
+        columnspacing=1.2,
+        borderaxespad=0.0,
+        borderpad=0.0,
+    )
+    for text, header in zip(legend.get_texts(), headers, strict=True):
+        text.set_usetex(False)
+        if header:
+            text.set_fontweight("bold")
+            text.set_color(INK)
+    legend.get_title().set_usetex(False)
+    return legend

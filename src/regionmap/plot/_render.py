@@ -1,0 +1,135 @@
+"""`ViewSpec` + `Dataset` -> a print map (PNG, SVG, PDF) drawn with matplotlib.
+
+The web map cannot go into a report as it is: it has no scale bar, no north arrow, no
+graticule and no sources on the page. The print map draws the same layers, styles and
+events on plain lon/lat axes, with all of that furniture, and writes the view spec into
+the file's metadata so a figure in a report can be reopened as the view it came from.
+
+Owns: the entry point `render_static` (checking its arguments, the figure and its scale,
+the order of the steps) and the file's metadata.
+
+Must not: use pyplot, which keeps global figures and state that a long-running dashboard
+(one thread per session) must not share: only `Figure` and the Agg canvas are used. For
+the same reason no rcParams are changed; every text sets ``usetex=False`` itself and data
+text has ``$`` escaped (`_text.tex`) so matplotlib's mathtext never interprets it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import BinaryIO
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from regionmap.dataset import Dataset
+from regionmap.errors import ExportError
+from regionmap.plot._geometry import draw_basemap, draw_events, draw_overlays
+from regionmap.plot._layout import (
+    Content,
+    Page,
+    draw_text,
+    finish_map,
+    fit_map_and_legend,
+    text_blocks,
+)
+from regionmap.plot._look import SEA_COLOR
+from regionmap.plot._text import Measure, map_title
+from regionmap.spec import ViewSpec
+
+FORMATS = ("png", "svg", "pdf")
+VIEW_KEY = "regionmap:view"
+
+
+def _metadata(fmt: str, title: str, spec_json: str) -> dict[str, str]:
+    """The file's title and the view spec JSON, where each format keeps such text."""
+    if fmt == "png":
+        return {VIEW_KEY: spec_json, "Title": title, "Software": "regionmap"}
+    if fmt == "svg":
+        return {"Title": title, "Description": spec_json}
+    return {"Title": title, "Subject": spec_json, "Creator": "regionmap"}
+
+
+def _page(size: tuple[int, int], fmt: str) -> Page:
+    """The figure for ``size`` pixels at 100 dpi, checked, with its scale."""
+    if fmt not in FORMATS:
+        raise ExportError(f"static maps are {', '.join(FORMATS)}, not {fmt!r}")
+    width_px, height_px = int(size[0]), int(size[1])
+    if width_px < 300 or height_px < 200:
+        raise ExportError(f"a static map needs at least 300 x 200 pixels, got {size}")
+    fig_w, fig_h = width_px / 100, height_px / 100
+    if fmt == "png":  # a hair more, so that int(inches * dpi) cannot fall a pixel short
+        fig_w, fig_h = (width_px + 1e-3) / 100, (height_px + 1e-3) / 100
+    s = max(0.75, min(2.0, math.sqrt(width_px * height_px / (1600 * 1000))))
+    return Page(size, fig_w, fig_h, s)
+
+
+def render_static(
+    spec: ViewSpec,
+    dataset: Dataset,
+    out: BinaryIO,
+    fmt: str,
+    *,
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 200,
+    caption: Sequence[str] | None = None,
+    generated: str | None = None,
+) -> None:
+    """Draw the view as a print map and write it to ``out``.
+
+    Text, lines and markers scale with the size, so a small figure looks like a reduced
+    default rather than a crowded one. The legend sits beside a landscape map and below a
+    portrait one. The map is plate carrée (lon/lat degrees, EPSG:4326) with the aspect of
+    its middle latitude.
+
+    Parameters
+    ----------
+    spec : ViewSpec
+        What to show: layers, date window, filters, and the extent (a centre and zoom,
+        else the theatres). Its JSON goes into the file's metadata (PNG text chunk
+        ``VIEW_KEY``, SVG ``Description``, PDF ``Subject``).
+    dataset : Dataset
+        The catalog, layers (drawn from ``dataset.display``) and events.
+    out : binary file
+        Where the file is written; it is not closed.
+    fmt : {"png", "svg", "pdf"}
+        The file format.
+    size : tuple of int, default (1600, 1000)
+        (width, height) in pixels at 100 dpi: the figure is size / 100 inches, and a PNG
+        is exactly size * dpi / 100 pixels. At least 300 × 200.
+    dpi : int, default 200
+        Dots per inch of a PNG (and of raster parts of SVG and PDF).
+    caption : sequence of str, optional
+        Lines printed under the map, each wrapped to the page's width.
+    generated : str, optional
+        The date in the footer's "Generated on ..."; today (ISO) when None.
+
+    Raises
+    ------
+    ExportError
+        If ``fmt`` is not one of `FORMATS`, ``size`` is below 300 × 200 pixels, or the
+        page has no room for the map beside its text.
+    """
+    page = _page(size, fmt)
+    fig = Figure(figsize=(page.fig_w, page.fig_h), dpi=dpi, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    measure = Measure(canvas.get_renderer(), fig.dpi)
+
+    title = map_title(spec)
+    events = dataset.visible_events(spec) if spec.show_events else dataset.events.frame.iloc[:0]
+    blocks = text_blocks(page, spec, dataset, title, events, caption, generated, measure)
+
+    # The map's contents do not depend on where the axes end up: draw them first.
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set_facecolor(SEA_COLOR)
+    basemap = draw_basemap(ax, dataset, page.s)
+    drawn = draw_overlays(ax, spec, dataset, page.s)
+    if spec.show_events:
+        draw_events(ax, events, page.s)
+    content = Content(spec, dataset, events, basemap, drawn)
+
+    placed = fit_map_and_legend(fig, page, blocks, content, measure)
+    finish_map(ax, page, placed, content, measure)
+    draw_text(fig, page, blocks, placed)
+    fig.savefig(out, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, spec.to_json()))
