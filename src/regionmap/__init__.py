@@ -48,8 +48,18 @@ from regionmap.events import (
     read_events,
 )
 from regionmap.events import actors as event_actors
-from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, snapshot_bytes
+from regionmap.export import (
+    EXPORT_FORMATS,
+    FORMATS,
+    VIEW_FILE_SUFFIXES,
+    ExportFormat,
+    SnapshotOptions,
+    read_view,
+    snapshot,
+    snapshot_bytes,
+)
 from regionmap.load import LayerResult, load_layers, read_layer, read_layers
+from regionmap.provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap.render import (
     MAX_MARKERS,
     Assets,
@@ -61,7 +71,7 @@ from regionmap.render import (
     render_map,
     safe_url,
 )
-from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
+from regionmap.spec import BASEMAPS, MAP_HEIGHT_PX, PRESETS, ViewSpec, fit_view
 from regionmap.store import EventStore, load_store
 from regionmap.userdata import (
     MAX_UPLOAD_MB,
@@ -107,6 +117,9 @@ __all__ = [
     "user_layer_id",
     "with_user_data",
     "FORMATS",
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "VIEW_FILE_SUFFIXES",
     "SnapshotOptions",
     "read_view",
     "snapshot",
@@ -126,6 +139,10 @@ __all__ = [
     "load_store",
     "event_when",
     "fit_view",
+    "MAP_HEIGHT_PX",
+    "clicked_feature_id",
+    "format_date",
+    "provenance_rows",
     "install_assets",
     "load_dataset",
     "render_map",

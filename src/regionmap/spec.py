@@ -19,6 +19,9 @@ from regionmap.errors import ViewError
 from regionmap.events import EventFilter
 
 ARTICLE_DATE = dt.date(2021, 3, 23)
+# The web map's height in CSS pixels: the dashboard draws it so tall, and a centre + zoom
+# frames that much of the map; the print map frames the same north-south span.
+MAP_HEIGHT_PX = 620
 BASEMAPS: dict[str, str] = {
     "vector": "Countries (offline, Natural Earth)",
     "osm": "OpenStreetMap (online)",

@@ -41,14 +41,14 @@ from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.errors import ExportError
 from regionmap.render import HALO_RADIUS_M, INACTIVE_COLOR, symbol_for, theatres_bbox
-from regionmap.spec import ViewSpec
+from regionmap.spec import MAP_HEIGHT_PX, ViewSpec
 
 FORMATS = ("png", "svg", "pdf")
 VIEW_KEY = "regionmap:view"
 DEFAULT_TITLE = "Where Russia and Turkey meet"
 
 PX_TO_PT = 0.72  # a Leaflet CSS pixel at 100 dpi-equivalent, in points
-REFERENCE_MAP_HEIGHT_PX = 620  # the dashboard's map height: what a centre + zoom showed
+REFERENCE_MAP_HEIGHT_PX = MAP_HEIGHT_PX  # the dashboard's map: what a centre + zoom showed
 MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^", "star": "*"}
 SEA_COLOR = "#e4edf3"
 LEGEND_FS = 8.5
