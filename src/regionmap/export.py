@@ -54,7 +54,8 @@ PNG_HIDE = ".rm-tool,.leaflet-control-zoom,.leaflet-control-layers{display:none!
 @dataclass(frozen=True)
 class ExportFormat:
     """One way to export a view, as the dashboard offers it: ``format`` (one of `FORMATS`)
-    drawn by ``renderer`` ("browser" or "static"), named ``key`` in the page and its URL."""
+    drawn by ``renderer`` ("browser" or "static"), chosen by ``key`` (the dashboard's
+    ``export_format`` value), shown as ``label``, downloaded as ``mime``."""
 
     key: str
     label: str
