@@ -83,7 +83,7 @@ def test_assets_are_local(app):
     ]
     assert all(link.startswith("/app/static/") for link in args["css_links"])
     assert "https://" not in args["header"]
-    assert args["returned_objects"] == ["last_object_clicked_popup"]
+    assert args["returned_objects"] == ["last_active_drawing"]  # the clicked feature, no HTML
 
 
 @pytest.mark.parametrize(
@@ -234,6 +234,33 @@ def test_export_errors_are_shown_plainly(monkeypatch):
     at.button(key="export_go").click().run()
     assert not at.exception
     assert any("Export failed" in e.value and "--renderer static" in e.value for e in at.error)
+
+
+def test_the_feature_panel_shows_what_the_map_returned_for_a_click(monkeypatch):
+    """The map returns the clicked layer as GeoJSON (``last_active_drawing``): its ``rm_id``
+    names the feature, and the panel lists the library's provenance rows."""
+    monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
+
+    def script():
+        from panels import feature
+
+        import regionmap
+
+        data = regionmap.load_dataset()
+        feature.draw(data, None, None)  # nothing clicked yet
+        clicked = {"type": "Feature", "geometry": None, "properties": {"rm_id": "border-tur-arm"}}
+        feature.draw(data, clicked, None)
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert "Click a border, zone or place" in at.caption[0].value
+    data = regionmap.load_dataset()
+    layer_id, props = data.feature("border-tur-arm")
+    rows = regionmap.provenance_rows(props, data.catalog.layer(layer_id))
+    (table,) = at.table
+    assert list(table.value.index) == [label for label, _ in rows]
+    assert list(table.value[""]) == [text for _, text in rows]
+    assert len(at.get("link_button")) == 1  # "Open source"
 
 
 def test_timeline_and_layers_panels_render():

@@ -48,9 +48,19 @@ from regionmap.events import (
     read_events,
 )
 from regionmap.events import actors as event_actors
-from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, snapshot_bytes
+from regionmap.export import (
+    EXPORT_FORMATS,
+    FORMATS,
+    VIEW_FILE_SUFFIXES,
+    ExportFormat,
+    SnapshotOptions,
+    read_view,
+    snapshot,
+    snapshot_bytes,
+)
 from regionmap.load import LayerResult, load_layers, read_layer, read_layers
 from regionmap.plan import MAX_MARKERS, MapPlan, event_mode
+from regionmap.provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap.settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting
 from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 from regionmap.store import EventStore, load_store
@@ -111,6 +121,9 @@ __all__ = [
     "user_layer_id",
     "with_user_data",
     "FORMATS",
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "VIEW_FILE_SUFFIXES",
     "SnapshotOptions",
     "read_view",
     "snapshot",
@@ -130,6 +143,9 @@ __all__ = [
     "load_store",
     "event_when",
     "fit_view",
+    "clicked_feature_id",
+    "format_date",
+    "provenance_rows",
     "install_assets",
     "load_dataset",
     "render_map",

@@ -52,6 +52,33 @@ PNG_HIDE = ".rm-tool,.leaflet-control-zoom,.leaflet-control-layers{display:none!
 
 
 @dataclass(frozen=True)
+class ExportFormat:
+    """One way to export a view, as the dashboard offers it: ``format`` (one of `FORMATS`)
+    drawn by ``renderer`` ("browser" or "static"), chosen by ``key`` (the dashboard's
+    ``export_format`` value), shown as ``label``, downloaded as ``mime``."""
+
+    key: str
+    label: str
+    mime: str
+    format: str
+    renderer: str = "browser"
+
+
+EXPORT_FORMATS = (
+    ExportFormat("png", "PNG, as seen", "image/png", "png"),
+    ExportFormat("png-static", "PNG print map (no browser needed)", "image/png", "png", "static"),
+    ExportFormat("html", "HTML, interactive, offline", "text/html", "html"),
+    ExportFormat("svg", "SVG print map", "image/svg+xml", "svg"),
+    ExportFormat("pdf", "PDF print map", "application/pdf", "pdf"),
+    ExportFormat("geojson", "GeoJSON data", "application/geo+json", "geojson"),
+    ExportFormat("csv", "CSV data", "text/csv", "csv"),
+    ExportFormat("zip", "Bundle (PNG, data, sources)", "application/zip", "zip"),
+)
+# The files `read_view` takes a view back from.
+VIEW_FILE_SUFFIXES = (".png", ".html", ".svg", ".json", ".zip")
+
+
+@dataclass(frozen=True)
 class SnapshotOptions:
     size: tuple[int, int] = (1600, 1000)
     scale: float = 1.0

@@ -1,0 +1,97 @@
+"""The snapshot panel: export what the map shows, or restore a view from a snapshot.
+
+Owns the widgets ``export_format``, the size, ``export_scale``, ``export_title``,
+``export_go``, ``export_download`` and ``restore``, and in session state the prepared file
+(``export_file``) and the last restore error (``restore_error``). The formats, their labels
+and MIME types come from `regionmap.EXPORT_FORMATS`, the files a view can be read back from
+from `regionmap.VIEW_FILE_SUFFIXES`; the panel keeps no list of its own and writes no file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import regionmap
+from panels import view
+
+SIZES = ("1600x1000", "1200x800", "2400x1500", "1000x1000")  # pixels, width x height
+
+
+def _restore(catalog: regionmap.Catalog, days: view.Days) -> None:
+    """A snapshot was dropped on the uploader: bring back the view it carries."""
+    state = st.session_state
+    upload = state.get("restore")
+    if upload is None:
+        return
+    try:
+        restored, missing = regionmap.read_view(
+            upload.getvalue(), upload.name
+        ).without_missing_layers(catalog)
+        restored = restored.check(catalog)
+    except regionmap.RegionmapError as exc:
+        state["restore_error"] = str(exc)
+        return
+    state.pop("restore_error", None)
+    state["restore_warnings"] = missing
+    view.apply_spec(restored, catalog, days)
+    view.override_position(restored.center, restored.zoom)
+
+
+def _prepare(
+    spec: regionmap.ViewSpec,
+    data: regionmap.Dataset,
+    choice: regionmap.ExportFormat,
+    size: str,
+    scale: int,
+    title: str,
+) -> None:
+    """Render the snapshot into session state, or show why it failed."""
+    state = st.session_state
+    width, height = (int(v) for v in size.split("x"))
+    options = regionmap.SnapshotOptions((width, height), scale, title, choice.renderer)
+    with st.spinner("Rendering the snapshot…"):
+        try:
+            payload = regionmap.snapshot_bytes(spec, data, choice.format, options)
+        except regionmap.RegionmapError as exc:
+            state.pop("export_file", None)
+            st.error(f"Export failed: {exc}")
+        else:
+            name = f"regionmap-{dt.date.today()}.{choice.format}"
+            state["export_file"] = (name, payload, choice.mime)
+
+
+def draw(spec: regionmap.ViewSpec, data: regionmap.Dataset, days: view.Days) -> None:
+    """The panel, folded: format, size, pixel ratio, title, prepare, download, restore."""
+    choices = {f.key: f for f in regionmap.EXPORT_FORMATS}
+    with st.expander("Export snapshot"):
+        key = st.selectbox(
+            "Format", list(choices), key="export_format", format_func=lambda k: choices[k].label
+        )
+        size = st.selectbox("Size", list(SIZES))
+        scale = st.radio("Pixel ratio", [1, 2], horizontal=True, key="export_scale")
+        title = st.text_input(
+            "Title", key="export_title", placeholder="Where Russia and Turkey meet…"
+        )
+        if st.button("Prepare snapshot", key="export_go", width="stretch"):
+            _prepare(spec, data, choices[key], size, scale, title)
+        if "export_file" in st.session_state:
+            name, payload, mime = st.session_state["export_file"]
+            st.download_button(
+                f"Download {name} ({len(payload) / 1024:,.0f} KB)",
+                payload,
+                file_name=name,
+                mime=mime,
+                key="export_download",
+                width="stretch",
+            )
+        st.file_uploader(
+            "Restore a view from a snapshot",
+            type=[s.lstrip(".") for s in regionmap.VIEW_FILE_SUFFIXES],
+            key="restore",
+            on_change=_restore,
+            args=(data.catalog, days),
+        )
+        if "restore_error" in st.session_state:
+            st.error(st.session_state["restore_error"])

@@ -1,0 +1,113 @@
+"""The map: the heading above it, the data problems note, the map itself, and which events
+it draws.
+
+Owns the map component (key ``map``), its height (`regionmap.MAP_HEIGHT_PX`, the one the
+print map assumes too) and the list of values it returns: only ``last_active_drawing`` (the
+clicked feature as GeoJSON, read by `feature`), plus ``bounds`` and ``zoom`` in the
+aggregated view, whose counts follow the map; so panning reruns the app only there.
+Must not cache the `folium.Map` (it draws blank when reused) nor build or style map parts:
+`regionmap.render_map` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import regionmap
+from panels import view
+from regionmap import ViewSpec, format_date
+
+CLICKED = "last_active_drawing"  # the clicked layer's GeoJSON feature, with its properties
+PROBLEMS_LISTED = 200  # an ACLED file can have thousands of bad rows: list the first
+
+
+@dataclass(frozen=True)
+class MapEvents:
+    """The events the map draws, and what the map must report back to draw them."""
+
+    spec: ViewSpec  # in the aggregated view, centred and zoomed as the map last was
+    matching: int  # events the filters keep
+    shown: pd.DataFrame  # those the map draws (aggregated: inside the map's last bounds)
+    mode: str  # "markers" or "aggregated", for `shown`
+    follows_map: bool  # aggregated before the bounds: panning and zooming rerun
+    returned: tuple[str, ...]  # what the map component returns
+
+
+def _last_bounds() -> tuple[tuple[float, float, float, float], int] | None:
+    """The map's bounds (west, south, east, north) and zoom as the browser last reported."""
+    last = st.session_state.get("map") or {}
+    bounds, zoom = last.get("bounds") or {}, last.get("zoom")
+    sw, ne = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
+    # bounds from a map not yet laid out are a point: filtering by them would hide all
+    if zoom and ne.get("lat", 0) > sw.get("lat", 0) and ne.get("lng", 0) > sw.get("lng", 0):
+        return (sw["lng"], sw["lat"], ne["lng"], ne["lat"]), int(zoom)
+    return None
+
+
+def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
+    """The events the view keeps; too many for markers, only those in the map's bounds."""
+    events = data.events.frame
+    shown = data.visible_events(spec, light=True) if spec.show_events else events.iloc[0:0]
+    matching = len(shown)
+    mode = regionmap.event_mode(len(shown))
+    returned: tuple[str, ...] = (CLICKED,)
+    follows_map = mode == "aggregated"
+    if follows_map:
+        returned += ("bounds", "zoom")
+        last = _last_bounds()
+        if last is not None:
+            (west, south, east, north), zoom = last
+            center = (round((south + north) / 2, 4), round((west + east) / 2, 4))  # (lat, lon)
+            spec = spec.replace(center=center, zoom=zoom)
+            shown = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=last[0]))
+            mode = regionmap.event_mode(len(shown))
+    return MapEvents(spec, matching, shown, mode, follows_map, returned)
+
+
+def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int, days: view.Days) -> None:
+    """The title with the window, the caption, and the data problems, if any."""
+    if spec.start is None and spec.end:
+        window = f"events up to {format_date(spec.end)}"
+    else:
+        first, last = spec.start or days.first, spec.end or days.last
+        window = f"events {format_date(first, 'short')} – {format_date(last, 'short')}"
+    st.subheader("Where Russia and Turkey meet: " + window)
+    st.caption(
+        f"{' · '.join(t.title for t in data.catalog.theatres)} — "
+        f"{len(spec.layers)} layers, {n_shown} events · data as of {data.catalog.as_of} · "
+        "click any feature for its sources"
+    )
+    problems = data.problems
+    if problems:
+        with st.expander(f"⚠️ {len(problems):,} data problems (the rest of the map works)"):
+            for problem in problems[:PROBLEMS_LISTED]:
+                st.text(str(problem))
+            if len(problems) > PROBLEMS_LISTED:
+                st.caption(
+                    f"… and {len(problems) - PROBLEMS_LISTED:,} more: "
+                    "`regionmap validate FILE` lists them all."
+                )
+
+
+def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -> Mapping[str, Any]:
+    """Draw the map; return what the component reports (empty until the browser answers)."""
+    fmap = regionmap.render_map(events.spec, data, assets, events=events.shown)
+    returned = st_folium(
+        fmap,
+        key="map",
+        height=regionmap.MAP_HEIGHT_PX,
+        use_container_width=True,
+        returned_objects=list(events.returned),
+    )
+    return returned or {}
+
+
+def clicked_feature(returned: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The feature last clicked on the map, as GeoJSON, or None."""
+    return returned.get(CLICKED)
