@@ -52,3 +52,39 @@ def test_legend_rows_follow_the_catalog_and_say_how_fresh(dataset):
     assert heads[-1] == ("key", "Key")
     assert rows[0].detail.startswith("as of 20")
     assert [r.layer.id for r in rows if r.kind == "layer"] == ["kars-borders", "akkuyu-plant"]
+
+
+def _web_rows(html: str) -> list[str]:
+    """The labels a reader sees in the web legend, swatch titles included."""
+    import re
+
+    text = re.sub(r"<svg.*?</svg>", "", html)
+    titles = re.findall(r'title="([^"]+)"', text)
+    return titles + re.findall(r">([^<>]+)<", text)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"layers": ("kars-borders", "lachin-corridor"), "start": dt.date(2024, 1, 1)},
+        {"show_events": False},
+    ],
+)
+def test_web_and_print_legends_list_the_same_rows(dataset, changes):
+    """The same view's legend on the web map and on the print map: the same rows."""
+    from html import unescape
+
+    from regionmap.plot import _legend
+    from regionmap.web import legend_html
+
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(**changes)
+    plan = MapPlan.from_view(spec, dataset, events=dataset.visible_events(spec))
+    rows = plan.legend()
+    printed = _legend.legend_entries(plan, plan.events["event_id"].map(lambda _: False))
+    assert [e.label.split(" · ")[0] for e in printed] == [r.label for r in rows]
+    web = " | ".join(unescape(t) for t in _web_rows(legend_html(plan)))
+    for row in rows:
+        if row.kind in ("events", "key"):
+            continue  # the web map's count line and its implicit key header
+        assert row.label in web, row.label

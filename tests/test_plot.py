@@ -19,7 +19,7 @@ import regionmap
 from regionmap import plot
 from regionmap.errors import ExportError
 from regionmap.plan import theatres_bbox
-from regionmap.plot import VIEW_KEY, _geometry, _layout, _legend, _look, map_extent, render_static
+from regionmap.plot import VIEW_KEY, _layout, _legend, _look, map_extent, render_static
 
 from .conftest import ROOT
 
@@ -272,30 +272,34 @@ def test_plot_modules_and_functions_stay_small():
 
 
 def test_legend_entries_are_plain_data_in_legend_order(spec, dataset):
-    events = dataset.visible_events(spec)
-    drawn = _geometry.Drawn({"kars-borders": {"line"}, "syria-zones": set()}, inactive=True)
+    view = spec.replace(layers=("kars-borders", "syria-zones"))
+    events = dataset.visible_events(view)
+    plan = regionmap.MapPlan.from_view(view, dataset, events=events)
     off = pd.Series(False, index=events.index)
-    entries = _legend.legend_entries(spec, dataset, None, drawn, events, off)
+    entries = _legend.legend_entries(plan, off)
     kinds = [e.kind for e in entries]
     assert kinds[:3] == ["header", "layer", "header"]
+    assert entries[0].label.startswith(dataset.catalog.theatre("kars").title + " · as of ")
     assert entries[1].label == dataset.catalog.layer("kars-borders").title
     assert entries[1].geometry == {"line"}
-    assert entries[3].geometry == {"line"}  # nothing drawn: shown as a line
+    assert entries[3].geometry == {"line", "polygon"}  # zones and the M4 corridor line
     assert entries[4].label == f"Events ({len(events)})"
     types = [e.label for e in entries if e.kind == "event"]
     assert types == sorted(set(events["event_type"]))
     assert all(e.color.startswith("#") and e.shape for e in entries if e.kind == "event")
-    assert kinds[-2:] == ["header", "inactive"] and entries[-2].label == "Key"
-    for entry in entries:  # data a map plan can hand over: no matplotlib objects
+    assert [e.label for e in entries if e.kind == "header"][-1] == "Key"
+    for entry in entries:  # data a map plan hands over: no matplotlib objects
         for value in vars(entry).values():
             assert isinstance(value, str | frozenset | regionmap.Style | type(None)), value
 
 
 def test_legend_entries_name_the_events_off_the_map(spec, dataset):
-    events = dataset.visible_events(spec)
+    view = spec.replace(layers=())
+    events = dataset.visible_events(view)
+    plan = regionmap.MapPlan.from_view(view, dataset, events=events)
     off = pd.Series(False, index=events.index)
     off.iloc[:2] = True
-    entries = _legend.legend_entries(spec, dataset, None, _geometry.Drawn(), events, off)
+    entries = _legend.legend_entries(plan, off)
     assert entries[0] == _legend.LegendEntry("header", f"Events ({len(events)}; 2 off the map)")
     notes = [e.label for e in entries if e.kind == "note"]
     assert len(notes) == 1 and notes[0].startswith("off the map: ")

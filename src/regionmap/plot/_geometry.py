@@ -27,12 +27,12 @@ from matplotlib.path import Path as MplPath
 
 from regionmap.catalog import Catalog, LayerSpec
 from regionmap.dataset import Dataset
+from regionmap.plan import MapPlan
 from regionmap.plot._look import (
     HALO_DASH,
     HALO_EDGE,
     HALO_FACE,
     Look,
-    active_in_window,
     event_marker,
     event_marker_size,
     event_symbol,
@@ -41,7 +41,6 @@ from regionmap.plot._look import (
     land_face,
     land_width,
 )
-from regionmap.spec import ViewSpec
 
 # ---------------------------------------------------------------- parts and paths
 
@@ -179,34 +178,22 @@ class Drawn:
     inactive: bool = False  # some feature was drawn in the inactive look
 
 
-def shown_overlays(spec: ViewSpec, catalog: Catalog) -> list[LayerSpec]:
-    """The view's visible layers other than the basemap, in catalog order."""
-    return [
-        layer for layer in catalog.layers if layer.role != "basemap" and layer.id in spec.layers
-    ]
-
-
-def draw_overlays(ax: Axes, spec: ViewSpec, dataset: Dataset, s: float) -> Drawn:
-    """Each visible layer, inactive features under active ones, layers in catalog order."""
+def draw_overlays(ax: Axes, plan: MapPlan, s: float) -> Drawn:
+    """The plan's layers, inactive features under active ones, layers in catalog order."""
     drawn = Drawn()
-    for i, layer in enumerate(shown_overlays(spec, dataset.catalog)):
-        frame = dataset.display.get(layer.id)
+    for i, planned in enumerate(plan.layers):
         kinds: set[str] = set()
-        drawn.kinds[layer.id] = kinds
-        if frame is None or len(frame) == 0:
-            continue
-        active = active_in_window(frame, spec.start, spec.end)
-        geoms = np.asarray(frame.geometry.values)
+        drawn.kinds[planned.layer.id] = kinds
         for flag in (False, True):
-            chosen = geoms[active == flag]
-            if len(chosen) == 0:
+            chosen = [f.geometry for f in planned.features if f.active == flag]
+            if not chosen:
                 continue
             parts = split(chosen)
             kinds |= parts.kinds()
             drawn.inactive |= not flag
             # Inactive under active; each kind of geometry in catalog order.
             z = i * 0.01 + (0.005 if flag else 0)
-            draw_parts(ax, parts, feature_look(layer.style, flag, s), z)
+            draw_parts(ax, parts, feature_look(planned.layer.style, flag, s), z)
     return drawn
 
 

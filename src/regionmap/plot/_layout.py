@@ -31,6 +31,7 @@ from matplotlib.legend import Legend
 from regionmap.catalog import BBox, LayerSpec
 from regionmap.dataset import Dataset
 from regionmap.errors import ExportError
+from regionmap.plan import MapPlan
 from regionmap.plot._extent import axes_size, map_extent, off_map
 from regionmap.plot._furniture import graticule, scale_bar, theatre_labels
 from regionmap.plot._geometry import Drawn
@@ -113,6 +114,7 @@ class Content:
     events: pd.DataFrame
     basemap: LayerSpec | None
     drawn: Drawn
+    plan: MapPlan
 
 
 @dataclass(frozen=True)
@@ -237,9 +239,7 @@ def fit_map_and_legend(
             continue
         placed = _map_box(page, blocks, content, side, (room_w, room_h))
         off = off_map(content.events, placed.extent)
-        full = legend_entries(
-            content.spec, content.dataset, content.basemap, content.drawn, content.events, off
-        )
+        full = legend_entries(content.plan, off)
         entries = cut_entries(full, keep)
         if legend is not None:
             legend.remove()

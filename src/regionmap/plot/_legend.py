@@ -26,26 +26,22 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from regionmap.catalog import LayerSpec, Style
-from regionmap.dataset import Dataset
-from regionmap.plot._geometry import Drawn
+from regionmap.catalog import Style
+from regionmap.plan import MapPlan
 from regionmap.plot._look import (
     HALO_DASH,
     HALO_EDGE,
     HALO_FACE,
-    HALO_PRECISIONS,
     HOLLOW_EDGE,
     INACTIVE_KEY_STYLE,
     INK,
     event_marker,
     event_marker_size,
-    event_symbol,
     feature_look,
     land_face,
     land_width,
 )
 from regionmap.plot._text import Measure, tex
-from regionmap.spec import ViewSpec
 
 LEGEND_FS = 8.5  # points, at scale 1
 MIN_LEGEND_ROWS = 6  # a cut legend keeps at least this many rows
@@ -74,87 +70,38 @@ class LegendEntry:
 # ---------------------------------------------------------------- the decision
 
 
-def legend_entries(
-    spec: ViewSpec,
-    dataset: Dataset,
-    basemap: LayerSpec | None,
-    drawn: Drawn,
-    events: pd.DataFrame,
-    off: pd.Series,
-) -> list[LegendEntry]:
-    """One block per theatre with its layers, the event symbols, then the keys.
+def legend_entries(plan: MapPlan, off: pd.Series) -> list[LegendEntry]:
+    """`MapPlan.legend`'s rows, the web map's too, as the print legend's entries.
 
     Parameters
     ----------
-    spec : ViewSpec
-        The view (whether events show).
-    dataset : Dataset
-        Its catalog orders and titles layers and theatres; unavailable layers say so.
-    basemap : LayerSpec or None
-        The land drawn, if any.
-    drawn : Drawn
-        The geometry kinds drawn per layer, and whether anything was drawn inactive.
-    events : DataFrame
-        The events shown (``event_type``, ``location``, ``is_span``, ``geo_precision``).
+    plan : MapPlan
+        The view as planned: layers and the geometry kinds they draw, events, the key.
     off : Series of bool
-        Marks the events outside the map, named so a reader knows they exist.
+        Marks the plan's events outside the printed extent, named so a reader knows.
 
     Returns
     -------
     list of LegendEntry
-        In legend order.
+        In legend order; one per plan row, except the web map's note on aggregated
+        events, since the print map draws every event.
     """
-    out = _layer_entries(dataset, drawn)
-    if spec.show_events:
-        out += _event_entries(events, off)
-    out.append(LegendEntry("header", "Key"))
-    if basemap is not None:
-        out.append(LegendEntry("basemap", basemap.title, style=basemap.style))
-    if drawn.inactive:
-        label = "not in force in the window (grey, dashed)"
-        out.append(LegendEntry("inactive", label, style=INACTIVE_KEY_STYLE))
-    return out
-
-
-def _layer_entries(dataset: Dataset, drawn: Drawn) -> list[LegendEntry]:
-    """A header per theatre (in order of first layer), then its drawn layers."""
-    catalog = dataset.catalog
-    unavailable = dataset.unavailable()
-    grouped: dict[str, list[LayerSpec]] = {}
-    for layer in catalog.layers:
-        if layer.role != "basemap" and layer.id in drawn.kinds:
-            grouped.setdefault(layer.theatre, []).append(layer)
-    titles = {t.id: t.title for t in catalog.theatres}
     out: list[LegendEntry] = []
-    for theatre_id, layers in grouped.items():
-        out.append(LegendEntry("header", titles.get(theatre_id, theatre_id or "Other layers")))
-        for layer in layers:
-            label = layer.title + (" (unavailable)" if layer.id in unavailable else "")
-            kinds = frozenset(drawn.kinds[layer.id] or {"line"})
-            out.append(LegendEntry("layer", label, style=layer.style, geometry=kinds))
-    return out
-
-
-def _event_entries(events: pd.DataFrame, off: pd.Series) -> list[LegendEntry]:
-    """The events' header with counts, a row per type, those off the map, the keys."""
-    beyond = f"; {int(off.sum())} off the map" if off.any() else ""
-    out = [LegendEntry("header", f"Events ({len(events)}{beyond})")]
-    if len(events) == 0:
-        out.append(LegendEntry("note", "none in this window"))
-    for event_type in sorted(set(events["event_type"].astype(str))):
-        color, shape = event_symbol(event_type)
-        out.append(LegendEntry("event", event_type, color=color, shape=shape))
-    if off.any():
-        places = events.loc[off, "location"].fillna("?").astype(str).value_counts()
-        named = [f"{p} ({n})" if n > 1 else p for p, n in places.head(5).items()]
-        if len(places) > 5:
-            named.append(f"{len(places) - 5} more places")
-        out.append(LegendEntry("note", f"off the map: {', '.join(named)}"))
-    if events["is_span"].fillna(False).astype(bool).any():
-        out.append(LegendEntry("span", "span (start – end), hollow"))
-    precision = pd.to_numeric(events["geo_precision"], errors="coerce")
-    if precision.isin(list(HALO_PRECISIONS)).any():
-        out.append(LegendEntry("halo", "imprecise place (15 / 60 km halo)"))
+    for row in plan.legend(off):
+        if row.kind in ("theatre", "events", "key"):
+            label = f"{row.label} · {row.detail}" if row.detail else row.label
+            out.append(LegendEntry("header", label))
+        elif row.kind == "layer" and row.layer is not None:
+            out.append(LegendEntry("layer", row.label, style=row.layer.style, geometry=row.kinds))
+        elif row.kind == "event_type" and row.symbol is not None:
+            color, shape = row.symbol
+            out.append(LegendEntry("event", row.label, color=color, shape=shape))
+        elif row.kind == "basemap" and row.layer is not None:
+            out.append(LegendEntry("basemap", row.label, style=row.layer.style))
+        elif row.kind == "inactive":
+            out.append(LegendEntry("inactive", row.label, style=INACTIVE_KEY_STYLE))
+        elif row.kind in ("span", "halo", "note"):
+            out.append(LegendEntry(row.kind, row.label))
     return out
 
 

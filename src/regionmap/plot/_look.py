@@ -14,17 +14,14 @@ and ``symbology`` module can replace this module's decisions in one place.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import matplotlib as mpl
-import numpy as np
-import pandas as pd
 from matplotlib.colors import to_rgba
 
+from regionmap import symbology
 from regionmap.catalog import Style
-from regionmap.compose import in_window
-from regionmap.symbology import HALO_RADIUS_M, INACTIVE_COLOR, symbol_for
+from regionmap.symbology import HALO_RADIUS_M, symbol_for
 
 RGBA = tuple[float, float, float, float]
 
@@ -40,40 +37,6 @@ HALO_DASH = (0, (3, 3))
 HOLLOW_EDGE = "#444444"  # the legend's sample of a span (its events are hollow)
 INACTIVE_KEY_STYLE = Style(weight=3.0)  # the legend's sample of "not in force"
 HALO_PRECISIONS = tuple(HALO_RADIUS_M)  # the geo_precision codes that get a halo
-
-
-def _value(v: object) -> object:
-    """None for the empty values a GeoJSON/CSV column may hold (NaN, NA, '')."""
-    if v is None or v == "":
-        return None
-    try:
-        return None if pd.isna(v) else v
-    except (TypeError, ValueError):
-        return v
-
-
-def active_in_window(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> np.ndarray:
-    """The inactive rule: which features existed at some time in the window.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        A layer's features; optional ``valid_from`` and ``valid_to`` columns (ISO dates,
-        empty when open). A missing column counts as empty.
-    start, end : date or None
-        The window; None is open.
-
-    Returns
-    -------
-    ndarray of bool, shape (len(frame),)
-        True where the feature is in force in the window (drawn in its own style).
-    """
-    froms = frame["valid_from"] if "valid_from" in frame else [None] * len(frame)
-    tos = frame["valid_to"] if "valid_to" in frame else [None] * len(frame)
-    return np.array(
-        [in_window(_value(a), _value(b), start, end) for a, b in zip(froms, tos, strict=True)],
-        dtype=bool,
-    )
 
 
 def dashes(dash: str, lw_pt: float, px: float) -> tuple[float, tuple[float, ...]] | str:
@@ -106,36 +69,28 @@ class Look:
 
 
 def feature_look(style: Style, active: bool, s: float) -> Look:
-    """The web map's feature style, in points, scaled with the figure like its text.
+    """`regionmap.symbology.feature_look` (the web map's look and the inactive rule), in
+    points, scaled with the figure like its text.
 
     Parameters
     ----------
     style : Style
         The layer's catalog style (CSS pixels, colours, Leaflet dash pattern).
     active : bool
-        False draws the inactive look: grey, thinner, dashed "4 6", a faint fill only
-        where the style fills.
+        False draws the inactive look: grey, thinner, dashed, a faint fill only where the
+        style fills.
     s : float
         The figure's scale (1 at 1600 × 1000 pixels).
     """
+    look = symbology.feature_look(style, active)
     px = PX_TO_PT * s
-    diameter = 2 * style.radius * px
-    if not active:
-        lw = max(1.0, style.weight * 0.6) * px
-        return Look(
-            edge=to_rgba(INACTIVE_COLOR, 0.7),
-            face=to_rgba(INACTIVE_COLOR, 0.08 if style.fill_opacity else 0.0),
-            lw=lw,
-            linestyle=dashes("4 6", lw, px),
-            marker_size=diameter,
-        )
-    lw = style.weight * px
+    lw = look.weight * px
     return Look(
-        edge=to_rgba(style.color, 0.95),
-        face=to_rgba(style.fill_color or style.color, style.fill_opacity),
+        edge=to_rgba(look.color, look.opacity),
+        face=to_rgba(look.fill_color, look.fill_opacity),
         lw=lw,
-        linestyle=dashes(style.dash, lw, px),
-        marker_size=diameter,
+        linestyle=dashes(look.dash, lw, px),
+        marker_size=2 * look.radius * px,
     )
 
 

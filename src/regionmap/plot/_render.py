@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 
 from regionmap.dataset import Dataset
 from regionmap.errors import ExportError
+from regionmap.plan import MapPlan
 from regionmap.plot._geometry import draw_basemap, draw_events, draw_overlays
 from regionmap.plot._layout import (
     Content,
@@ -118,16 +119,17 @@ def render_static(
 
     title = map_title(spec)
     events = dataset.visible_events(spec) if spec.show_events else dataset.events.frame.iloc[:0]
+    plan = MapPlan.from_view(spec, dataset, events=events)  # every event: paper does not pan
     blocks = text_blocks(page, spec, dataset, title, events, caption, generated, measure)
 
     # The map's contents do not depend on where the axes end up: draw them first.
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     ax.set_facecolor(SEA_COLOR)
     basemap = draw_basemap(ax, dataset, page.s)
-    drawn = draw_overlays(ax, spec, dataset, page.s)
+    drawn = draw_overlays(ax, plan, page.s)
     if spec.show_events:
         draw_events(ax, events, page.s)
-    content = Content(spec, dataset, events, basemap, drawn)
+    content = Content(spec, dataset, events, basemap, drawn, plan)
 
     placed = fit_map_and_legend(fig, page, blocks, content, measure)
     finish_map(ax, page, placed, content, measure)
