@@ -14,7 +14,11 @@ from pathlib import Path
 from regionmap.errors import CatalogError
 from regionmap.settings import read_setting, setting
 
-BBox = tuple[float, float, float, float]
+# Axis order is in the name: GeoJSON, shapely and boxes are (longitude, latitude); folium's
+# `location` and the view's centre are (latitude, longitude). Degrees, WGS84 (EPSG:4326).
+BBox = tuple[float, float, float, float]  # (west, south, east, north)
+LonLat = tuple[float, float]  # (longitude, latitude)
+LatLon = tuple[float, float]  # (latitude, longitude)
 
 GEODATA_ENV = setting("REGIONMAP_GEODATA").name
 

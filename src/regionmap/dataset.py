@@ -141,11 +141,31 @@ def load_dataset(
     cache_dir: str | Path | None = None,
     events_file: str | Path | None = None,
 ) -> Dataset:
-    """Catalog, layers and events, events sorted by date.
+    """Catalog, layers and events, events sorted by date: everything a view draws from.
 
-    ``events_file`` (an analyst's ACLED export, say) is shown beside the curated events.
-    ``cache_dir`` keeps a validated columnar copy of any large events file, so the next
-    start skips the CSV."""
+    Parameters
+    ----------
+    geodata : path, optional
+        The geodata folder; default `regionmap.default_geodata_dir` (``$REGIONMAP_GEODATA``).
+    cache_dir : path, optional
+        Where a validated columnar (Parquet) copy of any events file over 1 MB is kept, so
+        the next start skips checking the CSV again.
+    events_file : path, optional
+        An events CSV (an analyst's ACLED export, say) shown beside the curated events.
+
+    Returns
+    -------
+    Dataset
+        Layers in EPSG:4326 as stored (for measures and exports) and simplified for
+        drawing (``display``); a broken layer is a result with problems, never an exception.
+
+    Raises
+    ------
+    CatalogError
+        ``catalog.toml`` is missing or malformed.
+    EventError
+        An events file cannot be read at all (a bad row is a listed problem instead).
+    """
     catalog = load_catalog(geodata)
     layers = load_layers(catalog)
     display = {

@@ -413,7 +413,33 @@ def snapshot(
     fmt: str | None = None,
     options: SnapshotOptions | None = None,
 ) -> Path:
-    """Write a snapshot to ``out`` atomically; the format follows the name unless given."""
+    """Write a snapshot of a view to ``out``, atomically (a temporary file, then a rename).
+
+    Parameters
+    ----------
+    spec : ViewSpec
+        The view; it is carried inside the file (PNG text, HTML, SVG/PDF metadata, the
+        bundle's view.json) so `read_view` brings it back.
+    dataset : Dataset
+        What the view draws from.
+    out : path
+        The file to write; its folder must exist. A file already there is replaced only
+        once the new one is complete.
+    fmt : {"png", "html", "svg", "pdf", "geojson", "csv", "zip"}, optional
+        Default: from ``out``'s suffix.
+    options : SnapshotOptions, optional
+        Size in CSS pixels, pixel ratio, title, and the PNG renderer (browser or static).
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Raises
+    ------
+    ExportError
+        Unknown format, missing folder, no Chromium for a browser PNG, or a failed write.
+    """
     out = Path(out)
     fmt = format_for(out, fmt)
     if not out.parent.is_dir():

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from regionmap.catalog import BBox, Catalog
+from regionmap.catalog import BBox, Catalog, LatLon
 from regionmap.errors import ViewError
 from regionmap.events import EventFilter
 
@@ -70,7 +70,7 @@ class ViewSpec:
     actors: tuple[str, ...] = ()
     theatres: tuple[str, ...] = ()
     show_events: bool = True
-    center: tuple[float, float] | None = None  # (lat, lon); None fits the region
+    center: LatLon | None = None  # (latitude, longitude) as folium wants; None fits the region
     zoom: int | None = None
     title: str = ""
 
@@ -268,10 +268,21 @@ def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def fit_view(
-    bbox: BBox, width_px: int = 900, height_px: int = 600
-) -> tuple[tuple[float, float], int]:
-    """Centre and the largest whole Web Mercator zoom at which ``bbox`` fits the map."""
+def fit_view(bbox: BBox, width_px: int = 900, height_px: int = 600) -> tuple[LatLon, int]:
+    """The centre and the largest whole Web Mercator zoom at which a box fits a map.
+
+    Parameters
+    ----------
+    bbox : BBox
+        (west, south, east, north) in degrees, EPSG:4326.
+    width_px, height_px : int
+        The map's size in CSS pixels.
+
+    Returns
+    -------
+    (LatLon, int)
+        The centre as (latitude, longitude), rounded to 4 decimals, and the zoom (1–18).
+    """
     west, south, east, north = bbox
 
     def merc(lat: float) -> float:
