@@ -78,10 +78,10 @@ def test_one_layer_png_differs_and_the_same_view_twice_is_near_identical(
 
 @pytest.mark.browser
 def test_view_read_back_from_png_equals_the_one_written(dataset, spec, png_default):
-    assert export.read_view(png_default) == spec
+    assert regionmap.read_view(png_default) == spec
     custom = spec.replace(layers=("kars-borders",), title="Kars only", center=(40.5, 43.5), zoom=7)
     data = export.snapshot_bytes(custom, dataset, "png", SMALL)
-    assert export.read_view(data) == custom
+    assert regionmap.read_view(data) == custom
 
 
 @pytest.mark.browser
@@ -114,7 +114,7 @@ def test_html_snapshot_is_self_contained_and_carries_its_view(dataset, spec):
     page = export.snapshot_bytes(spec, dataset, "html").decode()
     assert "/app/static" not in page
     assert not [u for u in regionmap.web.map_summary_urls(page)]  # no http(s) script or style
-    assert export.read_view(page.encode()) == spec
+    assert regionmap.read_view(page.encode()) == spec
     assert "rm-caption" in page and "Window: up to 23 March 2021" in page
 
 
@@ -186,4 +186,4 @@ def test_bundle_holds_png_data_view_and_sources(dataset, spec):
         sources = z.read("SOURCES.md").decode()
         assert "Natural Earth" in sources and "GeoNames" in sources
         assert _image(z.read("map.png")).size[0] >= 600
-    assert export.read_view(data) == spec
+    assert regionmap.read_view(data) == spec

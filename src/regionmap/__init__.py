@@ -54,7 +54,6 @@ from regionmap.export import (
     VIEW_FILE_SUFFIXES,
     ExportFormat,
     SnapshotOptions,
-    read_view,
     snapshot,
     snapshot_bytes,
 )
@@ -83,6 +82,7 @@ from regionmap.userdata import (
     with_user_data,
     with_user_files,
 )
+from regionmap.viewfiles import read_view
 from regionmap.web import (
     Assets,
     basemap_file,

@@ -36,11 +36,12 @@ from regionmap.events import (
     to_csv,
     to_geojson,
 )
-from regionmap.export import FORMATS, SnapshotOptions, read_view, snapshot, view_from_args
+from regionmap.export import FORMATS, SnapshotOptions, snapshot
 from regionmap.load import load_layers
 from regionmap.settings import read_setting, setting
 from regionmap.status import theatre_freshness
 from regionmap.userdata import MAX_UPLOAD_MB
+from regionmap.viewfiles import read_view, view_from_args
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 DASHBOARD_SERVE = DASHBOARD_APP.with_name("serve.py")  # streamlit run, with a warm start

@@ -6,14 +6,10 @@ reopened. Every write is atomic: a failed export leaves nothing behind.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import datetime as dt
 import html as html_lib
 import importlib.util
 import io
-import re
-import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,32 +19,19 @@ from branca.element import Element
 
 from regionmap.atomic import atomic_write_bytes
 from regionmap.build import dumps_features
+from regionmap.chromium import NO_CHROMIUM, capture_png, chromium_path
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
-from regionmap.errors import ExportError, ViewError
+from regionmap.errors import ExportError
 from regionmap.events import neutralise_formulas
-from regionmap.settings import read_setting, setting
 from regionmap.spec import ViewSpec
 from regionmap.status import as_periods, describe, status_at
+from regionmap.viewfiles import VIEW_KEY, with_png_text
 from regionmap.web import Assets, render_map, template_safe_html
 
 FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")
 EXTENSIONS = {".png": "png", ".html": "html", ".htm": "html", ".svg": "svg", ".pdf": "pdf",
               ".geojson": "geojson", ".csv": "csv", ".zip": "zip"}  # fmt: skip
-VIEW_KEY = "regionmap:view"
-CHROMIUM_ENV = setting("REGIONMAP_CHROMIUM").name
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]  # fmt: skip
-NO_CHROMIUM = (
-    "PNG export needs Chromium and none was found (set REGIONMAP_CHROMIUM, or install it: "
-    "sudo apt-get install chromium); --renderer static draws a PNG without a browser"
-)
-
-
-# Interactive controls mean nothing on paper; the legend, scale and caption stay.
-PNG_HIDE = ".rm-tool,.leaflet-control-zoom,.leaflet-control-layers{display:none!important}"
 
 
 @dataclass(frozen=True)
@@ -98,27 +81,6 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
             f"cannot tell the format from {Path(path).name!r}; give --format ({', '.join(FORMATS)})"
         )
     return EXTENSIONS[suffix]
-
-
-def chromium_path() -> str | None:
-    """$REGIONMAP_CHROMIUM, then the usual system paths, then Playwright's own browser."""
-    for candidate in (
-        read_setting(CHROMIUM_ENV),
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        shutil.which("chromium"),
-        shutil.which("google-chrome"),
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    with contextlib.suppress(Exception):
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            path = p.chromium.executable_path
-            if path and Path(path).exists():
-                return path
-    return None
 
 
 # ---------------------------------------------------------------- captions and sources
@@ -219,58 +181,9 @@ def png_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> 
     # Playwright's sync API refuses to run where an asyncio loop runs (a test session's
     # browser, some hosts); a fresh thread has none.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        png = pool.submit(_capture, page_html, browser_path, options).result()
+        job = pool.submit(capture_png, page_html, browser_path, options.size, options.scale)
+        png = job.result()
     return with_png_text(png, {VIEW_KEY: spec.to_json(), "Title": snapshot_title(spec, options)})
-
-
-def _capture(page_html: str, browser_path: str, options: SnapshotOptions) -> bytes:
-    """Open the page in headless Chromium, offline, and screenshot it once it is drawn."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    width, height = options.size
-    with tempfile.TemporaryDirectory(prefix="regionmap-") as tmp:
-        page_path = Path(tmp) / "snapshot.html"
-        page_path.write_text(page_html, encoding="utf-8")
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
-                try:
-                    context = browser.new_context(
-                        viewport={"width": width, "height": height},
-                        device_scale_factor=options.scale,
-                        offline=True,
-                    )
-                    page = context.new_page()
-                    page.goto(page_path.as_uri())
-                    page.wait_for_function(
-                        "document.body.getAttribute('data-regionmap-ready') === '1'", timeout=30_000
-                    )
-                    two_frames = "() => new Promise(r => requestAnimationFrame(() => "
-                    two_frames += "requestAnimationFrame(r)))"
-                    page.add_style_tag(content=PNG_HIDE)
-                    page.evaluate(two_frames)
-                    png = page.screenshot(type="png")
-                finally:
-                    browser.close()
-        except PlaywrightError as exc:
-            raise ExportError(
-                f"Chromium could not render the snapshot: {exc.message.splitlines()[0]}"
-            ) from None
-    return png
-
-
-def with_png_text(png: bytes, text: dict[str, str]) -> bytes:
-    """Add text chunks (the view spec) to a PNG."""
-    from PIL import Image, PngImagePlugin
-
-    image = Image.open(io.BytesIO(png))
-    info = PngImagePlugin.PngInfo()
-    for key, value in text.items():
-        info.add_itxt(key, value)
-    out = io.BytesIO()
-    image.save(out, format="PNG", pnginfo=info)
-    return out.getvalue()
 
 
 def static_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions, fmt: str) -> bytes:
@@ -450,37 +363,3 @@ def snapshot(
     except OSError as exc:
         raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
     return out
-
-
-# ---------------------------------------------------------------- reading a view back
-
-
-def read_view(data: bytes, name: str = "") -> ViewSpec:
-    """The view spec a snapshot carries (PNG, HTML, SVG, view JSON or a bundle zip)."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        from PIL import Image
-
-        text = getattr(Image.open(io.BytesIO(data)), "text", {})
-        if VIEW_KEY in text:
-            return ViewSpec.from_json(text[VIEW_KEY])
-        raise ViewError(f"{name or 'PNG'}: carries no regionmap view")
-    if data[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return ViewSpec.from_json(z.read("view.json").decode("utf-8"))
-    text = data.decode("utf-8", errors="replace")
-    match = re.search(rf'<meta name="{VIEW_KEY}" content="([^"]*)"', text)
-    if match:
-        return ViewSpec.from_json(html_lib.unescape(match.group(1)))
-    match = re.search(r"<dc:description>(.*?)</dc:description>", text, re.S)
-    if match:
-        return ViewSpec.from_json(html_lib.unescape(match.group(1)))
-    if text.lstrip().startswith("{"):
-        return ViewSpec.from_json(text)
-    raise ViewError(f"{name or 'file'}: carries no regionmap view (PNG, HTML, SVG, JSON or zip)")
-
-
-def view_from_args(dataset: Dataset, base: ViewSpec | None = None, **changes: object) -> ViewSpec:
-    spec = base or ViewSpec.default(dataset.catalog)
-    return spec.replace(**{k: v for k, v in changes.items() if v is not None}).check(
-        dataset.catalog
-    )
