@@ -26,9 +26,14 @@ from regionmap.events import (
     merge_events,
     read_events,
 )
+from regionmap.events import (
+    actors as event_actors,
+)
 from regionmap.load import LayerResult, load_layers
 from regionmap.spec import ViewSpec
 from regionmap.store import load_store
+from regionmap.stores import DuckStore, EventQueries, StoreError, is_postgres_url, mask_url
+from regionmap.stores import open_postgis as _open_postgis
 
 # Drawing, not measuring: the basemap to about 2 km with islands under ~20 km² dropped,
 # overlays (and every small feature, see simplify_for_display) to a few metres.
@@ -53,6 +58,7 @@ class Dataset:
     layers: dict[str, LayerResult]  # as stored: measure on these
     display: dict[str, gpd.GeoDataFrame]  # simplified and rounded: draw these
     events: EventResult
+    store: EventQueries | None = None  # events answered in SQL, beside ``events``
 
     @property
     def problems(self) -> list[Problem]:
@@ -74,11 +80,43 @@ class Dataset:
         frame = self.events.frame
         if light:
             frame = frame[[c for c in LIGHT_COLUMNS if c in frame.columns]]
-        return apply_filter(frame, spec.event_filter())
+        own = apply_filter(frame, spec.event_filter())
+        if self.store is None:
+            return own
+        # the store's rows come from SQL, only the columns asked for; an event in both (the
+        # curated file imported into a shared store) is shown once
+        theirs = self.store.query(spec.event_filter(), LIGHT_COLUMNS if light else None)
+        theirs = theirs[~theirs["event_id"].isin(set(own["event_id"]))]
+        return merge_events([own, theirs]) if len(theirs) else own
 
     def first_events(self, events: pd.DataFrame, n: int) -> pd.DataFrame:
         """The ``n`` oldest of ``events`` (light or not), complete, text as plain strings."""
-        return earliest(self.events.frame.loc[by_date(events).head(n).index], n)
+        if self.store is None:
+            return earliest(self.events.frame.loc[by_date(events).head(n).index], n)
+        ids = by_date(events).head(n)["event_id"].astype(str)
+        frame = self.events.frame
+        own = frame[frame["event_id"].isin(set(ids))]
+        theirs = self.store.rows(sorted(set(ids) - set(own["event_id"].astype(str))))
+        return earliest(merge_events([own, theirs]), n)
+
+    def event_count(self) -> int:
+        """Every event the dataset can show: its own and its store's (each event once)."""
+        own = self.events.frame
+        if self.store is None:
+            return len(own)
+        both = len(self.store.rows(own["event_id"].astype(str))) if len(own) else 0
+        return len(own) + self.store.count() - both
+
+    def event_choices(self) -> dict[str, list[str]]:
+        """Event types and actors for the filter widgets (the store's included)."""
+        own = self.events.frame
+        types = {str(t) for t in own["event_type"].unique()}
+        names = set(event_actors(own))
+        if self.store is not None:
+            theirs = self.store.choices()
+            types |= set(theirs["types"])
+            names |= set(theirs["actors"])
+        return {"types": sorted(types), "actors": sorted(names)}
 
     def feature(self, feature_id: str) -> tuple[str, pd.Series] | None:
         """The layer id and stored properties of a feature, with its measure if it has one."""
@@ -140,12 +178,27 @@ def load_dataset(
     geodata: str | Path | None = None,
     cache_dir: str | Path | None = None,
     events_file: str | Path | None = None,
+    store: str | None = None,
 ) -> Dataset:
     """Catalog, layers and events, events sorted by date.
 
     ``events_file`` (an analyst's ACLED export, say) is shown beside the curated events.
     ``cache_dir`` keeps a validated columnar copy of any large events file, so the next
-    start skips the CSV."""
+    start skips the CSV. ``store`` is a ``postgresql://`` URL (a shared PostGIS store,
+    whose events are queried in SQL beside the curated ones) or ``"duckdb"`` (a large
+    ``events_file`` is then queried with DuckDB from its Parquet copy instead of being
+    held in memory; needs ``cache_dir``).
+
+    Raises
+    ------
+    StoreError
+        The store cannot be reached or is not set up (one line, password masked).
+    """
+    shared = None
+    if store and is_postgres_url(store):
+        shared = _open_postgis(store)
+    elif store and store != "duckdb":
+        raise StoreError(f"store {mask_url(store)!r}: give a postgresql:// URL or 'duckdb'")
     catalog = load_catalog(geodata)
     layers = load_layers(catalog)
     display = {
@@ -153,11 +206,19 @@ def load_dataset(
     }
     cache = Path(cache_dir) if cache_dir else None
     events = _events(catalog, catalog.events_path, cache)
-    if events_file is not None:
+    if events_file is not None and store == "duckdb" and cache is not None:
+        try:
+            shared = DuckStore.from_file(events_file, catalog, cache)
+        except EventError as exc:
+            problem = Problem(exc.path, exc.where, exc.message)
+            events = dataclasses.replace(events, problems=events.problems + [problem])
+        else:
+            events = dataclasses.replace(events, problems=events.problems + shared.problems)
+    elif events_file is not None:
         extra = _events(catalog, Path(events_file), cache)
         events = dataclasses.replace(
             events,
             frame=merge_events([events.frame, extra.frame]),
             problems=events.problems + extra.problems,
         )
-    return Dataset(catalog, layers, display, events)
+    return Dataset(catalog, layers, display, events, shared)

@@ -1,5 +1,6 @@
 """Event stores that answer the filters in SQL: DuckDB over a Parquet copy (one machine,
-large files) and PostgreSQL + PostGIS (a team). Both return what
+large files) and PostgreSQL + PostGIS (a team); `regionmap.stores.kept` keeps a user's files
+in the shared store. Both return what
 `regionmap.events.apply_filter` returns for the same rows, pinned by tests."""
 
 from __future__ import annotations

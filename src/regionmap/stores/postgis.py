@@ -151,7 +151,7 @@ class PostgisStore:
                     f"{self.masked}: no regionmap tables here; run `regionmap store init URL`"
                 ) from None
             except psycopg.errors.UndefinedFunction as exc:
-                if "st_" in str(exc).lower() or "geometry" in str(exc).lower():
+                if any(w in str(exc).lower() for w in ("st_", "geometry", "postgis")):
                     raise StoreError(
                         f"{self.masked}: PostGIS is not installed in this database"
                     ) from None
@@ -378,6 +378,7 @@ class PostgisStore:
 
     def stats(self) -> dict:
         """What is in the store: events per origin and theatre, date range, sizes, files."""
+        self.check()
         with self._cursor() as cur:
             cur.execute("SELECT postgis_lib_version()")
             postgis = cur.fetchone()[0]
