@@ -24,8 +24,14 @@ RUN_STARTED = time.perf_counter()
 st.set_page_config(page_title="regionmap — Russia and Turkey", page_icon="🗺️", layout="wide")
 
 STATE = st.session_state
+STORE = cache.dataset().store  # a shared store keeps files for every dashboard on it
 if "user_files" not in STATE:  # files kept from earlier sessions
-    STATE["user_files"] = {p.name: p.read_bytes() for p in regionmap.saved_user_files()}
+    STATE["user_files"] = regionmap.kept_user_files(STORE)
+elif regionmap.is_shared_store(STORE):  # and those another dashboard kept since
+    STATE["user_files"] = {
+        **STATE["user_files"],
+        **regionmap.kept_user_files(STORE, STATE["user_files"]),
+    }
 data, user_files = cache.dataset_with_user_files(STATE["user_files"])
 assets = cache.assets(data)
 catalog = data.catalog
@@ -86,15 +92,13 @@ def _add_uploads() -> None:
         data = upload.getvalue()
         name = regionmap.unique_name(upload.name, data, STATE["user_files"])
         if STATE.get("keep_uploads"):
-            name = regionmap.save_user_file(data, name).name
+            name = regionmap.keep_user_file(data, name, STORE)
         STATE["user_files"] = {**STATE["user_files"], name: data}
 
 
 def _remove_upload(name: str) -> None:
     STATE["user_files"] = {k: v for k, v in STATE["user_files"].items() if k != name}
-    for path in regionmap.saved_user_files():
-        if path.name == name:
-            path.unlink()
+    regionmap.forget_user_file(name, STORE)
 
 
 def _md(text: str) -> str:
@@ -168,7 +172,9 @@ with side.expander("Your data", expanded=bool(STATE["user_files"])):
     st.checkbox(
         "Keep my files for the next session",
         key="keep_uploads",
-        help=f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
+        help="Saved in the shared store, for every dashboard on it."
+        if regionmap.is_shared_store(STORE)
+        else f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
     )
     for index, user_file in enumerate(user_files):
         st.markdown(f"**{_md(user_file.name)}**")
@@ -234,7 +240,7 @@ spec = ViewSpec(
 st.query_params.from_dict(spec.to_query(catalog))
 
 shown = data.visible_events(spec, light=True) if spec.show_events else events.iloc[0:0]
-side.markdown(f"**{len(shown):,} of {len(events):,} events shown**")
+side.markdown(f"**{len(shown):,} of {data.event_count():,} events shown**")
 mode = regionmap.event_mode(len(shown))
 returned = ["last_object_clicked_popup"]
 if mode == "aggregated":

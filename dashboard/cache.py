@@ -19,6 +19,7 @@ STATIC_URL = "/app/static/"
 
 
 EVENTS_ENV = "REGIONMAP_EVENTS"  # set by `regionmap dashboard --events FILE`
+STORE_ENV = "REGIONMAP_STORE"  # set by `regionmap dashboard --store URL`
 
 
 def _key() -> tuple[str, tuple]:
@@ -39,6 +40,7 @@ def _load(geodata: str, stamp: tuple) -> regionmap.Dataset:
         geodata,
         cache_dir=regionmap.user_data_dir() / "cache",
         events_file=os.environ.get(EVENTS_ENV) or None,
+        store=os.environ.get(STORE_ENV) or None,
     )
 
 
@@ -78,11 +80,7 @@ def dataset_with_user_files(
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _options(data_id: int, _data: regionmap.Dataset) -> dict[str, list[str]]:
-    events = _data.events.frame
-    return {
-        "types": sorted(events["event_type"].astype(str).unique()),
-        "actors": regionmap.event_actors(events),
-    }
+    return _data.event_choices()
 
 
 def event_options(data: regionmap.Dataset) -> dict[str, list[str]]:
