@@ -39,8 +39,9 @@ def _create_role() -> str | None:
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN "
         f"CREATE ROLE {ROLE} LOGIN SUPERUSER PASSWORD '{ROLE}'; END IF; END $$;"
     )
-    done = subprocess.run(
-        ["su", "postgres", "-c", f'psql -q -v ON_ERROR_STOP=1 -c "{sql}"'],
+    done = subprocess.run(  # the SQL over stdin: no shell quoting of its $$
+        ["su", "postgres", "-c", "psql -q -v ON_ERROR_STOP=1"],
+        input=sql,
         capture_output=True,
         text=True,
         check=False,
