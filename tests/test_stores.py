@@ -162,10 +162,11 @@ def test_postgis_keeps_what_the_pandas_filters_keep(frame, postgis, name):
     "name", ["everything", "bbox", "window + type + bbox", "empty: west > east"]
 )
 @pytest.mark.parametrize("zoom", [4, 7])
-def test_grid_counts_are_the_same_in_every_store(frame, duck, postgis, name, zoom):
+@pytest.mark.parametrize("engine", ["duck", "postgis"])
+def test_grid_counts_are_the_same_in_every_store(frame, request, engine, name, zoom):
     f = filters(frame)[name]
     reference = aggregate_events(regionmap.apply_filter(frame, f), zoom)
-    for store in (duck, postgis):
+    for store in (request.getfixturevalue(engine),):
         got = store.grid(f, cell_size_deg(zoom))
         assert got["count"].tolist() == reference["count"].tolist(), store.engine
         assert got["type"].tolist() == list(reference["type"]), store.engine
@@ -173,10 +174,11 @@ def test_grid_counts_are_the_same_in_every_store(frame, duck, postgis, name, zoo
         assert got["lat"].to_numpy() == pytest.approx(reference["lat"].to_numpy())
 
 
-def test_projection_order_limit_and_rows_by_id(frame, duck, postgis):
+@pytest.mark.parametrize("engine", ["duck", "postgis"])
+def test_projection_order_limit_and_rows_by_id(frame, request, engine):
     f = EF(event_types=("Battles",))
     reference = regionmap.apply_filter(frame, f).sort_values(["start", "event_id"])
-    for store in (duck, postgis):
+    for store in (request.getfixturevalue(engine),):
         light = store.query(f, LIGHT_COLUMNS, limit=10)
         assert set(light.columns) == set(LIGHT_COLUMNS)
         assert "notes" not in light.columns and len(light) == 10
