@@ -5,6 +5,7 @@ No geometry, parsing or styling here; all of that is in the `regionmap` package.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -239,9 +240,20 @@ spec = ViewSpec(
 )
 st.query_params.from_dict(spec.to_query(catalog))
 
-shown = data.visible_events(spec, light=True) if spec.show_events else events.iloc[0:0]
-side.markdown(f"**{len(shown):,} of {data.event_count():,} events shown**")
-mode = regionmap.event_mode(len(shown))
+# With a store (DuckDB, PostGIS) the events are counted, gridded and paged in SQL: the app
+# holds the cells and the first rows, never the whole selection.
+SQL = data.store is not None
+event_filter = spec.event_filter()
+cells = None
+if not spec.show_events:
+    shown, n_shown = events.iloc[0:0], 0
+elif SQL:
+    shown, n_shown = None, data.count_events(event_filter)
+else:
+    shown = data.visible_events(spec, light=True)
+    n_shown = len(shown)
+side.markdown(f"**{n_shown:,} of {data.event_count():,} events shown**")
+mode = regionmap.event_mode(n_shown)
 returned = ["last_object_clicked_popup"]
 if mode == "aggregated":
     # counts per cell follow the map: panning and zooming rerun, in this mode only
@@ -256,14 +268,24 @@ if mode == "aggregated":
             center=(round((sw["lat"] + ne["lat"]) / 2, 4), round((sw["lng"] + ne["lng"]) / 2, 4)),
             zoom=int(last_zoom),
         )
-        shown = regionmap.apply_filter(shown, in_view)
-        mode = regionmap.event_mode(len(shown))
+        if SQL:
+            event_filter = dataclasses.replace(event_filter, bbox=in_view.bbox)
+            n_shown = data.count_events(event_filter)
+        else:
+            shown = regionmap.apply_filter(shown, in_view)
+            n_shown = len(shown)
+        mode = regionmap.event_mode(n_shown)
     side.info(
-        f"Aggregated view: {len(shown):,} events in the map as counts per cell. "
+        f"Aggregated view: {n_shown:,} events in the map as counts per cell. "
         f"Filter or zoom in below {regionmap.MAX_MARKERS:,} to see each event."
         if mode == "aggregated"
-        else f"{len(shown):,} events in this part of the map, shown one by one."
+        else f"{n_shown:,} events in this part of the map, shown one by one."
     )
+TABLE_ROWS = 1000
+if SQL and spec.show_events:
+    shown = data.first_light(event_filter, TABLE_ROWS * 5)  # the most any panel shows
+    if mode == "aggregated":
+        cells = data.event_cells(event_filter, spec.zoom or 5)
 
 # ---------------------------------------------------------------- main
 
@@ -275,7 +297,7 @@ window_text = (
 st.subheader("Where Russia and Turkey meet: " + window_text)
 st.caption(
     f"Kars borders · Lachin corridor · NE Syria patrol zones · Akkuyu · Libya — "
-    f"{len(spec.layers)} layers, {len(shown)} events · data as of {catalog.as_of} · "
+    f"{len(spec.layers)} layers, {n_shown} events · data as of {catalog.as_of} · "
     "click any feature for its sources"
 )
 PROBLEMS_SHOWN = 200
@@ -292,7 +314,9 @@ if data.problems:
 
 map_col, info_col = st.columns([4, 1])
 with map_col:
-    fmap = regionmap.render_map(spec, data, assets, events=shown)
+    fmap = regionmap.render_map(
+        spec, data, assets, events=shown, cells=cells, n_events=n_shown if SQL else None
+    )
     clicked = st_folium(
         fmap,
         key="map",
@@ -401,11 +425,10 @@ below = st.segmented_control(
     key="below",
     label_visibility="collapsed",
 )
-TABLE_ROWS = 1000
 if below == "Events":
-    if len(shown) > TABLE_ROWS:
+    if n_shown > TABLE_ROWS:
         st.caption(
-            f"The first {TABLE_ROWS:,} of {len(shown):,} events by date; "
+            f"The first {TABLE_ROWS:,} of {n_shown:,} events by date; "
             "export CSV for all of them."
         )
     first = data.first_events(shown, TABLE_ROWS)
@@ -420,8 +443,8 @@ if below == "Events":
         column_config={"link": st.column_config.LinkColumn("link", display_text="open")},
     )
 elif below == "Timeline":
-    if len(shown) > TABLE_ROWS * 5:
-        st.caption(f"The first {TABLE_ROWS * 5:,} of {len(shown):,} events by date.")
+    if n_shown > TABLE_ROWS * 5:
+        st.caption(f"The first {TABLE_ROWS * 5:,} of {n_shown:,} events by date.")
     if len(shown):
         first = data.first_events(shown, TABLE_ROWS * 5)
         chart_data = first.assign(

@@ -8,7 +8,9 @@ The data: the curated events (spans, open-ended spans, month and year precision)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -358,3 +360,50 @@ def test_two_dashboards_on_one_store_see_each_others_kept_files(pg_url, postgis,
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _app_with(env: dict[str, str], action=None):
+    from streamlit.testing.v1 import AppTest
+
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
+        assert not at.exception, at.exception
+        if action is not None:
+            action(at)
+            assert not at.exception, at.exception
+        shown = next(m.value for m in at.sidebar.markdown if "events shown" in m.value)
+        (component,) = [
+            c for c in at.get("component_instance") if "folium" in c.proto.component_name
+        ]
+        return shown, json.loads(component.proto.json_args)["script"]
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.mark.parametrize("window", [None, ("2015-01-01", "2015-03-31")])
+def test_dashboard_on_duckdb_draws_what_the_pandas_path_draws(acled_csv, tmp_path, window):
+    """The same events file with and without `--store duckdb`: the same count and, in
+    aggregated mode, the same cells (counts from SQL); in marker mode the same markers."""
+
+    def narrow(at):
+        if window is not None:
+            at.slider(key="window").set_value(tuple(dt.date.fromisoformat(d) for d in window))
+            at.run()
+
+    base = {"REGIONMAP_EVENTS": str(acled_csv), "REGIONMAP_USER_DATA": str(tmp_path)}
+    plain_text, plain_map = _app_with({**base, "REGIONMAP_STORE": ""}, narrow)
+    duck_text, duck_map = _app_with({**base, "REGIONMAP_STORE": "duckdb"}, narrow)
+    assert duck_text == plain_text
+    cells = re.compile(r"var cells = (\[.*?\]), colors")
+    markers = re.compile(r"var events = (\[.*?\]), labels")
+    for pattern in (cells, markers):
+        duck_found = [json.loads(m) for m in pattern.findall(duck_map)]
+        plain_found = [json.loads(m) for m in pattern.findall(plain_map)]
+        assert sorted(map(str, duck_found)) == sorted(map(str, plain_found))
+    assert cells.findall(duck_map) if window is None else markers.findall(duck_map)

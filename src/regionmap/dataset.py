@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from regionmap.catalog import Catalog, load_catalog
@@ -18,6 +19,7 @@ from regionmap.compose import drop_small_parts, measure, simplify_for_display
 from regionmap.errors import EventError, Problem
 from regionmap.events import (
     COLUMNS,
+    EventFilter,
     EventResult,
     apply_filter,
     by_date,
@@ -98,6 +100,62 @@ class Dataset:
         own = frame[frame["event_id"].isin(set(ids))]
         theirs = self.store.rows(sorted(set(ids) - set(own["event_id"].astype(str))))
         return earliest(merge_events([own, theirs]), n)
+
+    # With a store the dashboard asks for counts, cells and a page of rows, never for the
+    # whole selection: those come out of SQL, so it holds only what it draws.
+
+    def _own(self, f: EventFilter) -> pd.DataFrame:
+        """This dataset's own events ``f`` keeps (light), less those the store has too."""
+        frame = self.events.frame
+        own = apply_filter(frame[[c for c in LIGHT_COLUMNS if c in frame.columns]], f)
+        if self.store is None or not len(own):
+            return own
+        both = set(self.store.rows(own["event_id"].astype(str))["event_id"].astype(str))
+        return own[~own["event_id"].astype(str).isin(both)] if both else own
+
+    def count_events(self, f: EventFilter) -> int:
+        """How many events ``f`` keeps, each once (a SQL count for the store's)."""
+        own = self._own(f)
+        return len(own) + (self.store.count(f) if self.store is not None else 0)
+
+    def first_light(self, f: EventFilter, n: int) -> pd.DataFrame:
+        """The ``n`` oldest events ``f`` keeps, light columns (at most ``n`` from SQL)."""
+        own = by_date(self._own(f)).head(n)
+        if self.store is None:
+            return own
+        theirs = self.store.query(f, LIGHT_COLUMNS, limit=n)
+        return by_date(merge_events([own, theirs])).head(n) if len(own) else theirs
+
+    def event_cells(self, f: EventFilter, zoom: float) -> pd.DataFrame:
+        """Counts per grid cell as `regionmap.render.aggregate_events` makes them; the
+        store's from SQL, the dataset's own added cell by cell (a cell holding both takes
+        the main type of the larger part)."""
+        from regionmap.render import aggregate_events, cell_size_deg
+
+        own = self._own(f)
+        if self.store is None:
+            return aggregate_events(own, zoom)
+        size = cell_size_deg(zoom)
+        cells = self.store.grid(f, size)
+        if not len(own):
+            return cells
+        both = pd.concat([cells, aggregate_events(own, zoom)], ignore_index=True)
+        both["ix"] = np.floor(both["lon"] / size)
+        both["iy"] = np.floor(both["lat"] / size)
+        both["wlon"] = both["lon"] * both["count"]
+        both["wlat"] = both["lat"] * both["count"]
+        both = both.sort_values("count", ascending=False, kind="stable")
+        grouped = both.groupby(["ix", "iy"], sort=True)
+        out = grouped.agg(count=("count", "sum"), wlon=("wlon", "sum"), wlat=("wlat", "sum"))
+        out["type"] = grouped["type"].first()
+        return pd.DataFrame(
+            {
+                "count": out["count"].to_numpy(),
+                "lon": (out["wlon"] / out["count"]).to_numpy(),
+                "lat": (out["wlat"] / out["count"]).to_numpy(),
+                "type": out["type"].to_numpy(dtype=object),
+            }
+        )
 
     def event_count(self) -> int:
         """Every event the dataset can show: its own and its store's (each event once)."""

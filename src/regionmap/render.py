@@ -926,13 +926,17 @@ def render_map(
     *,
     layer_control: bool = False,
     animate: bool = True,
+    cells: pd.DataFrame | None = None,
+    n_events: int | None = None,
 ) -> folium.Map:
     """Build the map for ``spec``. ``events`` may be passed when the caller filtered already;
     a light selection (`Dataset.visible_events(light=True)`) gets its full rows for markers.
 
     ``layer_control`` adds Leaflet's own layer toggles, for standalone pages; the dashboard
     leaves it out so its sidebar is the one place layers are switched. ``animate=False``
-    makes the first frame final, for screenshots.
+    makes the first frame final, for screenshots. ``cells`` (counts per grid cell made
+    elsewhere, e.g. in SQL) and ``n_events`` (how many events the view has, when ``events``
+    holds only the first of them) let a store-backed view skip the whole selection.
     """
     assets = assets or Assets()
     catalog = dataset.catalog
@@ -967,16 +971,18 @@ def render_map(
     chosen = dataset.events.frame.iloc[0:0]
     if spec.show_events:
         chosen = events if events is not None else dataset.visible_events(spec, light=True)
-        if event_mode(len(chosen)) == "markers" and "title" not in chosen:
+        n_events = len(chosen) if n_events is None else n_events
+        if event_mode(n_events) == "markers" and "title" not in chosen:
             chosen = dataset.first_events(chosen, MAX_MARKERS)  # a light selection: full rows
-        if event_mode(len(chosen)) == "aggregated":
-            cells = aggregate_events(chosen, spec.zoom or 5)
+        if event_mode(n_events) == "aggregated":
+            cells = aggregate_events(chosen, spec.zoom or 5) if cells is None else cells
             EventAggregateLayer(cells).add_to(fmap)
         elif len(chosen):
             EventLayer(chosen, assets).add_to(fmap)
         shown_types = sorted(str(t) for t in chosen["event_type"].unique()) if len(chosen) else []
-    aggregated = spec.show_events and event_mode(len(chosen)) == "aggregated"
-    Legend(legend_html(spec, dataset, shown_types, aggregated, len(chosen))).add_to(fmap)
+    n_events = len(chosen) if n_events is None else n_events
+    aggregated = spec.show_events and event_mode(n_events) == "aggregated"
+    Legend(legend_html(spec, dataset, shown_types, aggregated, n_events)).add_to(fmap)
     if layer_control:
         titles = {s.id: s.title for s in catalog.layers}
         titles["events"] = "Events"
