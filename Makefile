@@ -29,7 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 
 bench-stores: $(STAMP)
-	$(BIN)/python benchmarks/stores.py --rows 1000000
+	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000
+	$(BIN)/python benchmarks/stores_dashboard.py --rows 1000000
 
 load: $(STAMP)
 	$(BIN)/python benchmarks/load_ws.py 20 60
