@@ -105,8 +105,10 @@ def child(engine: str, csv: str, cache: str, url: str) -> dict:
 # ---------------------------------------------------------------- PostGIS import
 
 
-def import_figures(csv: Path, url: str, pg_rows: int) -> dict:
-    """Import rate of the file itself, then of ``pg_rows`` events, and the query there."""
+def import_figures(csv: Path, url: str, pg_rows: int, between=None) -> dict:
+    """Import rate of the file itself, then of ``pg_rows`` events, and the query there.
+    ``between()`` runs once the file is in, before the big import (the engine figures at
+    the file's size)."""
     import regionmap
     from regionmap.events import read_events
 
@@ -127,6 +129,8 @@ def import_figures(csv: Path, url: str, pg_rows: int) -> dict:
     out["reimport_100k_s"] = time.perf_counter() - t0
     with store._cursor() as cur:
         cur.execute("VACUUM ANALYZE regionmap_events")
+    if between is not None:
+        between()
     if pg_rows > len(frame):
         copies = -(-pg_rows // len(frame))
         t0 = time.perf_counter()
@@ -208,12 +212,13 @@ def main() -> int:
             print(engine, engines[engine], file=sys.stderr)
         try:
             with scratch_database() as url:
-                result["postgis_import"] = import_figures(csv, url, args.pg_rows)
+
+                def postgis_child() -> None:
+                    engines["postgis"] = run_child("postgis", csv, cache, url)
+                    print("postgis", engines["postgis"], file=sys.stderr)
+
+                result["postgis_import"] = import_figures(csv, url, args.pg_rows, postgis_child)
                 print("import", result["postgis_import"], file=sys.stderr)
-                if args.pg_rows:  # the engine figures at the file's size: start again
-                    pass
-                engines["postgis"] = run_child("postgis", csv, cache, url)
-                print("postgis", engines["postgis"], file=sys.stderr)
         except BaseException as exc:  # pytest.skip without PostgreSQL
             if isinstance(exc, KeyboardInterrupt):
                 raise
