@@ -407,3 +407,17 @@ def test_dashboard_on_duckdb_draws_what_the_pandas_path_draws(acled_csv, tmp_pat
         plain_found = [json.loads(m) for m in pattern.findall(plain_map)]
         assert sorted(map(str, duck_found)) == sorted(map(str, plain_found))
     assert cells.findall(duck_map) if window is None else markers.findall(duck_map)
+
+
+def test_snapshot_with_a_store_exports_the_stores_events(postgis, pg_url, tmp_path):
+    out = tmp_path / "shown.csv"
+    done = _cli(
+        "snapshot", "--out", str(out), "--from", "2015-01-01", "--to", "2015-12-31",
+        "--store", pg_url,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    ids = set(pd.read_csv(out, dtype=str)["event_id"])
+    expected = set(
+        postgis.query(EF(start=dt.date(2015, 1, 1), end=dt.date(2015, 12, 31)))["event_id"]
+    )
+    assert expected and expected <= ids
