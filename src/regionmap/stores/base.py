@@ -69,7 +69,7 @@ def quote(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
 
-def where_sql(f: EventFilter, mark: str, spatial: str = "") -> tuple[str, list]:
+def where_sql(f: EventFilter, mark: str, spatial: str = "", days: str = "") -> tuple[str, list]:
     """The filter ``f`` as a SQL condition and its parameters.
 
     Parameters
@@ -83,6 +83,11 @@ def where_sql(f: EventFilter, mark: str, spatial: str = "") -> tuple[str, list]:
         placeholders for west, south, east, north (PostGIS: ``geom && ST_MakeEnvelope``).
         The plain longitude/latitude comparison is always added too, so that every engine
         keeps the same rows (a box with west > east keeps nothing).
+    days : str
+        Likewise for the window: a condition with two placeholders (first and last day,
+        either may be None for open) that an index on the events' day ranges can use
+        (PostGIS: ``daterange("start", "end", '[]') && daterange(%s, %s, '[]')``); the
+        plain comparisons on start and end are kept beside it.
 
     Returns
     -------
@@ -91,6 +96,9 @@ def where_sql(f: EventFilter, mark: str, spatial: str = "") -> tuple[str, list]:
     """
     parts: list[str] = []
     params: list = []
+    if days and (f.start is not None or f.end is not None):
+        parts.append(days)
+        params.extend([f.start, f.end])
     if f.start is not None:
         parts.append(f'"end" >= {mark}')
         params.append(_day(f.start))
