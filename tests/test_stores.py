@@ -267,6 +267,9 @@ def test_an_unreachable_store_is_one_line_without_the_password():
     assert done.stderr.startswith("regionmap: cannot connect to postgresql://ana:***@")
     done = _cli("events", env={"REGIONMAP_STORE": url})
     assert done.returncode == 1 and "TopSecret99" not in done.stderr
+    done = _cli("dashboard", "--no-browser", "--port", "8599", "--store", url)
+    assert done.returncode == 1 and "TopSecret99" not in done.stderr  # never started
+    assert done.stderr.strip().splitlines()[-1].startswith("regionmap: cannot connect")
     with pytest.raises(StoreError, match=r"^cannot connect to postgresql://ana:\*\*\*@"):
         regionmap.open_postgis(url)
 
