@@ -428,8 +428,7 @@ below = st.segmented_control(
 if below == "Events":
     if n_shown > TABLE_ROWS:
         st.caption(
-            f"The first {TABLE_ROWS:,} of {n_shown:,} events by date; "
-            "export CSV for all of them."
+            f"The first {TABLE_ROWS:,} of {n_shown:,} events by date; export CSV for all of them."
         )
     first = data.first_events(shown, TABLE_ROWS)
     table = first.assign(
