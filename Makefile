@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dashboard test setup lint bench load clean
+.PHONY: dashboard test setup lint bench bench-stores load clean
 
 dashboard: $(STAMP)
 	$(BIN)/regionmap dashboard
@@ -27,6 +27,10 @@ $(STAMP): pyproject.toml
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py
+
+bench-stores: $(STAMP)
+	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000
+	$(BIN)/python benchmarks/stores_dashboard.py --rows 1000000
 
 load: $(STAMP)
 	$(BIN)/python benchmarks/load_ws.py 20 60

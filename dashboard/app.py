@@ -20,7 +20,8 @@ import regionmap
 RUN_STARTED = time.perf_counter()
 st.set_page_config(page_title="regionmap — Russia and Turkey", page_icon="🗺️", layout="wide")
 
-data, user_files = cache.dataset_with_user_files(sidebar.user_files())
+store = cache.dataset().store  # a shared store keeps files for every dashboard on it
+data, user_files = cache.dataset_with_user_files(sidebar.user_files(store))
 assets = cache.assets(data)
 days = view.Days.of(data)
 view.initialise(data.catalog, days)
@@ -30,17 +31,17 @@ spec = view.spec_from_state(data.catalog, days)
 view.publish(spec, data.catalog)
 events = map_panel.events_to_draw(spec, data)
 sidebar.event_counts(
-    events.matching, len(data.events.frame), events.follows_map, len(events.shown), events.mode
+    events.matching, data.event_count(), events.follows_map, events.in_map, events.mode
 )
 
-map_panel.heading(events.spec, data, len(events.shown), days)
+map_panel.heading(events.spec, data, events.in_map, days)
 map_col, info_col = st.columns([4, 1])
 with map_col:
     returned = map_panel.draw(events, data, assets)
 with info_col:
     feature.draw(data, map_panel.clicked_feature(returned), events.spec.end)
     export.draw(events.spec, data, days)
-tables.draw(data, events.shown, days)
+tables.draw(data, events.shown, events.in_map, days)
 
 if regionmap.read_setting("REGIONMAP_PROFILE") == "1":  # read by benchmarks/run.py
     print(f"regionmap-rerun-ms {1000 * (time.perf_counter() - RUN_STARTED):.1f}", file=sys.stderr)

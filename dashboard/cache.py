@@ -18,9 +18,11 @@ STATIC_URL = "/app/static/"
 
 
 def _key() -> tuple[str, tuple]:
-    """The data folder, and sizes and times of its files and of the extra events file."""
+    """The data folder, sizes and times of its files and of the extra events file, and the
+    store and cache folder the data comes through (settings a test may change in-process)."""
     geodata = str(regionmap.default_geodata_dir())
     stamp = regionmap.dataset_stamp(geodata)
+    stamp += ((regionmap.read_setting("REGIONMAP_STORE"), str(regionmap.user_data_dir())),)
     events = regionmap.read_setting("REGIONMAP_EVENTS")
     if events:
         path = Path(events)
@@ -35,6 +37,7 @@ def _load(geodata: str, stamp: tuple) -> regionmap.Dataset:
         geodata,
         cache_dir=regionmap.user_data_dir() / "cache",
         events_file=regionmap.read_setting("REGIONMAP_EVENTS"),
+        store=regionmap.read_setting("REGIONMAP_STORE"),
     )
 
 
@@ -74,11 +77,7 @@ def dataset_with_user_files(
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _options(data_id: int, _data: regionmap.Dataset) -> dict[str, list[str]]:
-    events = _data.events.frame
-    return {
-        "types": sorted(events["event_type"].astype(str).unique()),
-        "actors": regionmap.event_actors(events),
-    }
+    return _data.event_choices()
 
 
 def event_options(data: regionmap.Dataset) -> dict[str, list[str]]:

@@ -27,6 +27,8 @@ PUBLIC = [
     "UserFile", "USER_FILE_SUFFIXES", "unique_name", "user_layer_ids", "user_provenance",
     "with_user_files", "EXPORT_FORMATS", "ExportFormat", "VIEW_FILE_SUFFIXES",
     "clicked_feature_id", "format_date", "provenance_rows",
+    "DuckStore", "PostgisStore", "StoreError", "mask_url", "open_postgis",
+    "forget_user_file", "keep_user_file", "kept_user_files", "is_shared_store",
 ]  # fmt: skip
 MAP_BUILDERS = {"export.py"}  # and the web/ package
 

@@ -10,7 +10,7 @@ import regionmap.events
 from .conftest import DATA
 
 EVENTS_PUBLIC = [
-    "CHUNK_ROWS", "COLUMNS", "EventFilter", "EventResult", "actors", "apply_filter",
+    "ACLED_ID", "CHUNK_ROWS", "COLUMNS", "EventFilter", "EventResult", "actors", "apply_filter",
     "by_date", "compact", "earliest", "events_from_table", "filter_actors", "filter_bbox",
     "filter_time", "filter_values", "load_events", "merge_events", "neutralise_formulas",
     "parse_dates", "read_events", "to_csv", "to_geojson",

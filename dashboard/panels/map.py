@@ -11,6 +11,7 @@ Must not cache the `folium.Map` (it draws blank when reused) nor build or style 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +34,12 @@ class MapEvents:
 
     spec: ViewSpec  # in the aggregated view, centred and zoomed as the map last was
     matching: int  # events the filters keep
-    shown: pd.DataFrame  # those the map draws (aggregated: inside the map's last bounds)
+    shown: pd.DataFrame  # those the map draws (a store's SQL: only the first of them)
     mode: str  # "markers" or "aggregated", for `shown`
     follows_map: bool  # aggregated before the bounds: panning and zooming rerun
     returned: tuple[str, ...]  # what the map component returns
+    in_map: int = 0  # how many events the map stands for (aggregated: inside its bounds)
+    cells: pd.DataFrame | None = None  # counts per grid cell, from a store's SQL
 
 
 def _last_bounds() -> tuple[tuple[float, float, float, float], int] | None:
@@ -50,12 +53,25 @@ def _last_bounds() -> tuple[tuple[float, float, float, float], int] | None:
     return None
 
 
+SQL_ROWS = 5000  # with a store, the most rows any panel shows (the timeline's)
+
+
 def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
-    """The events the view keeps; too many for markers, only those in the map's bounds."""
-    events = data.events.frame
-    shown = data.visible_events(spec, light=True) if spec.show_events else events.iloc[0:0]
-    matching = len(shown)
-    mode = regionmap.event_mode(len(shown))
+    """The events the view keeps; too many for markers, only those in the map's bounds.
+
+    With a store (DuckDB, PostGIS) the events are counted, gridded and paged in SQL: the
+    app holds the cells and the first rows, never the whole selection."""
+    sql = data.store is not None
+    event_filter = spec.event_filter()
+    if not spec.show_events:
+        shown, matching = data.events.frame.iloc[0:0], 0
+    elif sql:
+        shown, matching = None, data.count_events(event_filter)
+    else:
+        shown = data.visible_events(spec, light=True)
+        matching = len(shown)
+    in_map = matching
+    mode = regionmap.event_mode(in_map)
     returned: tuple[str, ...] = (CLICKED,)
     follows_map = mode == "aggregated"
     if follows_map:
@@ -65,9 +81,19 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
             (west, south, east, north), zoom = last
             center = (round((south + north) / 2, 4), round((west + east) / 2, 4))  # (lat, lon)
             spec = spec.replace(center=center, zoom=zoom)
-            shown = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=last[0]))
-            mode = regionmap.event_mode(len(shown))
-    return MapEvents(spec, matching, shown, mode, follows_map, returned)
+            event_filter = dataclasses.replace(event_filter, bbox=last[0])
+            if sql:
+                in_map = data.count_events(event_filter)
+            else:
+                shown = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=last[0]))
+                in_map = len(shown)
+            mode = regionmap.event_mode(in_map)
+    cells = None
+    if sql and spec.show_events:
+        shown = data.first_light(event_filter, SQL_ROWS)
+        if mode == "aggregated":
+            cells = data.event_cells(event_filter, spec.zoom or 5)
+    return MapEvents(spec, matching, shown, mode, follows_map, returned, in_map, cells)
 
 
 def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int, days: view.Days) -> None:
@@ -97,7 +123,14 @@ def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int, days: view.Da
 
 def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -> Mapping[str, Any]:
     """Draw the map; return what the component reports (empty until the browser answers)."""
-    fmap = regionmap.render_map(events.spec, data, assets, events=events.shown)
+    fmap = regionmap.render_map(
+        events.spec,
+        data,
+        assets,
+        events=events.shown,
+        cells=events.cells,
+        n_events=events.in_map if data.store is not None else None,
+    )
     returned = st_folium(
         fmap,
         key="map",

@@ -30,11 +30,18 @@ def _md(text: str) -> str:
 # ---------------------------------------------------------------- your files
 
 
-def user_files() -> dict[str, bytes]:
-    """The user's files by name: on a session's first run, those kept from earlier ones."""
+def user_files(store: object = None) -> dict[str, bytes]:
+    """The user's files by name: on a session's first run, those kept from earlier ones;
+    with a shared store, also those another dashboard on it kept since."""
     state = st.session_state
     if "user_files" not in state:
-        state["user_files"] = {p.name: p.read_bytes() for p in regionmap.saved_user_files()}
+        state["user_files"] = regionmap.kept_user_files(store)
+    elif regionmap.is_shared_store(store):
+        state["user_files"] = {
+            **state["user_files"],
+            **regionmap.kept_user_files(store, state["user_files"]),
+        }
+    state["_store"] = store  # for the callbacks below, which run before the script
     return state["user_files"]
 
 
@@ -45,7 +52,7 @@ def _add_uploads() -> None:
         data = upload.getvalue()
         name = regionmap.unique_name(upload.name, data, state["user_files"])
         if state.get("keep_uploads"):
-            name = regionmap.save_user_file(data, name).name
+            name = regionmap.keep_user_file(data, name, state.get("_store"))
         state["user_files"] = {**state["user_files"], name: data}
 
 
@@ -56,16 +63,14 @@ def _keep_files() -> None:
         return
     kept = {}
     for name, data in state["user_files"].items():
-        kept[regionmap.save_user_file(data, name).name] = data
+        kept[regionmap.keep_user_file(data, name, state.get("_store"))] = data
     state["user_files"] = kept
 
 
 def _remove_upload(name: str) -> None:
     state = st.session_state
     state["user_files"] = {k: v for k, v in state["user_files"].items() if k != name}
-    for path in regionmap.saved_user_files():
-        if path.name == name:
-            path.unlink()
+    regionmap.forget_user_file(name, state.get("_store"))
 
 
 # ---------------------------------------------------------------- sections
@@ -132,7 +137,9 @@ def _your_data(data: regionmap.Dataset, files: list[regionmap.UserFile]) -> None
             "Keep my files for the next session",
             key="keep_uploads",
             on_change=_keep_files,
-            help=f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
+            help="Saved in the shared store, for every dashboard on it."
+            if regionmap.is_shared_store(state.get("_store"))
+            else f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
         )
         for index, user_file in enumerate(files):
             st.markdown(f"**{_md(user_file.name)}**")

@@ -18,11 +18,10 @@ TABLE_ROWS = 1000  # events listed below the map
 TIMELINE_ROWS = 5 * TABLE_ROWS  # events drawn on the timeline
 
 
-def _events(data: regionmap.Dataset, shown: pd.DataFrame) -> None:
-    if len(shown) > TABLE_ROWS:
+def _events(data: regionmap.Dataset, shown: pd.DataFrame, count: int) -> None:
+    if count > TABLE_ROWS:
         st.caption(
-            f"The first {TABLE_ROWS:,} of {len(shown):,} events by date; "
-            "export CSV for all of them."
+            f"The first {TABLE_ROWS:,} of {count:,} events by date; export CSV for all of them."
         )
     first = data.first_events(shown, TABLE_ROWS)
     table = first.assign(
@@ -37,9 +36,9 @@ def _events(data: regionmap.Dataset, shown: pd.DataFrame) -> None:
     )
 
 
-def _timeline(data: regionmap.Dataset, shown: pd.DataFrame, days: view.Days) -> None:
-    if len(shown) > TIMELINE_ROWS:
-        st.caption(f"The first {TIMELINE_ROWS:,} of {len(shown):,} events by date.")
+def _timeline(data: regionmap.Dataset, shown: pd.DataFrame, count: int, days: view.Days) -> None:
+    if count > TIMELINE_ROWS:
+        st.caption(f"The first {TIMELINE_ROWS:,} of {count:,} events by date.")
     if not len(shown):
         st.caption("No event in the current filter.")
         return
@@ -84,7 +83,9 @@ def _layers(data: regionmap.Dataset) -> None:
     st.markdown("Sources: " + "; ".join(f"{s.title} ({s.licence})" for s in catalog.sources))
 
 
-def draw(data: regionmap.Dataset, shown: pd.DataFrame, days: view.Days) -> None:
+def draw(data: regionmap.Dataset, shown: pd.DataFrame, count: int, days: view.Days) -> None:
+    """Below the map: ``shown`` holds the events (with a store, the first of them) and
+    ``count`` how many there are."""
     below = st.segmented_control(
         "Below the map",
         ["Events", "Timeline", "Layers and sources"],
@@ -93,8 +94,8 @@ def draw(data: regionmap.Dataset, shown: pd.DataFrame, days: view.Days) -> None:
         label_visibility="collapsed",
     )
     if below == "Events":
-        _events(data, shown)
+        _events(data, shown, count)
     elif below == "Timeline":
-        _timeline(data, shown, days)
+        _timeline(data, shown, count, days)
     elif below == "Layers and sources":
         _layers(data)

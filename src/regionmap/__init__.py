@@ -63,6 +63,9 @@ from regionmap.provenance import clicked_feature_id, format_date, provenance_row
 from regionmap.settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting
 from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
 from regionmap.store import EventStore, load_store
+from regionmap.stores import DuckStore, PostgisStore, StoreError, mask_url, open_postgis
+from regionmap.stores.kept import forget_user_file, keep_user_file, kept_user_files
+from regionmap.stores.kept import is_shared as is_shared_store
 from regionmap.userdata import (
     MAX_UPLOAD_MB,
     USER_FILE_SUFFIXES,
@@ -141,6 +144,15 @@ __all__ = [
     "earliest",
     "EventStore",
     "load_store",
+    "DuckStore",
+    "PostgisStore",
+    "StoreError",
+    "mask_url",
+    "open_postgis",
+    "forget_user_file",
+    "keep_user_file",
+    "kept_user_files",
+    "is_shared_store",
     "event_when",
     "fit_view",
     "clicked_feature_id",

@@ -40,6 +40,8 @@ from regionmap.export import FORMATS, SnapshotOptions, snapshot
 from regionmap.load import load_layers
 from regionmap.settings import read_setting, setting
 from regionmap.status import theatre_freshness
+from regionmap.stores import commands as store_commands
+from regionmap.stores.base import STORE_ENV
 from regionmap.userdata import MAX_UPLOAD_MB
 from regionmap.viewfiles import read_view, view_from_args
 
@@ -165,31 +167,33 @@ def _bbox(text: str) -> tuple[float, float, float, float]:
 
 def cmd_events(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
-    result = read_events(args.input, catalog) if args.input else load_events(catalog)
-    if args.input:  # what an analyst's file was read as, and what the reading noticed
-        print(f"{result.path}: read as {result.format}", file=sys.stderr)
-        for note in result.notes:
-            print(f"{result.path}: {note}", file=sys.stderr)
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-    chosen = apply_filter(
-        result.frame,
-        EventFilter(
-            start=args.start,
-            end=args.end,
-            event_types=args.event_types,
-            actors=args.actors,
-            theatres=args.theatres,
-            bbox=args.bbox,
-        ),
+    f = EventFilter(
+        start=args.start,
+        end=args.end,
+        event_types=args.event_types,
+        actors=args.actors,
+        theatres=args.theatres,
+        bbox=args.bbox,
     )
+    stored = store_commands.events_from_store(args, f, catalog)
+    if stored is not None:
+        chosen, total, problems = stored
+    else:
+        result = read_events(args.input, catalog) if args.input else load_events(catalog)
+        if args.input:  # what an analyst's file was read as, and what the reading noticed
+            print(f"{result.path}: read as {result.format}", file=sys.stderr)
+            for note in result.notes:
+                print(f"{result.path}: {note}", file=sys.stderr)
+        chosen, total, problems = apply_filter(result.frame, f), len(result.frame), result.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
     text = to_geojson(chosen) + "\n" if args.format == "geojson" else to_csv(chosen)
     if args.out:
         atomic_write_text(args.out, text)
     else:
         sys.stdout.write(text)
-    print(f"{len(chosen)} of {len(result.frame)} events", file=sys.stderr)
-    return 1 if result.problems else 0
+    print(f"{len(chosen)} of {total} events", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -203,7 +207,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    dataset = load_dataset(args.geodata)
+    dataset = load_dataset(args.geodata, store=args.store)
     base = None
     if args.view:
         try:
@@ -278,6 +282,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             print(f"regionmap: {events}: no such events file", file=sys.stderr)
             return 2
         env[EVENTS_ENV] = str(events.resolve())
+    if args.store:
+        store_commands.check_store(args.store)  # a wrong URL fails here, in one line
+        env[STORE_ENV] = args.store
     command = [
         sys.executable, str(DASHBOARD_SERVE),
         "--server.address", args.address,
@@ -372,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="listen here instead of 127.0.0.1 (other addresses print a warning)",
     )
+    store_commands.add_store_option(p)
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("layers", parents=[common], help="list layers: id, features, as_of")
@@ -408,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bbox", type=_bbox, metavar="W,S,E,N")
     p.add_argument("--format", choices=("csv", "geojson"), default="csv")
     p.add_argument("--out", metavar="FILE", help="write here (atomically) instead of stdout")
+    store_commands.add_store_option(p)
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("snapshot", parents=[common], help="export the map: png, html, svg, …")
@@ -422,10 +431,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
     p.add_argument("--renderer", choices=("browser", "static"), default="browser")
+    store_commands.add_store_option(p)
     p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("stats", parents=[common], help="geodesic lengths and areas per feature")
     p.set_defaults(func=cmd_stats)
+    store_commands.add_parser(sub, common)
     return parser
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from regionmap.catalog import Catalog, load_catalog
@@ -18,6 +19,7 @@ from regionmap.compose import drop_small_parts, measure, simplify_for_display
 from regionmap.errors import EventError, Problem
 from regionmap.events import (
     COLUMNS,
+    EventFilter,
     EventResult,
     apply_filter,
     by_date,
@@ -26,9 +28,15 @@ from regionmap.events import (
     merge_events,
     read_events,
 )
+from regionmap.events import (
+    actors as event_actors,
+)
 from regionmap.load import LayerResult, load_layers
 from regionmap.spec import ViewSpec
 from regionmap.store import load_store
+from regionmap.stores import DuckStore, EventQueries, StoreError, is_postgres_url, mask_url
+from regionmap.stores import open_postgis as _open_postgis
+from regionmap.stores.base import cells_from_parts
 
 # Drawing, not measuring: the basemap to about 2 km with islands under ~20 km² dropped,
 # overlays (and every small feature, see simplify_for_display) to a few metres.
@@ -53,6 +61,7 @@ class Dataset:
     layers: dict[str, LayerResult]  # as stored: measure on these
     display: dict[str, gpd.GeoDataFrame]  # simplified and rounded: draw these
     events: EventResult
+    store: EventQueries | None = None  # events answered in SQL, beside ``events``
 
     @property
     def problems(self) -> list[Problem]:
@@ -74,11 +83,92 @@ class Dataset:
         frame = self.events.frame
         if light:
             frame = frame[[c for c in LIGHT_COLUMNS if c in frame.columns]]
-        return apply_filter(frame, spec.event_filter())
+        own = apply_filter(frame, spec.event_filter())
+        if self.store is None:
+            return own
+        # the store's rows come from SQL, only the columns asked for; an event in both (the
+        # curated file imported into a shared store) is shown once
+        theirs = self.store.query(spec.event_filter(), LIGHT_COLUMNS if light else None)
+        theirs = theirs[~theirs["event_id"].isin(set(own["event_id"]))]
+        return merge_events([own, theirs]) if len(theirs) else own
 
     def first_events(self, events: pd.DataFrame, n: int) -> pd.DataFrame:
         """The ``n`` oldest of ``events`` (light or not), complete, text as plain strings."""
-        return earliest(self.events.frame.loc[by_date(events).head(n).index], n)
+        if self.store is None:
+            return earliest(self.events.frame.loc[by_date(events).head(n).index], n)
+        ids = by_date(events).head(n)["event_id"].astype(str)
+        frame = self.events.frame
+        own = frame[frame["event_id"].isin(set(ids))]
+        theirs = self.store.rows(sorted(set(ids) - set(own["event_id"].astype(str))))
+        return earliest(merge_events([own, theirs]), n)
+
+    # With a store the dashboard asks for counts, cells and a page of rows, never for the
+    # whole selection: those come out of SQL, so it holds only what it draws.
+
+    def _own(self, f: EventFilter) -> pd.DataFrame:
+        """This dataset's own events ``f`` keeps (light), less those the store has too."""
+        frame = self.events.frame
+        own = apply_filter(frame[[c for c in LIGHT_COLUMNS if c in frame.columns]], f)
+        if self.store is None or not len(own):
+            return own
+        both = set(self.store.rows(own["event_id"].astype(str))["event_id"].astype(str))
+        return own[~own["event_id"].astype(str).isin(both)] if both else own
+
+    def count_events(self, f: EventFilter) -> int:
+        """How many events ``f`` keeps, each once (a SQL count for the store's)."""
+        own = self._own(f)
+        return len(own) + (self.store.count(f) if self.store is not None else 0)
+
+    def first_light(self, f: EventFilter, n: int) -> pd.DataFrame:
+        """The ``n`` oldest events ``f`` keeps, light columns (at most ``n`` from SQL)."""
+        own = by_date(self._own(f)).head(n)
+        if self.store is None:
+            return own
+        theirs = self.store.query(f, LIGHT_COLUMNS, limit=n)
+        return by_date(merge_events([own, theirs])).head(n) if len(own) else theirs
+
+    def event_cells(self, f: EventFilter, zoom: float) -> pd.DataFrame:
+        """Counts per grid cell as `regionmap.web.aggregate_events` makes them; the
+        store's per cell and type from SQL, the dataset's own added, so a cell holding
+        both gets the main type of all its events."""
+        from regionmap.web import aggregate_events, cell_size_deg
+
+        own = self._own(f)
+        if self.store is None:
+            return aggregate_events(own, zoom)
+        size = cell_size_deg(zoom)
+        if not len(own):
+            return self.store.grid(f, size)
+        mine = pd.DataFrame(
+            {
+                "ix": np.floor(own["longitude"].to_numpy(dtype=float) / size),
+                "iy": np.floor(own["latitude"].to_numpy(dtype=float) / size),
+                "type": own["event_type"].astype(str).to_numpy(),
+                "n": 1,
+                "slon": own["longitude"].to_numpy(dtype=float),
+                "slat": own["latitude"].to_numpy(dtype=float),
+            }
+        )
+        return cells_from_parts(pd.concat([self.store.grid_parts(f, size), mine]))
+
+    def event_count(self) -> int:
+        """Every event the dataset can show: its own and its store's (each event once)."""
+        own = self.events.frame
+        if self.store is None:
+            return len(own)
+        both = len(self.store.rows(own["event_id"].astype(str))) if len(own) else 0
+        return len(own) + self.store.count() - both
+
+    def event_choices(self) -> dict[str, list[str]]:
+        """Event types and actors for the filter widgets (the store's included)."""
+        own = self.events.frame
+        types = {str(t) for t in own["event_type"].unique()}
+        names = set(event_actors(own))
+        if self.store is not None:
+            theirs = self.store.choices()
+            types |= set(theirs["types"])
+            names |= set(theirs["actors"])
+        return {"types": sorted(types), "actors": sorted(names)}
 
     def feature(self, feature_id: str) -> tuple[str, pd.Series] | None:
         """The layer id and stored properties of a feature, with its measure if it has one."""
@@ -140,6 +230,7 @@ def load_dataset(
     geodata: str | Path | None = None,
     cache_dir: str | Path | None = None,
     events_file: str | Path | None = None,
+    store: str | None = None,
 ) -> Dataset:
     """Catalog, layers and events, events sorted by date: everything a view draws from.
 
@@ -152,6 +243,11 @@ def load_dataset(
         the next start skips checking the CSV again.
     events_file : path, optional
         An events CSV (an analyst's ACLED export, say) shown beside the curated events.
+    store : str, optional
+        A ``postgresql://`` URL (a shared PostGIS store, whose events are queried in SQL
+        beside the curated ones) or ``"duckdb"`` (a large ``events_file`` is then queried
+        with DuckDB from its Parquet copy instead of being held in memory; needs
+        ``cache_dir``).
 
     Returns
     -------
@@ -165,7 +261,14 @@ def load_dataset(
         ``catalog.toml`` is missing or malformed.
     EventError
         An events file cannot be read at all (a bad row is a listed problem instead).
+    StoreError
+        The store cannot be reached or is not set up (one line, password masked).
     """
+    shared = None
+    if store and is_postgres_url(store):
+        shared = _open_postgis(store)
+    elif store and store != "duckdb":
+        raise StoreError(f"store {mask_url(store)!r}: give a postgresql:// URL or 'duckdb'")
     catalog = load_catalog(geodata)
     layers = load_layers(catalog)
     display = {
@@ -173,11 +276,19 @@ def load_dataset(
     }
     cache = Path(cache_dir) if cache_dir else None
     events = _events(catalog, catalog.events_path, cache)
-    if events_file is not None:
+    if events_file is not None and store == "duckdb" and cache is not None:
+        try:
+            shared = DuckStore.from_file(events_file, catalog, cache)
+        except EventError as exc:
+            problem = Problem(exc.path, exc.where, exc.message)
+            events = dataclasses.replace(events, problems=events.problems + [problem])
+        else:
+            events = dataclasses.replace(events, problems=events.problems + shared.problems)
+    elif events_file is not None:
         extra = _events(catalog, Path(events_file), cache)
         events = dataclasses.replace(
             events,
             frame=merge_events([events.frame, extra.frame]),
             problems=events.problems + extra.problems,
         )
-    return Dataset(catalog, layers, display, events)
+    return Dataset(catalog, layers, display, events, shared)

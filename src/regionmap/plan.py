@@ -136,10 +136,14 @@ class MapPlan:
     mode: EventMode
     event_types: tuple[str, ...]
     unavailable: dict[str, str] = field(default_factory=dict)
+    cells: pd.DataFrame | None = None  # counts per grid cell made elsewhere (a store's SQL)
+    total: int | None = None  # how many events the view has, when ``events`` is the first few
 
     @property
     def n_events(self) -> int:
-        return len(self.events) if self.spec.show_events else 0
+        if not self.spec.show_events:
+            return 0
+        return len(self.events) if self.total is None else self.total
 
     @property
     def any_inactive(self) -> bool:
@@ -152,11 +156,19 @@ class MapPlan:
 
     @classmethod
     def from_view(
-        cls, spec: ViewSpec, dataset: Dataset, events: pd.DataFrame | None = None
+        cls,
+        spec: ViewSpec,
+        dataset: Dataset,
+        events: pd.DataFrame | None = None,
+        *,
+        cells: pd.DataFrame | None = None,
+        n_events: int | None = None,
     ) -> MapPlan:
         """Decide the view. ``events`` may be passed when the caller filtered already; a
         light selection (`Dataset.visible_events(light=True)`) gets its full rows for the
-        markers it shows."""
+        markers it shows. ``cells`` (grid counts made elsewhere, e.g. in SQL) and
+        ``n_events`` (the view's count, when ``events`` holds only the first of them) let
+        a store-backed view skip the whole selection."""
         catalog = dataset.catalog
         basemap = next((s for s in catalog.layers if s.role == "basemap"), None)
         layers = tuple(
@@ -167,13 +179,23 @@ class MapPlan:
         chosen = dataset.events.frame.iloc[0:0]
         if spec.show_events:
             chosen = events if events is not None else dataset.visible_events(spec, light=True)
-        mode = event_mode(len(chosen))
+        mode = event_mode(len(chosen) if n_events is None else n_events)
         markers = chosen.iloc[0:0]
         if spec.show_events and mode == "markers" and len(chosen):
             markers = chosen if "title" in chosen else dataset.first_events(chosen, MAX_MARKERS)
         types = tuple(sorted(str(t) for t in chosen["event_type"].unique())) if len(chosen) else ()
         return cls(
-            spec, dataset, basemap, layers, chosen, markers, mode, types, dataset.unavailable()
+            spec,
+            dataset,
+            basemap,
+            layers,
+            chosen,
+            markers,
+            mode,
+            types,
+            dataset.unavailable(),
+            cells,
+            n_events,
         )
 
     def legend(self, off_map: pd.Series | None = None) -> list[LegendEntry]:
@@ -209,7 +231,7 @@ class MapPlan:
         events = self.events
         off = off_map if off_map is not None else pd.Series(False, index=events.index)
         beyond = f"; {int(off.sum())} off the map" if off.any() else ""
-        out = [LegendEntry("events", f"Events ({len(events):,}{beyond})")]
+        out = [LegendEntry("events", f"Events ({self.n_events:,}{beyond})")]
         if len(events) == 0:
             out.append(LegendEntry("note", "none in this window"))
         out += [LegendEntry("event_type", t, symbol=symbol_for(t)) for t in self.event_types]

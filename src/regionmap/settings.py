@@ -36,6 +36,12 @@ ENVIRONMENT: tuple[Setting, ...] = (
         "sets it for the dashboard it starts.",
     ),
     Setting(
+        "REGIONMAP_STORE",
+        "(none)",
+        "A shared event store: a postgresql:// URL (PostGIS), or duckdb for a large "
+        "--events file queried from its Parquet copy (also `--store`).",
+    ),
+    Setting(
         "REGIONMAP_CHROMIUM",
         "chromium, chromium-browser or google-chrome on PATH",
         "The Chromium that draws PNG snapshots as seen and runs the browser tests.",
@@ -44,6 +50,16 @@ ENVIRONMENT: tuple[Setting, ...] = (
         "REGIONMAP_REQUIRE_BROWSER",
         "0",
         "Tests: 1 makes a missing Chromium a failure instead of a skip (CI sets it).",
+    ),
+    Setting(
+        "REGIONMAP_REQUIRE_POSTGIS",
+        "0",
+        "Tests: 1 makes a missing PostgreSQL/PostGIS a failure instead of a skip (CI sets it).",
+    ),
+    Setting(
+        "REGIONMAP_TEST_PG",
+        "postgresql://regionmap_test:…@127.0.0.1:5432/postgres",
+        "Tests: the PostgreSQL server the store tests make their scratch databases on.",
     ),
     Setting(
         "REGIONMAP_UPDATE_SCREENSHOT",

@@ -393,4 +393,4 @@ def _merge(
     merged = merge_events([dataset.events.frame] + [e.frame for e in events])
     catalog = dataclasses.replace(dataset.catalog, layers=dataset.catalog.layers + tuple(specs))
     events_result = dataclasses.replace(dataset.events, frame=merged)
-    return Dataset(catalog, results, display, events_result)
+    return Dataset(catalog, results, display, events_result, dataset.store)

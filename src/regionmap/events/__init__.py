@@ -34,6 +34,7 @@ from regionmap.events._filter import (
     filter_time,
     filter_values,
 )
+from regionmap.events._formats import ACLED_ID
 from regionmap.events._frames import by_date, compact, earliest, merge_events
 from regionmap.events._load import events_from_table, load_events, read_events
 from regionmap.events._model import COLUMNS, EventResult
@@ -43,6 +44,7 @@ from regionmap.events._parse import parse_dates
 CHUNK_ROWS = 50_000  # rows read and checked at a time by `read_events`
 
 __all__ = [
+    "ACLED_ID",
     "CHUNK_ROWS",
     "COLUMNS",
     "EventFilter",

@@ -35,8 +35,13 @@ def aggregate_events(events: pd.DataFrame, zoom: float) -> pd.DataFrame:
     kinds = events["event_type"]
     if not isinstance(kinds.dtype, pd.CategoricalDtype):
         kinds = kinds.astype("category")
-    names = np.asarray(kinds.cat.categories, dtype=object)
-    codes = kinds.cat.codes.to_numpy(dtype=np.int64)
+    # codes in name order, so that a tie goes to the first type by name whatever order the
+    # categories were made in (a store's SQL breaks ties the same way)
+    order = np.argsort(np.asarray(kinds.cat.categories, dtype=str), kind="stable")
+    names = np.asarray(kinds.cat.categories, dtype=object)[order]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[kinds.cat.codes.to_numpy(dtype=np.int64)]
     count = np.bincount(cell, minlength=len(cells))
     per_type = np.bincount(cell * len(names) + codes, minlength=len(cells) * len(names))
     top = per_type.reshape(len(cells), len(names)).argmax(axis=1) if len(names) else []

@@ -71,17 +71,21 @@ def render_map(
     assets: Assets | None = None,
     events: pd.DataFrame | None = None,
     *,
+    cells: pd.DataFrame | None = None,
+    n_events: int | None = None,
     layer_control: bool = False,
     animate: bool = True,
 ) -> folium.Map:
     """The folium map of ``spec``: the `MapPlan` of the view, drawn.
 
-    ``events`` may be passed when the caller filtered already (see `MapPlan.from_view`).
+    ``events``, ``cells`` and ``n_events`` may be passed when the caller filtered (or a
+    store counted) already; see `MapPlan.from_view`.
     ``layer_control`` adds Leaflet's own layer toggles, for standalone pages; the dashboard
     leaves it out so its sidebar is the one place layers are switched. ``animate=False``
     makes the first frame final, for screenshots. ``spec.center`` is (latitude, longitude).
     """
-    return draw_plan(MapPlan.from_view(spec, dataset, events), assets, layer_control, animate)
+    plan = MapPlan.from_view(spec, dataset, events, cells=cells, n_events=n_events)
+    return draw_plan(plan, assets, layer_control, animate)
 
 
 def draw_plan(
@@ -117,7 +121,10 @@ def draw_plan(
             data = _layer_geojson(plan, planned)
             OverlayLayer(planned.layer.id, data, planned.layer.style.radius).add_to(fmap)
     if spec.show_events and plan.mode == "aggregated":
-        EventAggregateLayer(aggregate_events(plan.events, spec.zoom or 5)).add_to(fmap)
+        cells = (
+            plan.cells if plan.cells is not None else aggregate_events(plan.events, spec.zoom or 5)
+        )
+        EventAggregateLayer(cells).add_to(fmap)
     elif len(plan.markers):
         EventLayer(plan.markers, assets).add_to(fmap)
     Legend(legend_html(plan)).add_to(fmap)

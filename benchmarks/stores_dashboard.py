@@ -1,0 +1,123 @@
+"""The dashboard itself on each store, in headless Chromium: page open to map, a filter
+change ("2020 war") to map redrawn, bytes sent for it, server memory after and at peak.
+
+    .venv/bin/python benchmarks/stores_dashboard.py [--rows 1000000]
+
+The same synthetic ACLED file as benchmarks/stores.py, passed as ``--events`` beside the
+curated events: through the pandas store (today's default), through ``--store duckdb``,
+and imported into a scratch PostGIS database used with ``--store URL``. The first start
+(validation into the Parquet copy, or the import) is done before the timed runs. Writes
+benchmarks/results/stores_dashboard.json and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "benchmarks" / "results"
+FIGURES = (
+    ("page open → map, restarted server (median of 3)", "page_open_to_map_s", ".2f", " s"),
+    ('"2020 war" clicked → map redrawn', "filter_change_to_map_s", ".2f", " s"),
+    ("bytes sent for that change", "bytes_after_filter_change", ",.0f", " B"),
+    ("server memory after that", "server_rss_mb", ",.0f", " MB"),
+    ("server memory at peak", "server_peak_rss_mb", ",.0f", " MB"),
+)
+
+
+def figures(env: dict[str, str], geodata: Path, user_data: Path) -> dict:
+    from benchmarks.scale import browser_figures
+
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return browser_figures(geodata, user_data)
+    except Exception as exc:  # one engine failing still leaves the others' figures
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--engines", default="pandas,duckdb,postgis")
+    args = parser.parse_args()
+
+    import regionmap
+    from regionmap.events import read_events
+    from regionmap.synthetic import write_synthetic_csv
+    from tests.pg_support import scratch_database
+
+    catalog = regionmap.load_catalog(ROOT / "geodata")
+    engines = args.engines.split(",")
+    out: dict = {"date": dt.date.today().isoformat(), "rows": args.rows, "engines": {}}
+    with tempfile.TemporaryDirectory(prefix="regionmap-stores-dash-") as tmp:
+        tmp = Path(tmp)
+        csv = write_synthetic_csv(tmp / "acled.csv", args.rows, catalog)
+        user_data = tmp / "user"
+        regionmap.load_store(csv, catalog, user_data / "cache")  # the Parquet copy, once
+        base = {"REGIONMAP_EVENTS": str(csv), "REGIONMAP_STORE": ""}
+        geodata = ROOT / "geodata"
+        if "pandas" in engines:
+            out["engines"]["pandas"] = figures(base, geodata, user_data)
+            print("pandas", out["engines"]["pandas"], file=sys.stderr)
+        if "duckdb" in engines:
+            env = {**base, "REGIONMAP_STORE": "duckdb"}
+            out["engines"]["duckdb"] = figures(env, geodata, user_data)
+            print("duckdb", out["engines"]["duckdb"], file=sys.stderr)
+        if "postgis" in engines:
+            try:
+                with scratch_database() as url:
+                    store = regionmap.PostgisStore(url)
+                    store.init()
+                    store.upsert(read_events(csv, catalog).frame, "acled")
+                    store.close()
+                    env = {"REGIONMAP_EVENTS": "", "REGIONMAP_STORE": url}
+                    out["engines"]["postgis"] = figures(env, geodata, user_data)
+            except BaseException as exc:  # pytest.skip without PostgreSQL
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                out["engines"]["postgis"] = {"error": str(exc)}
+            print("postgis", out["engines"]["postgis"], file=sys.stderr)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "stores_dashboard.json").write_text(json.dumps(out, indent=2) + "\n")
+    print(table(out))
+    return 0
+
+
+def table(out: dict) -> str:
+    names = {"pandas": "pandas", "duckdb": "DuckDB", "postgis": "PostGIS"}
+    engines = [e for e in names if e in out["engines"]]
+    lines = [
+        f"Dashboard, {out['rows']:,} synthetic ACLED events, {out['date']}",
+        "",
+        "| figure | " + " | ".join(names[e] for e in engines) + " |",
+        "|---" * (len(engines) + 1) + "|",
+    ]
+    for label, key, fmt, unit in FIGURES:
+        cells = []
+        for engine in engines:
+            value = out["engines"][engine].get(key)
+            cells.append(format(value, fmt) + unit if isinstance(value, int | float) else "—")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for engine in engines:
+        if "error" in out["engines"][engine]:
+            lines.append(f"{engine}: not run ({out['engines'][engine]['error']})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

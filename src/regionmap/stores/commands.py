@@ -1,0 +1,146 @@
+"""`regionmap store init|import|stats`: the shared PostGIS store from the command line.
+
+Errors are `RegionmapError`s, printed by `regionmap.cli.main` as one line; a URL is only
+ever printed masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from regionmap.catalog import load_catalog
+from regionmap.errors import EventError
+from regionmap.events import ACLED_ID, read_events
+from regionmap.stores.base import STORE_ENV, StoreError, mask_url
+from regionmap.stores.postgis import PostgisStore, origin_of, print_progress
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    store = PostgisStore(args.url)
+    store.init()
+    print(f"ready: {store.masked} (PostGIS, tables and indexes)", file=sys.stderr)
+    return 0
+
+
+def read_deletions(path: str | Path) -> list[str]:
+    """Event ids from ACLED's deletions list (a CSV with an ``event_id_cnty`` column).
+
+    Raises
+    ------
+    EventError
+        The file cannot be read or has no such column.
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if ACLED_ID not in (reader.fieldnames or []):
+                raise EventError(path, f"no {ACLED_ID} column; found {reader.fieldnames}")
+            return [row[ACLED_ID].strip() for row in reader if row[ACLED_ID].strip()]
+    except OSError as exc:
+        raise EventError(path, f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise EventError(path, "not UTF-8 text; save the file as UTF-8") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate FILE like any events file, report its bad rows, upsert the good ones."""
+    store = PostgisStore(args.into)
+    store.check()
+    catalog = load_catalog(args.geodata)
+    result = read_events(args.file, catalog)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    origin = origin_of(result.format)
+    progress = None if args.quiet else print_progress
+    written = store.upsert(result.frame, origin, progress=progress)
+    deleted = store.delete(read_deletions(args.deletions), "acled") if args.deletions else 0
+    print(
+        f"{written:,} events from {args.file} upserted into {store.masked} as {origin}"
+        + (f"; {deleted:,} deleted" if args.deletions else "")
+        + (f"; {len(result.problems):,} bad rows skipped" if result.problems else ""),
+        file=sys.stderr,
+    )
+    return 1 if result.problems else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = PostgisStore(args.url).stats()
+    print(f"store      {stats['url']}  (PostGIS {stats['postgis']})")
+    print(f"events     {stats['events']:,}  ({stats['table_bytes'] / 1e6:,.1f} MB with indexes)")
+    for row in stats["origins"]:
+        print(f"  {row['origin']:<10} {row['events']:>12,}  {row['first']} – {row['last']}")
+    print("by theatre")
+    for theatre, n in stats["theatres"].items():
+        print(f"  {theatre:<10} {n:>12,}")
+    print(f"kept files {stats['files']:,}  ({stats['file_bytes'] / 1e6:,.2f} MB)")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """The ``store`` command and its sub-commands."""
+    store = sub.add_parser(
+        "store", help="the shared PostGIS store: init, import, stats", parents=[common]
+    )
+    ssub = store.add_subparsers(dest="store_command", required=True, metavar="STORE_COMMAND")
+    p = ssub.add_parser("init", help="create PostGIS, the tables and indexes (safe to rerun)")
+    p.add_argument("url", metavar="URL", help="postgresql://user:password@host:port/database")
+    p.set_defaults(func=cmd_init)
+    p = ssub.add_parser(
+        "import", parents=[common], help="upsert an events CSV (ours or ACLED's) by its ids"
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--into", required=True, metavar="URL")
+    p.add_argument("--deletions", metavar="CSV", help="ACLED's deleted events (event_id_cnty)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_import)
+    p = ssub.add_parser("stats", help="what the store holds")
+    p.add_argument("url", metavar="URL")
+    p.set_defaults(func=cmd_stats)
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """``--store URL`` (default ``$REGIONMAP_STORE``) for dashboard, events and snapshot."""
+    import os
+
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=os.environ.get(STORE_ENV) or None,
+        help=f"a shared postgresql:// store, or 'duckdb' for a large --events file "
+        f"(default: ${STORE_ENV})",
+    )
+
+
+def check_store(url: str | None) -> None:
+    """Reach a PostGIS store once, so a wrong URL fails before anything starts."""
+    if url and url != "duckdb":
+        store = PostgisStore(url)
+        try:
+            store.check()
+        finally:
+            store.close()
+    elif url not in (None, "duckdb"):
+        raise StoreError(f"store {mask_url(url)!r}: give a postgresql:// URL or 'duckdb'")
+
+
+def events_from_store(args: argparse.Namespace, f, catalog) -> tuple | None:
+    """For `regionmap events --store`: (chosen rows, total, problems), or None without a
+    store. A PostGIS store answers in SQL; with ``duckdb`` the ``--input`` file is queried
+    from its validated Parquet copy (kept in the user data folder's cache)."""
+    from regionmap.stores.duck import DuckStore
+    from regionmap.userdata import user_data_dir
+
+    if not args.store:
+        return None
+    if args.store == "duckdb":
+        if not args.input:
+            return None
+        duck = DuckStore.from_file(args.input, catalog, user_data_dir() / "cache")
+        return duck.query(f), duck.count(), duck.problems
+    store = PostgisStore(args.store)
+    store.check()
+    return store.query(f), store.count(), []
