@@ -210,24 +210,34 @@ def fake_server(monkeypatch):
     return FakeServer.calls
 
 
+def _free_port() -> str:
+    import socket
+
+    with socket.socket() as s:  # the tests must not need 8501 free: a user's dashboard may run
+        s.bind(("127.0.0.1", 0))
+        return str(s.getsockname()[1])
+
+
 def test_dashboard_warns_before_listening_beyond_loopback(fake_server, capsys):
-    assert main(["dashboard", "--no-browser"]) == 0
+    port = _free_port()
+    assert main(["dashboard", "--no-browser", "--port", port]) == 0
     command = fake_server[0][0]
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     assert command[command.index("--server.headless") + 1] == "true"
     assert "--server.enableXsrfProtection" in command
     err = capsys.readouterr().err
-    assert "dashboard at http://127.0.0.1:8501" in err and "warning" not in err
-    assert main(["dashboard", "--headless", "--address", "0.0.0.0"]) == 0
+    assert f"dashboard at http://127.0.0.1:{port}" in err and "warning" not in err
+    assert main(["dashboard", "--headless", "--address", "0.0.0.0", "--port", _free_port()]) == 0
     assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
 
 
 def test_dashboard_is_headless_even_when_it_opens_a_browser(fake_server):
     """Streamlit's own browser opening brings its first-run e-mail prompt with it."""
-    assert main(["dashboard", "--port", "8123"]) == 0
+    port = _free_port()
+    assert main(["dashboard", "--port", port]) == 0
     command = fake_server[0][0]
     assert command[command.index("--server.headless") + 1] == "true"
-    assert command[command.index("--server.port") + 1] == "8123"
+    assert command[command.index("--server.port") + 1] == port
 
 
 def test_dashboard_takes_a_large_events_file(fake_server, capsys, tmp_path):
@@ -235,7 +245,7 @@ def test_dashboard_takes_a_large_events_file(fake_server, capsys, tmp_path):
     assert "missing.csv: no such events file" in capsys.readouterr().err and fake_server == []
     events = tmp_path / "acled.csv"
     events.write_text("event_id_cnty\n")
-    assert main(["dashboard", "--headless", "--events", str(events)]) == 0
+    assert main(["dashboard", "--headless", "--events", str(events), "--port", _free_port()]) == 0
     assert fake_server[0][1]["REGIONMAP_EVENTS"] == str(events.resolve())
 
 

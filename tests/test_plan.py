@@ -88,3 +88,19 @@ def test_web_and_print_legends_list_the_same_rows(dataset, changes):
         if row.kind in ("events", "key"):
             continue  # the web map's count line and its implicit key header
         assert row.label in web, row.label
+
+
+def test_a_closed_status_at_the_windows_end_draws_the_feature_as_not_in_force(dataset):
+    """The 2022 Lachin route: a checkpoint on 1 July 2023, closed from 11 July 2023."""
+
+    def route(end):
+        spec = regionmap.ViewSpec.default(dataset.catalog).replace(
+            layers=("lachin-corridor",), start=dt.date(2023, 1, 1), end=end
+        )
+        (layer,) = MapPlan.from_view(spec, dataset).layers
+        return next(f for f in layer.features if f.record["id"] == "lachin-corridor-2022")
+
+    assert route(dt.date(2023, 7, 1)).active
+    closed = route(dt.date(2023, 8, 1))
+    assert not closed.active and closed.look.color == INACTIVE_COLOR
+    assert closed.why == "closed at the window's end (since 2023-07-11)"

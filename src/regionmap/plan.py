@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
@@ -21,7 +20,7 @@ from regionmap.catalog import BBox, Catalog, LayerSpec
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
 from regionmap.spec import ViewSpec
-from regionmap.status import theatre_freshness
+from regionmap.status import status_at, theatre_freshness
 from regionmap.symbology import (
     AGGREGATED_LABEL,
     HALO_LABEL,
@@ -38,6 +37,8 @@ from regionmap.symbology import (
 # and the events table stay under 1 MB a view; 2,000 would not (1.3 MB, measured).
 MAX_MARKERS = 1000
 
+# A dated status that means the thing does not hold then: drawn as not in force.
+STOPPED_STATUSES = ("suspended", "lapsed", "closed")
 EventMode = Literal["markers", "aggregated"]
 LegendKind = Literal[
     "theatre", "layer", "events", "event_type", "span", "halo", "aggregated", "key",
@@ -88,6 +89,7 @@ class PlannedFeature:
     record: dict
     active: bool
     look: Look
+    why: str = ""  # why it is drawn inactive: outside its dates, or its status at the end
 
 
 @dataclass(frozen=True)
@@ -252,22 +254,33 @@ class MapPlan:
         return out
 
 
+def _in_force(record: dict, spec: ViewSpec) -> tuple[bool, str]:
+    """Whether a feature holds in the view's window, and if not, why.
+
+    It does not when the window misses its ``valid_from``–``valid_to``, nor when its
+    dated status at the window's end (today if open) is suspended, lapsed or closed: the
+    Lachin road after 11 July 2023, the Sochi strips' patrols while suspended."""
+    start, end = _blank(record.get("valid_from")), _blank(record.get("valid_to"))
+    if not in_window(start, end, spec.start, spec.end):
+        return False, f"not in force in this window: {start or '…'} – {end or 'now'}"
+    periods = _blank(record.get("status_periods"))
+    period = status_at(periods, spec.end) if periods is not None else None
+    if period is not None and period.get("status") in STOPPED_STATUSES:
+        return False, f"{period['status']} at the window's end (since {period.get('from')})"
+    return True, ""
+
+
 def _plan_layer(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> PlannedLayer:
     shown = dataset.display.get(layer.id)
     stored = dataset.layers[layer.id].frame if layer.id in dataset.layers else None
     if shown is None or stored is None or len(shown) == 0:
         return PlannedLayer(layer, (), frozenset())
     records = stored.drop(columns=stored.geometry.name).to_dict("records")
-    active = np.array(
-        [
-            in_window(_blank(r.get("valid_from")), _blank(r.get("valid_to")), spec.start, spec.end)
-            for r in records
-        ],
-        dtype=bool,
-    )
-    features = tuple(
-        PlannedFeature(geom, record, bool(flag), feature_look(layer.style, bool(flag)))
-        for geom, record, flag in zip(shown.geometry, records, active, strict=True)
-    )
+    features = []
+    for geom, record in zip(shown.geometry, records, strict=True):
+        active, why = _in_force(record, spec)
+        features.append(
+            PlannedFeature(geom, record, active, feature_look(layer.style, active), why)
+        )
     kinds = frozenset(_kind(f.geometry) for f in features if not f.geometry.is_empty)
     return PlannedLayer(layer, features, kinds)

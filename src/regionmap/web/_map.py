@@ -26,7 +26,7 @@ from regionmap.web._elements import (
 )
 from regionmap.web._escape import escape
 from regionmap.web._legend import legend_html
-from regionmap.web._popups import _dates, feature_popup
+from regionmap.web._popups import feature_popup
 
 
 def leaflet_style(look: Look) -> dict:
@@ -46,9 +46,8 @@ def _layer_geojson(plan: MapPlan, planned: PlannedLayer) -> dict:
     features = []
     for feature in planned.features:
         props = feature.record
-        when = _dates(props.get("valid_from"), props.get("valid_to"))
         tip = escape(props.get("name")) + (
-            "" if feature.active else f" <i>(not in force in this window: {when})</i>"
+            "" if feature.active else f" <i>({escape(feature.why)})</i>"
         )
         features.append(
             {
