@@ -307,8 +307,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     server = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     # A service manager or a desktop session stops us with SIGTERM or SIGHUP: the server
     # goes with us, or it would live on, orphaned, and answer the next start's browser.
+    # The handler only passes the signal on: the main thread, waiting on the server, sees
+    # it exit and cleans up (waiting inside the handler would contend for Popen's lock).
     previous = {
-        signum: signal.signal(signum, lambda *_: _stop(server))
+        signum: signal.signal(signum, lambda *_: _signal(server))
         for signum in (signal.SIGTERM, signal.SIGHUP)
     }
     if not args.no_browser:
@@ -324,6 +326,11 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     return code if code >= 0 else 0
+
+
+def _signal(server: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        server.send_signal(signal.SIGTERM)
 
 
 def _stop(server: subprocess.Popen) -> None:
