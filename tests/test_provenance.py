@@ -48,7 +48,7 @@ def test_what_a_users_file_does_not_say_reads_not_given():
     props = {"name": "Hun", "source": "mine.geojson", "precision_m": float("nan")}
     rows = dict(regionmap.provenance_rows(props, layer))
     assert rows["Precision"] == "not given" and rows["As of"] == "not given"
-    assert rows["Valid"] == "… – now" and rows["Legal basis"] == "—"
+    assert rows["Valid"] == "… – now" and rows["Legal basis"] == "not given"
     assert "In force" not in rows and "Measured" not in rows and "Official" not in rows
 
 
@@ -95,3 +95,13 @@ def test_one_map_height_for_the_dashboard_and_the_print_map():
     from regionmap.plot import _extent
 
     assert _extent.REFERENCE_MAP_HEIGHT_PX == regionmap.MAP_HEIGHT_PX == 620
+
+
+def test_the_panel_lists_the_status_history_and_sizes_that_show(dataset):
+    layer_id, props = dataset.feature("lachin-corridor-2022")
+    layer = dataset.catalog.layer(layer_id)
+    rows = dict(regionmap.provenance_rows(props, layer, dt.date(2021, 3, 23)))
+    assert rows["In force"] == "no dated status covers the window's end"
+    assert rows["History"].count("\n") >= 4  # every period, one a line
+    building = {"measured": 0.00024, "measured_unit": "km²"}
+    assert dict(regionmap.provenance_rows(building, layer))["Measured"] == "240 m² (geodesic)"

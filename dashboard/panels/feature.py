@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 import regionmap
+from panels import md_literal
 
 
 def draw(data: regionmap.Dataset, clicked: Mapping[str, Any] | None, at: dt.date | None) -> None:
@@ -28,7 +29,7 @@ def draw(data: regionmap.Dataset, clicked: Mapping[str, Any] | None, at: dt.date
         return
     layer_id, props = found
     layer = data.catalog.layer(layer_id)
-    st.markdown(f"**{props['name']}**")
+    st.markdown(f"**{md_literal(props['name'])}**")
     st.caption(layer.title)
     rows = regionmap.provenance_rows(props, layer, at)
     st.table(pd.DataFrame({"": [text for _, text in rows]}, index=[label for label, _ in rows]))

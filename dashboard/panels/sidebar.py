@@ -10,21 +10,14 @@ Owns these widgets and their keys (``preset:<id>``, ``window``, ``layer:<id>``,
 
 from __future__ import annotations
 
-import re
-
 import cache
 import streamlit as st
 
 import regionmap
-from panels import view
+from panels import md_literal, view
 from regionmap import PRESETS
 
 PROBLEMS_LISTED = 20  # of one uploaded file, in the sidebar
-
-
-def _md(text: str) -> str:
-    """A file's name or a note as literal text in Streamlit's Markdown (no links, no HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 # ---------------------------------------------------------------- your files
@@ -48,6 +41,7 @@ def user_files(store: object = None) -> dict[str, bytes]:
 def _add_uploads() -> None:
     """Each upload under a name of its own: a second "export.kml" becomes "export (2).kml"."""
     state = st.session_state
+    state.pop("restore_warnings", None)  # the files it named may be these
     for upload in state.get("uploads") or []:
         data = upload.getvalue()
         name = regionmap.unique_name(upload.name, data, state["user_files"])
@@ -142,16 +136,22 @@ def _your_data(data: regionmap.Dataset, files: list[regionmap.UserFile]) -> None
             else f"Saved in {regionmap.user_data_dir()}, never inside geodata/.",
         )
         for index, user_file in enumerate(files):
-            st.markdown(f"**{_md(user_file.name)}**")
+            st.markdown(f"**{md_literal(user_file.name)}**")
             if user_file.error:
                 st.error(user_file.error)
             for layer_id, result in user_file.layers:
                 if f"layer:{layer_id}" not in state:
                     state[f"layer:{layer_id}"] = True
                 title = data.catalog.layer(layer_id).title
-                st.checkbox(_md(f"{title}: {len(result.frame)} features"), key=f"layer:{layer_id}")
+                st.checkbox(
+                    md_literal(
+                        f"{title}: {len(result.frame)} "
+                        + ("feature" if len(result.frame) == 1 else "features")
+                    ),
+                    key=f"layer:{layer_id}",
+                )
             for note in user_file.notes:
-                st.caption(f"ℹ️ {_md(note)}")
+                st.caption(f"ℹ️ {md_literal(note)}")
             problems = [str(p) for p in user_file.problems]
             if problems:
                 st.caption(f"⚠️ {len(problems)} problems; the rest is shown:")

@@ -105,22 +105,35 @@ def provenance_rows(
         ("Source", text("source")),
         ("As of", text("as_of")),
         ("Valid", f"{valid_from} – {valid_to}"),
-        ("Legal basis", str(get("legal_basis")) if _given(get("legal_basis")) else MISSING),
+        ("Legal basis", text("legal_basis")),
         ("Status", text("status")),
     ]
     periods = as_periods(get("status_periods"))
     in_force = describe(status_at(periods, at)) if periods else ""
     if in_force:
         rows.append(("In force", in_force))
+    elif periods:
+        rows.append(("In force", "no dated status covers the window's end"))
+    if periods:  # the whole history, as the map's popup lists it
+        rows.append(("History", "\n".join(describe(p) for p in periods)))
     precision = get("precision_m")
     rows.append(("Precision", f"± {precision} m" if _given(precision) else missing))
     if _given(get("measured")):
-        unit = get("measured_unit") or ""
-        rows.append(("Measured", f"{float(get('measured')):.1f} {unit} (geodesic)"))
+        rows.append(("Measured", _measure(float(get("measured")), get("measured_unit") or "")))
     official = get("official_length_km")
     if _given(official):
         rows.append(("Official", f"{float(official):.0f} km ({get('official_source')})"))
     return rows
+
+
+def _measure(value: float, unit: str) -> str:
+    """A geodesic length or area in a unit that shows it: a 20 × 12 m building is 240 m²,
+    not "0.0 km²"."""
+    if unit == "km²" and value < 0.1:
+        return f"{value * 1e6:,.0f} m² (geodesic)"
+    if unit == "km" and value < 1:
+        return f"{value * 1e3:,.0f} m (geodesic)"
+    return f"{value:,.1f} {unit} (geodesic)"
 
 
 def clicked_feature_id(feature: Mapping[str, Any] | None) -> str | None:

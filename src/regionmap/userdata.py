@@ -323,6 +323,13 @@ class UserFile:
         for _, result in self.layers:
             prefix = f"{result.layer}: " if len(self.layers) > 1 else ""
             out += [prefix + note for note in result.notes]
+            unsaid = [c for c in ("source", "status", "as_of") if c not in result.frame.columns]
+            if unsaid and len(result.frame):
+                out.append(
+                    f"{prefix}{len(result.frame)} feature{'' if len(result.frame) == 1 else 's'}"
+                    f"; the file gives no {', '.join(unsaid)}: shown as your file, status "
+                    "unknown, dates not given"
+                )
         if self.events is not None:
             out.append(f"{len(self.events.frame)} events read as {self.events.format}")
             out += list(getattr(self.events, "notes", []))
