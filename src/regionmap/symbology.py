@@ -28,7 +28,7 @@ INACTIVE_COLOR = "#9e9e9e"
 INACTIVE_DASH = "4 6"  # CSS pixels, dash then gap
 SPAN_LABEL = "span (start – end), hollow"
 HALO_LABEL = "imprecise place (15 / 60 km halo)"
-INACTIVE_LABEL = "not in force in the window, or suspended or closed at its end (grey, dashed)"
+INACTIVE_LABEL = "not in force in the window (grey, dashed)"
 AGGREGATED_LABEL = (
     "Aggregated: circles count events per grid cell; filter or zoom in for single events"
 )
