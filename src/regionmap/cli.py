@@ -354,19 +354,8 @@ def _port_in_use(address: str, port: int) -> str:
     return ""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--geodata",
-        metavar="DIR",
-        default=read_setting(GEODATA_ENV),
-        help=f"the geodata folder (default: ${GEODATA_ENV}, else ./geodata)",
-    )
-    parser = argparse.ArgumentParser(
-        prog="regionmap", description="Where Russia and Turkey meet, on one map."
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_dashboard(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """regionmap dashboard: the Streamlit app on 127.0.0.1."""
     p = sub.add_parser("dashboard", parents=[common], help="start the dashboard on 127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument(
@@ -389,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     store_commands.add_store_option(p)
     p.set_defaults(func=cmd_dashboard)
 
+
+def _add_data_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """layers, validate, build-geodata: what the geodata folder holds."""
     p = sub.add_parser("layers", parents=[common], help="list layers: id, features, as_of")
     p.set_defaults(func=cmd_layers)
 
@@ -413,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_build)
 
+
+def _add_output_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """events, snapshot, stats: what a view shows, as files and figures."""
     p = sub.add_parser("events", parents=[common], help="filter events, print CSV or GeoJSON")
     p.add_argument("--input", metavar="FILE", help="another events CSV (ours or an ACLED export)")
     p.add_argument("--from", dest="start", type=_date, metavar="DATE")
@@ -443,6 +438,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", parents=[common], help="geodesic lengths and areas per feature")
     p.set_defaults(func=cmd_stats)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line; every command takes --geodata (default $REGIONMAP_GEODATA)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--geodata",
+        metavar="DIR",
+        default=read_setting(GEODATA_ENV),
+        help=f"the geodata folder (default: ${GEODATA_ENV}, else ./geodata)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="regionmap", description="Where Russia and Turkey meet, on one map."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    _add_dashboard(sub, common)
+    _add_data_commands(sub, common)
+    _add_output_commands(sub, common)
     store_commands.add_parser(sub, common)
     return parser
 
