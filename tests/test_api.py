@@ -77,3 +77,15 @@ def test_dashboard_uses_only_public_names():
         assert not any(
             n.split(".")[0] in ("shapely", "geopandas", "pyproj") for n in _imports(path)
         )
+
+
+def test_no_function_over_80_lines():
+    """A function that long does several jobs; split it (issue 12)."""
+    long = []
+    for path in sorted((ROOT / "src" / "regionmap").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines >= 80:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines})")
+    assert long == []

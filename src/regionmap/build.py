@@ -142,9 +142,10 @@ def _exclusion(src: Sources, entry: dict, root: Path) -> shapely.Geometry | None
     return shapely.union_all(holes) if holes else None
 
 
-def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]]:
-    """Borders, corridors and strips as (layer id, properties, geometry), in file order."""
-    out: list[tuple[str, dict, shapely.Geometry]] = []
+def _derive_borders(
+    src: Sources, root: Path, out: list[tuple[str, dict, shapely.Geometry]]
+) -> dict[str, shapely.Geometry]:
+    """Shared borders of Natural Earth countries, measured; returns them by id."""
     borders: dict[str, shapely.Geometry] = {}
     for entry in src.zones.get("border", []):
         a, b = entry["countries"]
@@ -170,7 +171,13 @@ def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]
             }
         fields = {k: v for k, v in entry.items() if k not in ("countries", "official")}
         out.append((entry["layer"], _contract({**fields, **extra}, props), line))
+    return borders
 
+
+def _derive_corridors(
+    src: Sources, root: Path, out: list[tuple[str, dict, shapely.Geometry]]
+) -> None:
+    """Corridors: a band of a given width along a curated route, measured."""
     for entry in src.zones.get("corridor", []):
         route_entry = src.curated[entry["route"]]
         route = _curated_geometry(route_entry, root / CURATED_FILE)
@@ -200,6 +207,14 @@ def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]
         }
         out.append((entry["layer"], _contract({**fields, **extra}, defaults), poly))
 
+
+def _derive_strips(
+    src: Sources,
+    root: Path,
+    out: list[tuple[str, dict, shapely.Geometry]],
+    borders: dict[str, shapely.Geometry],
+) -> None:
+    """Strips: the part of a country within a depth of a border, between meridians."""
     for entry in src.zones.get("strip", []):
         border = borders[entry["border"]]
         lon_range = (_meridian(src, entry["west"], root), _meridian(src, entry["east"], root))
@@ -223,6 +238,14 @@ def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]
         }
         defaults = {"as_of": src.as_of, "kind": "zone"}
         out.append((entry["layer"], _contract({**fields, **extra}, defaults), poly))
+
+
+def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]]:
+    """Borders, corridors and strips as (layer id, properties, geometry), in file order."""
+    out: list[tuple[str, dict, shapely.Geometry]] = []
+    borders = _derive_borders(src, root, out)
+    _derive_corridors(src, root, out)
+    _derive_strips(src, root, out, borders)
     return out
 
 
