@@ -105,3 +105,15 @@ def test_the_panel_lists_the_status_history_and_sizes_that_show(dataset):
     assert rows["History"].count("\n") >= 4  # every period, one a line
     building = {"measured": 0.00024, "measured_unit": "km²"}
     assert dict(regionmap.provenance_rows(building, layer))["Measured"] == "240 m² (geodesic)"
+
+
+def test_missing_values_of_any_kind_read_not_given_in_the_popup():
+    """pandas' NA (nullable integer columns) refuses to be a bool; it must not crash."""
+    import pandas as pd
+
+    layer = LayerSpec("user-mine", "mine.geojson", "", role="user")
+    for missing in (None, float("nan"), pd.NA, "", "  "):
+        popup = regionmap.web.feature_popup(
+            {"name": "Hun", "precision_m": missing, "floors": missing}, layer
+        )
+        assert "<th>Precision</th><td><i>not given</i></td>" in popup and "Floors" not in popup

@@ -24,7 +24,7 @@ MISSING = "—"  # a shipped layer always says it; `regionmap validate --strict`
 FEATURE_ID_PROPERTY = "rm_id"
 
 
-def _given(value: object) -> bool:
+def is_given(value: object) -> bool:
     """Present: not None, not NaN (nor pandas' NA), not blank."""
     if value is None:
         return False
@@ -97,10 +97,10 @@ def provenance_rows(
     missing = NOT_GIVEN if layer.role == "user" else MISSING
 
     def text(key: str) -> str:
-        return str(get(key)) if _given(get(key)) else missing
+        return str(get(key)) if is_given(get(key)) else missing
 
-    valid_from = str(get("valid_from")) if _given(get("valid_from")) else "…"
-    valid_to = str(get("valid_to")) if _given(get("valid_to")) else "now"
+    valid_from = str(get("valid_from")) if is_given(get("valid_from")) else "…"
+    valid_to = str(get("valid_to")) if is_given(get("valid_to")) else "now"
     rows = [
         ("Source", text("source")),
         ("As of", text("as_of")),
@@ -117,11 +117,11 @@ def provenance_rows(
     if periods:  # the whole history, as the map's popup lists it
         rows.append(("History", "\n".join(describe(p) for p in periods)))
     precision = get("precision_m")
-    rows.append(("Precision", f"± {precision} m" if _given(precision) else missing))
-    if _given(get("measured")):
+    rows.append(("Precision", f"± {precision} m" if is_given(precision) else missing))
+    if is_given(get("measured")):
         rows.append(("Measured", _measure(float(get("measured")), get("measured_unit") or "")))
     official = get("official_length_km")
-    if _given(official):
+    if is_given(official):
         rows.append(("Official", f"{float(official):.0f} km ({get('official_source')})"))
     return rows
 

@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from regionmap.catalog import LayerSpec
+from regionmap.provenance import is_given
 from regionmap.status import as_periods, describe, status_at
 from regionmap.web._escape import escape, link, sources_html
 
@@ -52,14 +53,10 @@ def _extra_rows(props: pd.Series | dict) -> str:
     """Attributes beyond the contract (units, owner, backed_by…), as label/value rows."""
     rows = []
     for key, value in dict(props).items():
-        if key in _CONTRACT_KEYS or value is None or value == "" or value != value:
+        if key in _CONTRACT_KEYS or not is_given(value):
             continue
         rows.append(_row(str(key).replace("_", " ").capitalize(), escape(value)))
     return "".join(rows)
-
-
-def _given(value: object) -> bool:
-    return value is not None and value == value and str(value).strip() != ""
 
 
 def feature_popup(props: pd.Series | dict, layer: LayerSpec, at: object = None) -> str:
@@ -74,7 +71,7 @@ def feature_popup(props: pd.Series | dict, layer: LayerSpec, at: object = None) 
     user = layer.role == "user"
     not_given = "<i>not given</i>" if user else ""
     precision = get("precision_m")
-    precision_text = f"± {escape(precision)} m" if _given(precision) else not_given
+    precision_text = f"± {escape(precision)} m" if is_given(precision) else not_given
     measured = ""
     if get("length_km") not in (None, "") and get("length_km") == get("length_km"):
         measured = f"{float(get('length_km')):.1f} km measured (Natural Earth 1:10m)"
@@ -99,7 +96,7 @@ def feature_popup(props: pd.Series | dict, layer: LayerSpec, at: object = None) 
             _extra_rows(props),
             _row("Precision", precision_text),
             _row("Source", link(get("source"), get("source_url"))),
-            _row("As of", escape(get("as_of")) if _given(get("as_of")) else not_given),
+            _row("As of", escape(get("as_of")) if is_given(get("as_of")) else not_given),
             _row("ID", escape(get("id"))),
         ]
     )
