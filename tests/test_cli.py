@@ -271,3 +271,28 @@ def test_a_view_with_layers_not_loaded_is_restored_without_them(tmp_path):
     assert "layers not loaded, left out: user-karabakh (your own files" in proc.stderr
     layers = {f["properties"].get("layer") for f in json.loads(out.read_text())["features"]}
     assert "akkuyu-plant" in layers
+
+
+def test_validate_a_folder_checks_every_file_in_it(tmp_path):
+    userfiles = DATA / "userfiles"
+    proc = run("validate", str(userfiles))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    files = [p for p in userfiles.iterdir() if p.suffix in (".kml", ".gpkg", ".zip", ".geojson")]
+    assert f"ok: {len(files)} files" in proc.stderr
+    assert "kars_folders.kml: 3 layers" in proc.stderr
+
+
+def test_validate_says_what_an_events_file_was_read_as_and_refuses_other_files(tmp_path):
+    proc = run("validate", str(DATA / "acled_sample.csv"))
+    assert "acled_sample.csv: read as ACLED" in proc.stderr
+    notes = tmp_path / "notes.md"
+    notes.write_text("# not a map\n")
+    proc = run("validate", str(notes))
+    assert proc.returncode == 1 and "not a file regionmap reads" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_geojson_given_as_events_is_named_for_what_it_is():
+    proc = run("events", "--input", str(DATA / "userfiles" / "country_top_level_id.geojson"))
+    assert proc.returncode == 1
+    assert "this is JSON (a GeoJSON layer?), not an events CSV" in proc.stderr

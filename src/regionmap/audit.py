@@ -10,6 +10,23 @@ from regionmap.events import read_events
 from regionmap.load import describe_layers, read_layers
 
 IGNORED_SUFFIXES = (".md",)
+LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz", ".zip", ".shp")
+EVENT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def files_to_check(paths: list[str | Path]) -> list[Path]:
+    """The paths given, a folder standing for every layer and events file inside it."""
+    out: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            out += sorted(
+                p
+                for p in given.rglob("*")
+                if p.is_file() and p.suffix.lower() in LAYER_SUFFIXES + EVENT_SUFFIXES
+            )
+        else:
+            out.append(given)
+    return out
 
 
 def uncatalogued_files(catalog: Catalog) -> list[Path]:
@@ -40,14 +57,18 @@ def check_path(
     ``notes`` as ``"file: note"`` lines.
     """
     path = Path(path)
-    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+    if path.suffix.lower() in EVENT_SUFFIXES:
         try:
             result = read_events(path, catalog)
         except EventError as exc:
             return [Problem(exc.path, exc.where, exc.message)]
         if notes is not None:
-            notes += [f"{path}: {n}" for n in getattr(result, "notes", [])]
+            notes.append(f"{path}: read as {result.format}, {len(result.frame):,} events")
+            notes += [f"{path}: {n}" for n in result.notes]
         return result.problems
+    if path.suffix.lower() not in LAYER_SUFFIXES:
+        kinds = ", ".join(LAYER_SUFFIXES + EVENT_SUFFIXES)
+        return [Problem(str(path), "", f"not a file regionmap reads (layers and events: {kinds})")]
     return check_layer_path(catalog, path, strict=strict, notes=notes)
 
 
@@ -78,7 +99,10 @@ def check_layer_path(
         return [Problem(exc.path, exc.where, exc.message)]
     if notes is not None:
         if len(results) > 1:
-            notes.append(f"{path}: {describe_layers(results)}")
+            found = describe_layers(results)
+            if contract:  # the counts are the features that passed
+                found += " that pass the full contract"
+            notes.append(f"{path}: {found}")
         for r in results:
             prefix = f"layer {r.layer!r}: " if len(results) > 1 else ""
             notes += [f"{path}: {prefix}{n}" for n in r.notes]

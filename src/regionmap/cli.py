@@ -23,7 +23,7 @@ from pathlib import Path
 
 from regionmap import build
 from regionmap.atomic import atomic_write_text
-from regionmap.audit import check_geodata, check_path
+from regionmap.audit import check_geodata, check_path, files_to_check
 from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
 from regionmap.compose import measure
 from regionmap.dataset import load_dataset
@@ -74,16 +74,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     notes: list[str] = []
     if args.paths:
+        paths = files_to_check(args.paths)
         problems = [
-            p
-            for path in args.paths
-            for p in check_path(catalog, path, strict=args.strict, notes=notes)
+            p for path in paths for p in check_path(catalog, path, strict=args.strict, notes=notes)
         ]
         rule = (
             "the full provenance contract" if args.strict else "geometry only, the user-layer rule"
         )
-        layers = [p for p in args.paths if Path(p).suffix.lower() not in (".csv", ".tsv", ".txt")]
-        checked = _count(len(args.paths), "file") + (f" (layers held to {rule})" if layers else "")
+        layers = [p for p in paths if p.suffix.lower() not in (".csv", ".tsv", ".txt")]
+        checked = _count(len(paths), "file") + (f" (layers held to {rule})" if layers else "")
     else:
         problems = check_geodata(catalog)
         checked = f"{catalog.root} ({len(catalog.layers)} layers)"

@@ -102,6 +102,13 @@ def header_and_rows(
         raise EventError(path, "file is empty")
     sample = handle.read(65536)
     handle.seek(0)
+    if sample.lstrip()[:1] in ("{", "["):
+        raise EventError(
+            path,
+            "this is JSON (a GeoJSON layer?), not an events CSV: add it as a layer, or give "
+            "events as CSV",
+            "line 1",
+        )
     first_line = sample.split("\n", 1)[0]
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
