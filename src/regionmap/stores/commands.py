@@ -15,7 +15,7 @@ from regionmap.catalog import load_catalog
 from regionmap.errors import EventError
 from regionmap.events import ACLED_ID, read_events
 from regionmap.stores.base import STORE_ENV, StoreError, mask_url
-from regionmap.stores.postgis import PostgisStore, origin_of, print_progress
+from regionmap.stores.postgis import PostgisStore, origin_of
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -144,3 +144,12 @@ def events_from_store(args: argparse.Namespace, f, catalog) -> tuple | None:
     store = PostgisStore(args.store)
     store.check()
     return store.query(f), store.count(), []
+
+
+def print_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, rewritten in place."""
+    width = 30
+    filled = int(width * done / total) if total else width
+    bar = "#" * filled + "-" * (width - filled)
+    end = "\n" if done >= total else ""
+    print(f"\r[{bar}] {done:,} of {total:,} rows", end=end, file=sys.stderr, flush=True)

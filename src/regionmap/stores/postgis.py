@@ -10,15 +10,26 @@ The connection URL is never printed with its password (`regionmap.stores.base.ma
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
-import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from regionmap.events import COLUMNS, EventFilter, compact
+from regionmap.events import EventFilter
+from regionmap.stores._pgfiles import KeptFiles
+from regionmap.stores._pgsql import (
+    CONNECT_TIMEOUT_S,
+    DAYS,
+    EVENTS,
+    FILES,
+    IMPORT_CHUNK,
+    SPATIAL,
+    copy_text,
+    ddl,
+    first_line,
+    typed,
+)
 from regionmap.stores.base import (
     FULL_COLUMNS,
     NO_FILTER,
@@ -32,56 +43,6 @@ from regionmap.stores.base import (
     scrub,
     where_sql,
 )
-
-EVENTS = "regionmap_events"
-FILES = "regionmap_files"
-SCHEMA_VERSION = 1
-IMPORT_CHUNK = 50_000
-CONNECT_TIMEOUT_S = 10
-
-_TYPES = {
-    "latitude": "double precision NOT NULL",
-    "longitude": "double precision NOT NULL",
-    "time_precision": "smallint NOT NULL",
-    "geo_precision": "smallint NOT NULL",
-    "fatalities": "integer",
-    "start": "date NOT NULL",
-    "end": "date NOT NULL",
-    "is_span": "boolean NOT NULL",
-}
-_TEXT = "text NOT NULL DEFAULT ''"
-_SPATIAL = "geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"
-# one GiST over place and days: a window + bounding box is one index scan, not four bitmaps
-_DAYS = "daterange(\"start\", \"end\", '[]') && daterange(%s::date, %s::date, '[]')"
-
-
-def _ddl() -> list[str]:
-    columns = ",\n".join(f"  {quote(c)} {_TYPES.get(c, _TEXT)}" for c in FULL_COLUMNS)
-    return [
-        "CREATE EXTENSION IF NOT EXISTS postgis",
-        f"""CREATE TABLE IF NOT EXISTS {EVENTS} (
-  origin text NOT NULL,
-{columns},
-  extra jsonb NOT NULL DEFAULT '{{}}',
-  geom geometry(Point, 4326) NOT NULL,
-  imported_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (origin, event_id)
-)""",
-        f"CREATE INDEX IF NOT EXISTS {EVENTS}_geom_days ON {EVENTS} "
-        'USING gist (geom, daterange("start", "end", \'[]\'))',
-        f'CREATE INDEX IF NOT EXISTS {EVENTS}_start ON {EVENTS} ("start")',
-        f'CREATE INDEX IF NOT EXISTS {EVENTS}_end ON {EVENTS} ("end")',
-        f"CREATE INDEX IF NOT EXISTS {EVENTS}_type ON {EVENTS} (event_type)",
-        f"""CREATE TABLE IF NOT EXISTS {FILES} (
-  name text PRIMARY KEY,
-  digest text NOT NULL,
-  data bytea NOT NULL,
-  saved_at timestamptz NOT NULL DEFAULT now()
-)""",
-        """CREATE TABLE IF NOT EXISTS regionmap_meta (key text PRIMARY KEY, value text NOT NULL)""",
-        f"""INSERT INTO regionmap_meta VALUES ('schema_version', '{SCHEMA_VERSION}')
-            ON CONFLICT (key) DO NOTHING""",
-    ]
 
 
 def is_postgres_url(text: str) -> bool:
@@ -97,7 +58,7 @@ def origin_of(format_label: str) -> str:
     return "regionmap"
 
 
-class PostgisStore:
+class PostgisStore(KeptFiles):
     """Events and kept files in PostgreSQL + PostGIS.
 
     Parameters
@@ -160,16 +121,16 @@ class PostgisStore:
                     raise StoreError(
                         f"{self.masked}: PostGIS is not installed in this database"
                     ) from None
-                raise StoreError(f"{self.masked}: {scrub(_first_line(exc), self.url)}") from None
+                raise StoreError(f"{self.masked}: {scrub(first_line(exc), self.url)}") from None
             except psycopg.OperationalError as exc:
                 with contextlib.suppress(Exception):
                     self._conn.close()
                 self._conn = None
                 raise StoreError(
-                    f"{self.masked}: connection lost: {scrub(_first_line(exc), self.url)}"
+                    f"{self.masked}: connection lost: {scrub(first_line(exc), self.url)}"
                 ) from None
             except psycopg.Error as exc:
-                raise StoreError(f"{self.masked}: {scrub(_first_line(exc), self.url)}") from None
+                raise StoreError(f"{self.masked}: {scrub(first_line(exc), self.url)}") from None
 
     def close(self) -> None:
         with self._lock:
@@ -195,12 +156,12 @@ class PostgisStore:
                 self._conn = self._connect()
             try:
                 with self._conn.transaction(), self._conn.cursor() as cur:
-                    for statement in _ddl():
+                    for statement in ddl():
                         cur.execute(statement)
             except psycopg.errors.FeatureNotSupported as exc:
                 raise StoreError(
                     f"{self.masked}: PostGIS is not installed on the server "
-                    f"(Debian: apt-get install postgresql-15-postgis-3): {_first_line(exc)}"
+                    f"(Debian: apt-get install postgresql-15-postgis-3): {first_line(exc)}"
                 ) from None
             except psycopg.errors.UndefinedFile:
                 raise StoreError(
@@ -210,10 +171,10 @@ class PostgisStore:
             except psycopg.errors.InsufficientPrivilege as exc:
                 raise StoreError(
                     f"{self.masked}: this role may not create the PostGIS extension; ask an "
-                    f"administrator to run CREATE EXTENSION postgis ({_first_line(exc)})"
+                    f"administrator to run CREATE EXTENSION postgis ({first_line(exc)})"
                 ) from None
             except psycopg.Error as exc:
-                raise StoreError(f"{self.masked}: {scrub(_first_line(exc), self.url)}") from None
+                raise StoreError(f"{self.masked}: {scrub(first_line(exc), self.url)}") from None
 
     def check(self) -> None:
         """Raise `StoreError` unless the server answers and the tables are there."""
@@ -253,7 +214,7 @@ class PostgisStore:
                 part = frame.iloc[begin : begin + IMPORT_CHUNK]
                 if not len(part):
                     break
-                text = _copy_text(part, extras)
+                text = copy_text(part, extras)
                 with self._cursor() as cur, self._conn.transaction():
                     # an import can be rerun: no need to wait for each chunk to reach disk
                     cur.execute("SET LOCAL synchronous_commit = off")
@@ -297,7 +258,7 @@ class PostgisStore:
     # ------------------------------------------------------------------ queries
 
     def count(self, f: EventFilter = NO_FILTER) -> int:
-        where, params = where_sql(f, "%s", _SPATIAL, _DAYS)
+        where, params = where_sql(f, "%s", SPATIAL, DAYS)
         with self._cursor() as cur:
             cur.execute(f"SELECT count(*) FROM {EVENTS} WHERE {where}", params)
             return int(cur.fetchone()[0])
@@ -312,7 +273,7 @@ class PostgisStore:
         types (dates as datetime64[ns] midnights, repeating text categorical).
         ``columns`` projects: only those travel from the server."""
         names = [c for c in (columns or FULL_COLUMNS) if c in FULL_COLUMNS]
-        where, params = where_sql(f, "%s", _SPATIAL, _DAYS)
+        where, params = where_sql(f, "%s", SPATIAL, DAYS)
         sql = (
             f"SELECT {', '.join(quote(c) for c in names)} FROM {EVENTS} WHERE {where} "
             'ORDER BY "start", event_id'
@@ -336,7 +297,7 @@ class PostgisStore:
         extra = pd.DataFrame(list(frame.pop("extra")), index=frame.index)
         if len(extra.columns):
             frame = pd.concat([frame, extra.astype(str)], axis=1)
-        return _typed(frame)
+        return typed(frame)
 
     def _copy_out(self, sql: str, params: Sequence, names: list[str]) -> pd.DataFrame:
         """A query's rows via COPY ... TO STDOUT as CSV: much faster than row tuples."""
@@ -354,11 +315,11 @@ class PostgisStore:
             keep_default_na=False,
             na_values={c: [""] for c in names if c not in TEXT_COLUMNS},
         )
-        return _typed(frame)
+        return typed(frame)
 
     def grid_parts(self, f: EventFilter, cell_deg: float) -> pd.DataFrame:
         """Counts per cell and type; see `regionmap.stores.base.grid_parts_sql`."""
-        where, params = where_sql(f, "%s", _SPATIAL, _DAYS)
+        where, params = where_sql(f, "%s", SPATIAL, DAYS)
         with self._cursor() as cur:
             cur.execute(grid_parts_sql(EVENTS, where, "%s"), [cell_deg, cell_deg, *params])
             records = cur.fetchall()
@@ -366,7 +327,7 @@ class PostgisStore:
 
     def grid(self, f: EventFilter, cell_deg: float) -> pd.DataFrame:
         """Counts per grid cell of ``cell_deg`` degrees; see `regionmap.stores.base.grid_sql`."""
-        where, params = where_sql(f, "%s", _SPATIAL, _DAYS)
+        where, params = where_sql(f, "%s", SPATIAL, DAYS)
         sql = grid_sql(EVENTS, where, "%s", collate='COLLATE "C"')
         with self._cursor() as cur:
             cur.execute(sql, [cell_deg, cell_deg, *params])
@@ -423,106 +384,3 @@ class PostgisStore:
             "files": int(files),
             "file_bytes": int(file_bytes),
         }
-
-    # ------------------------------------------------------------------ kept files
-
-    def save_file(self, name: str, data: bytes) -> None:
-        """Keep a user's file (a layer or an events CSV) under ``name``, replacing one of
-        the same name; every dashboard on this store sees it on its next rerun."""
-        digest = hashlib.sha256(data).hexdigest()
-        with self._cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {FILES} (name, digest, data) VALUES (%s, %s, %s) "
-                "ON CONFLICT (name) DO UPDATE SET digest = EXCLUDED.digest, "
-                "data = EXCLUDED.data, saved_at = now()",
-                (name, digest, data),
-            )
-
-    def file_digests(self) -> dict[str, str]:
-        """Names and SHA-256 digests of the kept files, oldest first (a cheap query)."""
-        with self._cursor() as cur:
-            cur.execute(f"SELECT name, digest FROM {FILES} ORDER BY saved_at, name")
-            return dict(cur.fetchall())
-
-    def saved_files(self, known: dict[str, bytes] | None = None) -> dict[str, bytes]:
-        """The kept files by name, oldest first. Files in ``known`` with the same bytes are
-        not fetched again."""
-        known = known or {}
-        digests = self.file_digests()
-        missing = [
-            n
-            for n, d in digests.items()
-            if n not in known or hashlib.sha256(known[n]).hexdigest() != d
-        ]
-        fetched: dict[str, bytes] = {}
-        if missing:
-            with self._cursor() as cur:
-                cur.execute(f"SELECT name, data FROM {FILES} WHERE name = ANY(%s)", (missing,))
-                fetched = {n: bytes(d) for n, d in cur.fetchall()}
-        return {n: fetched.get(n, known.get(n, b"")) for n in digests if n in fetched or n in known}
-
-    def remove_file(self, name: str) -> None:
-        with self._cursor() as cur:
-            cur.execute(f"DELETE FROM {FILES} WHERE name = %s", (name,))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _copy_text(part: pd.DataFrame, extras: list[str]) -> bytes:
-    """Rows as CSV in the staging table's column order (Arrow's writer: pandas' to_csv
-    took 30 times as long): days as YYYY-MM-DD, missing numbers empty (NULL)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    out = pd.DataFrame(index=part.index)
-    for column in FULL_COLUMNS:
-        values = part.get(column, "")
-        if column in ("start", "end"):
-            values = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
-        out[column] = values
-    if extras:
-        out["extra"] = part[extras].astype(str).to_json(orient="records", lines=True).splitlines()
-    else:
-        out["extra"] = "{}"
-    buffer = io.BytesIO()
-    table = pa.Table.from_pandas(out, preserve_index=False)
-    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-    return buffer.getvalue()
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Types as the pandas store has them."""
-    for column in ("start", "end"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    for column in ("latitude", "longitude"):
-        if column in frame:
-            frame[column] = frame[column].astype(float)
-    for column in ("time_precision", "geo_precision"):
-        if column in frame:
-            frame[column] = frame[column].astype(int)
-    if "fatalities" in frame:
-        frame["fatalities"] = frame["fatalities"].astype("Int64")
-    if "is_span" in frame:
-        frame["is_span"] = (
-            frame["is_span"]
-            .map(lambda v: v if isinstance(v, bool) else str(v).lower() in ("t", "true"))
-            .astype(bool)
-        )
-    for column in TEXT_COLUMNS:
-        if column in frame:
-            frame[column] = frame[column].fillna("").astype(str)
-    order = [c for c in COLUMNS if c in frame] + [c for c in frame if c not in COLUMNS]
-    return compact(frame[order])
-
-
-def print_progress(done: int, total: int) -> None:
-    """A one-line progress bar on stderr, rewritten in place."""
-    width = 30
-    filled = int(width * done / total) if total else width
-    bar = "#" * filled + "-" * (width - filled)
-    end = "\n" if done >= total else ""
-    print(f"\r[{bar}] {done:,} of {total:,} rows", end=end, file=sys.stderr, flush=True)
