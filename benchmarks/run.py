@@ -143,7 +143,7 @@ def bench_render() -> dict:
 def bench_snapshots(repeats: int = 3) -> dict:
     """Snapshot timings for the default view at 1600x1000, each through the public API."""
     import regionmap
-    from regionmap.chromium import chromium_path as find_chromium
+    from regionmap._chromium import chromium_path as find_chromium
 
     dataset = regionmap.load_dataset(ROOT / "geodata")
     spec = regionmap.ViewSpec.default(dataset.catalog)

@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 
 import regionmap  # noqa: E402
-from regionmap.store import load_store  # noqa: E402
-from regionmap.synthetic import write_synthetic_csv  # noqa: E402
+from regionmap._store import load_store  # noqa: E402
+from regionmap._synthetic import write_synthetic_csv  # noqa: E402
 from tests.browser_support import CHROMIUM_ARGS, chromium_path, dashboard_server  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"

@@ -62,8 +62,8 @@ def timed(fn, repeats: int = 5) -> tuple[float, object]:
 
 def child(engine: str, csv: str, cache: str, url: str) -> dict:
     import regionmap
-    from regionmap.dataset import LIGHT_COLUMNS
-    from regionmap.plan import MAX_MARKERS
+    from regionmap._dataset import LIGHT_COLUMNS
+    from regionmap._plan import MAX_MARKERS
     from regionmap.web import aggregate_events, cell_size_deg
 
     catalog = regionmap.load_catalog(ROOT / "geodata")
@@ -182,7 +182,7 @@ def main() -> int:
         return 0
 
     import regionmap
-    from regionmap.synthetic import write_synthetic_csv
+    from regionmap._synthetic import write_synthetic_csv
     from tests.pg_support import scratch_database
 
     catalog = regionmap.load_catalog(ROOT / "geodata")

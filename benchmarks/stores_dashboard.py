@@ -57,8 +57,8 @@ def main() -> int:
     args = parser.parse_args()
 
     import regionmap
+    from regionmap._synthetic import write_synthetic_csv
     from regionmap.events import read_events
-    from regionmap.synthetic import write_synthetic_csv
     from tests.pg_support import scratch_database
 
     catalog = regionmap.load_catalog(ROOT / "geodata")

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from regionmap.chromium import CHROMIUM_ARGS, chromium_path
+from regionmap._chromium import CHROMIUM_ARGS, chromium_path
 
 __all__ = [
     "CHROMIUM_ARGS",

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import regionmap
-from regionmap.errors import RegionmapError
+from regionmap._errors import RegionmapError
 
 from .conftest import DATA
 

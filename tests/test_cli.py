@@ -159,9 +159,9 @@ def test_snapshot_bad_layer_is_one_line(tmp_path):
 
 
 def test_snapshot_png_without_chromium_says_so(tmp_path, monkeypatch, capsys):
-    import regionmap.export
+    import regionmap._export
 
-    monkeypatch.setattr(regionmap.export, "chromium_path", lambda: None)
+    monkeypatch.setattr(regionmap._export, "chromium_path", lambda: None)
     code = main(["snapshot", "--out", str(tmp_path / "map.png")])
     err = capsys.readouterr().err.strip()
     assert code == 1 and "\n" not in err

@@ -3,7 +3,7 @@
 import pytest
 import shapely
 
-from regionmap import compose
+from regionmap import _compose as compose
 
 
 def test_shared_border_of_two_adjacent_squares():

@@ -226,9 +226,9 @@ def test_export_panel_prepares_a_download():
 
 def test_export_errors_are_shown_plainly(monkeypatch):
     monkeypatch.setenv("REGIONMAP_CHROMIUM", "/nonexistent")
-    import regionmap.export
+    import regionmap._export
 
-    monkeypatch.setattr(regionmap.export, "chromium_path", lambda: None)
+    monkeypatch.setattr(regionmap._export, "chromium_path", lambda: None)
     at = start()
     at.selectbox(key="export_format").set_value("png").run()
     at.button(key="export_go").click().run()

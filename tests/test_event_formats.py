@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import regionmap
-from regionmap.errors import EventError
+from regionmap._errors import EventError
 from regionmap.events import filter_time
 from regionmap.web import event_when
 
@@ -406,7 +406,7 @@ def test_a_span_of_month_precision_covers_whole_months():
 
 
 def test_the_parquet_store_keeps_the_format_and_the_notes(catalog, tmp_path):
-    from regionmap.store import load_store
+    from regionmap._store import load_store
 
     first = load_store(DATA / "ucdp_ged_hdx.csv", catalog, tmp_path)
     again = load_store(DATA / "ucdp_ged_hdx.csv", catalog, tmp_path)
@@ -442,7 +442,7 @@ def test_random_acled_and_ucdp_like_input_raises_only_regionmap_errors(catalog, 
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from regionmap.errors import RegionmapError
+    from regionmap._errors import RegionmapError
 
     names = st.sampled_from(
         [

@@ -3,7 +3,7 @@
 import pytest
 
 import regionmap
-from regionmap.errors import EventError
+from regionmap._errors import EventError
 
 from .conftest import DATA
 

@@ -14,7 +14,7 @@ import contextlib
 import pytest
 
 import regionmap
-from regionmap.errors import RegionmapError
+from regionmap._errors import RegionmapError
 
 from .conftest import DATA, ROOT
 

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image, ImageChops
 
 import regionmap
-from regionmap import export
-from regionmap.errors import ExportError
-from regionmap.export import SnapshotOptions
+from regionmap import _export as export
+from regionmap._errors import ExportError
+from regionmap._export import SnapshotOptions
 
 from .browser_support import require_browser
 from .conftest import ROOT

@@ -15,9 +15,9 @@ import pytest
 from pyproj import Geod
 
 import regionmap
+from regionmap._status import describe, period_problems, status_at, theatre_freshness
+from regionmap._validate import status_period_reasons
 from regionmap.events import read_events
-from regionmap.status import describe, period_problems, status_at, theatre_freshness
-from regionmap.validate import status_period_reasons
 
 from .conftest import ROOT
 
@@ -339,7 +339,7 @@ def test_popup_lists_history_and_status_in_force(catalog, layers):
 
 
 def test_geojson_export_carries_status_in_force(catalog):
-    from regionmap.export import geojson_snapshot
+    from regionmap._export import geojson_snapshot
 
     dataset = regionmap.load_dataset(catalog.root)
     spec = regionmap.ViewSpec(layers=("syria-zones",), end=dt.date(2024, 1, 1))

@@ -8,8 +8,9 @@ import pytest
 import shapely
 
 import regionmap
-from regionmap import build, compose
-from regionmap.audit import uncatalogued_files
+from regionmap import _build as build
+from regionmap import _compose as compose
+from regionmap._audit import uncatalogued_files
 
 from .conftest import ROOT
 

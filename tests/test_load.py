@@ -5,7 +5,7 @@ import json
 import pytest
 
 import regionmap
-from regionmap.errors import LayerError
+from regionmap._errors import LayerError
 
 from .conftest import DATA
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 import regionmap
-from regionmap.plan import MAX_MARKERS, MapPlan
-from regionmap.symbology import INACTIVE_COLOR, feature_look
+from regionmap._plan import MAX_MARKERS, MapPlan
+from regionmap._symbology import INACTIVE_COLOR, feature_look
 
 from .conftest import ROOT
 

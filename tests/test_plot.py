@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 import regionmap
 from regionmap import plot
-from regionmap.errors import ExportError
-from regionmap.plan import theatres_bbox
+from regionmap._errors import ExportError
+from regionmap._plan import theatres_bbox
 from regionmap.plot import VIEW_KEY, _layout, _legend, _look, map_extent, render_static
 
 from .conftest import ROOT

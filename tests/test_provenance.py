@@ -7,8 +7,8 @@ import locale
 import pytest
 
 import regionmap
-from regionmap.catalog import LayerSpec
-from regionmap.status import as_periods, describe, status_at
+from regionmap._catalog import LayerSpec
+from regionmap._status import as_periods, describe, status_at
 
 from .conftest import ROOT
 

@@ -13,8 +13,8 @@ import pytest
 import shapely
 
 import regionmap
-from regionmap.store import load_store
-from regionmap.synthetic import land, synthetic_events, write_synthetic_csv
+from regionmap._store import load_store
+from regionmap._synthetic import land, synthetic_events, write_synthetic_csv
 from regionmap.web import aggregate_events
 
 from .conftest import ROOT
@@ -34,7 +34,7 @@ def test_generator_is_seeded_and_puts_events_on_land(catalog):
     lon, lat = a["longitude"].astype(float), a["latitude"].astype(float)
     assert shapely.contains_xy(land(catalog), lon.to_numpy(), lat.to_numpy()).all()
     assert {"event_id_cnty", "event_date", "geo_precision", "fatalities"} <= set(a.columns)
-    assert set(a["event_type"]) == set(regionmap.synthetic.EVENT_TYPES)
+    assert set(a["event_type"]) == set(regionmap._synthetic.EVENT_TYPES)
 
 
 FILTERS = [
@@ -219,7 +219,7 @@ def test_dataset_reads_a_large_events_file_through_the_store(catalog, tmp_path, 
     geodata = tmp_path / "geodata"
     shutil.copytree(ROOT / "geodata", geodata)
     synthetic_events(2_000, catalog, seed=6).to_csv(geodata / "events.csv", index=False)
-    monkeypatch.setattr(regionmap.dataset, "STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(regionmap._dataset, "STORE_MIN_BYTES", 0)
     plain = regionmap.load_dataset(geodata)
     stored = regionmap.load_dataset(geodata, cache_dir=tmp_path / "cache")
     cached = regionmap.load_dataset(geodata, cache_dir=tmp_path / "cache")
@@ -408,11 +408,11 @@ def test_a_big_file_is_checked_in_a_child_process_with_the_same_result(
     path = tmp_path / "acled.csv"
     frame.to_csv(path, index=False)
     here = load_store(path, catalog, tmp_path / "here")
-    monkeypatch.setattr(regionmap.store, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(regionmap._store, "CHILD_MIN_BYTES", 0)
     children = []
-    real = regionmap.store._build_in_child
+    real = regionmap._store._build_in_child
     monkeypatch.setattr(
-        regionmap.store, "_build_in_child", lambda *a: children.append(a) or real(*a)
+        regionmap._store, "_build_in_child", lambda *a: children.append(a) or real(*a)
     )
     there = load_store(path, catalog, tmp_path / "child")
     assert len(children) == 1 and there.from_cache
@@ -430,10 +430,10 @@ def test_the_child_check_works_from_inside_the_dashboard(tmp_path, catalog, monk
     path = tmp_path / "acled.csv"
     synthetic_events(1_500, catalog, seed=18).to_csv(path, index=False)
     monkeypatch.setenv("REGIONMAP_EVENTS", str(path))
-    monkeypatch.setattr(regionmap.store, "CHILD_MIN_BYTES", 0)
-    monkeypatch.setattr(regionmap.dataset, "STORE_MIN_BYTES", 0)
+    monkeypatch.setattr(regionmap._store, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(regionmap._dataset, "STORE_MIN_BYTES", 0)
     built = []
-    real = regionmap.store._build_in_child
-    monkeypatch.setattr(regionmap.store, "_build_in_child", lambda *a: built.append(real(*a)))
+    real = regionmap._store._build_in_child
+    monkeypatch.setattr(regionmap._store, "_build_in_child", lambda *a: built.append(real(*a)))
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
     assert not at.exception and built and all(built)  # the curated file and the ACLED one

@@ -7,7 +7,7 @@ import re
 import pytest
 
 import regionmap
-from regionmap.settings import ENVIRONMENT, setting
+from regionmap._settings import ENVIRONMENT, setting
 
 from .conftest import ROOT
 

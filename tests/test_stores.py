@@ -20,11 +20,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import regionmap
-from regionmap.dataset import LIGHT_COLUMNS
+from regionmap._dataset import LIGHT_COLUMNS
+from regionmap._synthetic import write_synthetic_csv
 from regionmap.events import merge_events, read_events
 from regionmap.stores import DuckStore, PostgisStore, StoreError, mask_url
-from regionmap.stores.base import FULL_COLUMNS
-from regionmap.synthetic import write_synthetic_csv
+from regionmap.stores._base import FULL_COLUMNS
 from regionmap.web import aggregate_events, cell_size_deg
 
 from .conftest import ROOT

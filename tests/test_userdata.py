@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 import regionmap
-from regionmap.errors import EventError, LayerError
+from regionmap._errors import EventError, LayerError
 
 from .conftest import DATA, ROOT
 

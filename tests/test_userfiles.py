@@ -17,7 +17,7 @@ import pytest
 import shapely
 
 import regionmap
-from regionmap.layerfiles import LDID_CODEPAGES, guess_encoding
+from regionmap._layerfiles import LDID_CODEPAGES, guess_encoding
 
 from .conftest import ROOT
 

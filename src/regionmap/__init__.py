@@ -3,9 +3,9 @@
 The public API is what this module exports; the dashboard and the CLI use nothing else.
 """
 
-from regionmap.audit import check_geodata, check_path
-from regionmap.build import build_layers, stale_layers, write_layers
-from regionmap.catalog import (
+from regionmap._audit import check_geodata, check_path
+from regionmap._build import build_layers, stale_layers, write_layers
+from regionmap._catalog import (
     Catalog,
     LayerSpec,
     SourceSpec,
@@ -14,7 +14,7 @@ from regionmap.catalog import (
     default_geodata_dir,
     load_catalog,
 )
-from regionmap.compose import (
+from regionmap._compose import (
     corridor,
     geodesic_area_km2,
     geodesic_length_km,
@@ -23,9 +23,9 @@ from regionmap.compose import (
     simplify_for_display,
     strip_along,
 )
-from regionmap.dataset import Dataset, load_dataset
-from regionmap.dataset import stamp as dataset_stamp
-from regionmap.errors import (
+from regionmap._dataset import Dataset, load_dataset
+from regionmap._dataset import stamp as dataset_stamp
+from regionmap._errors import (
     CatalogError,
     DataError,
     EventError,
@@ -35,20 +35,7 @@ from regionmap.errors import (
     RegionmapError,
     ViewError,
 )
-from regionmap.events import (
-    EventFilter,
-    EventResult,
-    apply_filter,
-    earliest,
-    filter_actors,
-    filter_bbox,
-    filter_time,
-    filter_values,
-    load_events,
-    read_events,
-)
-from regionmap.events import actors as event_actors
-from regionmap.export import (
+from regionmap._export import (
     EXPORT_FORMATS,
     FORMATS,
     VIEW_FILE_SUFFIXES,
@@ -57,16 +44,13 @@ from regionmap.export import (
     snapshot,
     snapshot_bytes,
 )
-from regionmap.load import LayerResult, load_layers, read_layer, read_layers
-from regionmap.plan import MAX_MARKERS, MapPlan, event_mode
-from regionmap.provenance import clicked_feature_id, format_date, provenance_rows
-from regionmap.settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting
-from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
-from regionmap.store import EventStore, load_store
-from regionmap.stores import DuckStore, PostgisStore, StoreError, mask_url, open_postgis
-from regionmap.stores.kept import forget_user_file, keep_user_file, kept_user_files
-from regionmap.stores.kept import is_shared as is_shared_store
-from regionmap.userdata import (
+from regionmap._load import LayerResult, load_layers, read_layer, read_layers
+from regionmap._plan import MAX_MARKERS, MapPlan, event_mode
+from regionmap._provenance import clicked_feature_id, format_date, provenance_rows
+from regionmap._settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting
+from regionmap._spec import BASEMAPS, PRESETS, ViewSpec, fit_view
+from regionmap._store import EventStore, load_store
+from regionmap._userdata import (
     MAX_UPLOAD_MB,
     USER_FILE_SUFFIXES,
     UserFile,
@@ -85,7 +69,23 @@ from regionmap.userdata import (
     with_user_data,
     with_user_files,
 )
-from regionmap.viewfiles import read_view
+from regionmap._viewfiles import read_view
+from regionmap.events import (
+    EventFilter,
+    EventResult,
+    apply_filter,
+    earliest,
+    filter_actors,
+    filter_bbox,
+    filter_time,
+    filter_values,
+    load_events,
+    read_events,
+)
+from regionmap.events import actors as event_actors
+from regionmap.stores import DuckStore, PostgisStore, StoreError, mask_url, open_postgis
+from regionmap.stores._kept import forget_user_file, keep_user_file, kept_user_files
+from regionmap.stores._kept import is_shared as is_shared_store
 from regionmap.web import (
     Assets,
     basemap_file,

@@ -21,13 +21,19 @@ import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 
-from regionmap import build
-from regionmap.atomic import atomic_write_text
-from regionmap.audit import check_geodata, check_path, files_to_check
-from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
-from regionmap.compose import measure
-from regionmap.dataset import load_dataset
-from regionmap.errors import ExportError, RegionmapError
+from regionmap import _build as build
+from regionmap._atomic import atomic_write_text
+from regionmap._audit import check_geodata, check_path, files_to_check
+from regionmap._catalog import GEODATA_ENV, Catalog, load_catalog
+from regionmap._compose import measure
+from regionmap._dataset import load_dataset
+from regionmap._errors import ExportError, RegionmapError
+from regionmap._export import FORMATS, SnapshotOptions, snapshot
+from regionmap._load import load_layers
+from regionmap._settings import read_setting, setting
+from regionmap._status import theatre_freshness
+from regionmap._userdata import MAX_UPLOAD_MB
+from regionmap._viewfiles import read_view, view_from_args
 from regionmap.events import (
     EventFilter,
     apply_filter,
@@ -36,14 +42,8 @@ from regionmap.events import (
     to_csv,
     to_geojson,
 )
-from regionmap.export import FORMATS, SnapshotOptions, snapshot
-from regionmap.load import load_layers
-from regionmap.settings import read_setting, setting
-from regionmap.status import theatre_freshness
-from regionmap.stores import commands as store_commands
-from regionmap.stores.base import STORE_ENV
-from regionmap.userdata import MAX_UPLOAD_MB
-from regionmap.viewfiles import read_view, view_from_args
+from regionmap.stores import _commands as store_commands
+from regionmap.stores._base import STORE_ENV
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 DASHBOARD_SERVE = DASHBOARD_APP.with_name("serve.py")  # streamlit run, with a warm start

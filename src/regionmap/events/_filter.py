@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from regionmap.catalog import BBox
+from regionmap._catalog import BBox
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from regionmap.errors import EventError
+from regionmap._errors import EventError
 
 REGIONMAP = "regionmap"
 ACLED = "acled"

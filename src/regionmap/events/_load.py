@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from regionmap.catalog import Catalog
-from regionmap.errors import EventError, Problem
+from regionmap._catalog import Catalog
+from regionmap._errors import EventError, Problem
 from regionmap.events._formats import FileFormat, detect
 from regionmap.events._frames import compact, concat, is_category
 from regionmap.events._model import EventResult

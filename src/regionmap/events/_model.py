@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from regionmap.errors import Problem
+from regionmap._errors import Problem
 
 COLUMNS = (
     "event_id", "event_date", "date_start", "date_end", "time_precision", "event_type",

@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from regionmap.errors import EventError, Problem
+from regionmap._errors import EventError, Problem
 from regionmap.events._formats import FileFormat, is_hxl_row
 from regionmap.events._model import Locale
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from regionmap.catalog import Catalog
-from regionmap.errors import Problem
+from regionmap._catalog import Catalog
+from regionmap._errors import Problem
 from regionmap.events._formats import (
     ACLED,
     ACLED_RENAME,

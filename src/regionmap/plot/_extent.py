@@ -13,11 +13,11 @@ import math
 
 import pandas as pd
 
-from regionmap.catalog import BBox
-from regionmap.dataset import Dataset
-from regionmap.plan import theatres_bbox
-from regionmap.settings import MAP_HEIGHT_PX
-from regionmap.spec import ViewSpec
+from regionmap._catalog import BBox
+from regionmap._dataset import Dataset
+from regionmap._plan import theatres_bbox
+from regionmap._settings import MAP_HEIGHT_PX
+from regionmap._spec import ViewSpec
 
 REFERENCE_MAP_HEIGHT_PX = MAP_HEIGHT_PX  # the dashboard's map: what a centre + zoom showed
 

@@ -21,11 +21,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox
 from pyproj import Geod
 
-from regionmap.catalog import BBox
-from regionmap.dataset import Dataset
+from regionmap._catalog import BBox
+from regionmap._dataset import Dataset
+from regionmap._spec import ViewSpec
 from regionmap.plot._look import INK, MUTED
 from regionmap.plot._text import deg, tex
-from regionmap.spec import ViewSpec
 
 _GEOD = Geod(ellps="WGS84")
 

@@ -25,9 +25,9 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Ellipse, PathPatch
 from matplotlib.path import Path as MplPath
 
-from regionmap.catalog import Catalog, LayerSpec
-from regionmap.dataset import Dataset
-from regionmap.plan import MapPlan
+from regionmap._catalog import Catalog, LayerSpec
+from regionmap._dataset import Dataset
+from regionmap._plan import MapPlan
 from regionmap.plot._look import (
     HALO_DASH,
     HALO_EDGE,

@@ -28,10 +28,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
-from regionmap.catalog import BBox, LayerSpec
-from regionmap.dataset import Dataset
-from regionmap.errors import ExportError
-from regionmap.plan import MapPlan
+from regionmap._catalog import BBox, LayerSpec
+from regionmap._dataset import Dataset
+from regionmap._errors import ExportError
+from regionmap._plan import MapPlan
+from regionmap._spec import ViewSpec
 from regionmap.plot._extent import axes_size, map_extent, off_map
 from regionmap.plot._furniture import graticule, scale_bar, theatre_labels
 from regionmap.plot._geometry import Drawn
@@ -44,7 +45,6 @@ from regionmap.plot._legend import (
 )
 from regionmap.plot._look import INK, MUTED
 from regionmap.plot._text import Measure, subtitle, tex
-from regionmap.spec import ViewSpec
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from regionmap.catalog import Style
-from regionmap.plan import MapPlan
+from regionmap._catalog import Style
+from regionmap._plan import MapPlan
 from regionmap.plot._look import (
     HALO_DASH,
     HALO_EDGE,

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import matplotlib as mpl
 from matplotlib.colors import to_rgba
 
-from regionmap import symbology
-from regionmap.catalog import Style
-from regionmap.symbology import HALO_RADIUS_M, symbol_for
+from regionmap import _symbology as symbology
+from regionmap._catalog import Style
+from regionmap._symbology import HALO_RADIUS_M, symbol_for
 
 RGBA = tuple[float, float, float, float]
 
@@ -69,7 +69,7 @@ class Look:
 
 
 def feature_look(style: Style, active: bool, s: float) -> Look:
-    """`regionmap.symbology.feature_look` (the web map's look and the inactive rule), in
+    """`regionmap._symbology.feature_look` (the web map's look and the inactive rule), in
     points, scaled with the figure like its text.
 
     Parameters

@@ -23,9 +23,10 @@ from typing import BinaryIO
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from regionmap.dataset import Dataset
-from regionmap.errors import ExportError
-from regionmap.plan import MapPlan
+from regionmap._dataset import Dataset
+from regionmap._errors import ExportError
+from regionmap._plan import MapPlan
+from regionmap._spec import ViewSpec
 from regionmap.plot._geometry import draw_basemap, draw_events, draw_overlays
 from regionmap.plot._layout import (
     Content,
@@ -37,7 +38,6 @@ from regionmap.plot._layout import (
 )
 from regionmap.plot._look import SEA_COLOR
 from regionmap.plot._text import Measure, map_title
-from regionmap.spec import ViewSpec
 
 FORMATS = ("png", "svg", "pdf")
 VIEW_KEY = "regionmap:view"

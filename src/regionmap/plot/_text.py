@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.font_manager import FontProperties
 
-from regionmap.spec import ViewSpec
+from regionmap._spec import ViewSpec
 
 DEFAULT_TITLE = "Where Russia and Turkey meet"
 

@@ -1,5 +1,5 @@
 """Event stores that answer the filters in SQL: DuckDB over a Parquet copy (one machine,
-large files) and PostgreSQL + PostGIS (a team); `regionmap.stores.kept` keeps a user's files
+large files) and PostgreSQL + PostGIS (a team); `regionmap.stores._kept` keeps a user's files
 in the shared store. Both return what
 `regionmap.events.apply_filter` returns for the same rows, pinned by tests."""
 
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 
-from regionmap.stores.base import STORE_ENV, StoreError, mask_url
-from regionmap.stores.duck import DuckStore
-from regionmap.stores.postgis import PostgisStore, is_postgres_url
+from regionmap.stores._base import STORE_ENV, StoreError, mask_url
+from regionmap.stores._duck import DuckStore
+from regionmap.stores._postgis import PostgisStore, is_postgres_url
 
 EventQueries = DuckStore | PostgisStore
 

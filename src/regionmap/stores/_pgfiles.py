@@ -11,7 +11,7 @@ from regionmap.stores._pgsql import FILES
 
 
 class KeptFiles:
-    """The kept-files half of `regionmap.stores.postgis.PostgisStore` (layers or events CSVs,
+    """The kept-files half of `regionmap.stores._postgis.PostgisStore` (layers or events CSVs,
     as uploaded, by name with their SHA-256)."""
 
     _cursor: Callable[[], AbstractContextManager[Any]]

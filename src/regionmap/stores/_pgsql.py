@@ -1,6 +1,6 @@
 """The shared store's tables and the conversions between them and pandas frames.
 
-Kept apart from `regionmap.stores.postgis` (the connection and the queries) so the schema
+Kept apart from `regionmap.stores._postgis` (the connection and the queries) so the schema
 and the COPY text format can be read in one place.
 """
 
@@ -11,7 +11,7 @@ import io
 import pandas as pd
 
 from regionmap.events import COLUMNS, compact
-from regionmap.stores.base import FULL_COLUMNS, TEXT_COLUMNS, quote
+from regionmap.stores._base import FULL_COLUMNS, TEXT_COLUMNS, quote
 
 EVENTS = "regionmap_events"
 FILES = "regionmap_files"

@@ -4,7 +4,7 @@ Private modules by job: `_escape` (text into pages), `_assets` (Leaflet from XSt
 `_popups` (provenance and event popups), `_symbols` (event markers as SVG), `_legend`,
 `_elements` (the Leaflet elements, scripts in ``templates/``), `_cells` (grid counts),
 `_basemap`, `_map` (drawing a plan). It decides nothing about what is drawn: that is
-`regionmap.plan`'s job, shared with the print renderer.
+`regionmap._plan`'s job, shared with the print renderer.
 """
 
 from regionmap.web._assets import ASSETS, Asset, Assets, asset_path, install_assets

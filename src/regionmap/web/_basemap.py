@@ -8,9 +8,9 @@ from pathlib import Path
 
 import folium
 
-from regionmap.atomic import atomic_write_text
-from regionmap.dataset import Dataset
-from regionmap.spec import BASEMAPS, ViewSpec
+from regionmap._atomic import atomic_write_text
+from regionmap._dataset import Dataset
+from regionmap._spec import BASEMAPS, ViewSpec
 from regionmap.web._assets import Assets
 from regionmap.web._elements import BasemapLayer
 

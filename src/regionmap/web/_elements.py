@@ -14,7 +14,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from regionmap.symbology import HALO_RADIUS_M, symbol_for
+from regionmap._symbology import HALO_RADIUS_M, symbol_for
 from regionmap.web._assets import Assets
 from regionmap.web._escape import escape, script_json
 from regionmap.web._popups import POPUP_ROWS, SHELLS, event_fields, popup_html, tip_html

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from regionmap.plan import LegendEntry, MapPlan
-from regionmap.symbology import INACTIVE_COLOR
+from regionmap._plan import LegendEntry, MapPlan
+from regionmap._symbology import INACTIVE_COLOR
 from regionmap.web._escape import escape
 from regionmap.web._symbols import symbol_svg
 

@@ -8,10 +8,10 @@ import folium
 import pandas as pd
 from branca.element import Element
 
-from regionmap.dataset import Dataset
-from regionmap.plan import MapPlan, PlannedLayer
-from regionmap.spec import ViewSpec
-from regionmap.symbology import Look
+from regionmap._dataset import Dataset
+from regionmap._plan import MapPlan, PlannedLayer
+from regionmap._spec import ViewSpec
+from regionmap._symbology import Look
 from regionmap.web._assets import Assets
 from regionmap.web._basemap import add_basemap
 from regionmap.web._cells import aggregate_events
@@ -30,7 +30,7 @@ from regionmap.web._popups import feature_popup
 
 
 def leaflet_style(look: Look) -> dict:
-    """A `regionmap.symbology.Look` as a Leaflet path style."""
+    """A `regionmap._symbology.Look` as a Leaflet path style."""
     return {
         "color": look.color,
         "weight": look.weight,

@@ -10,9 +10,9 @@ import re
 
 import pandas as pd
 
-from regionmap.catalog import LayerSpec
-from regionmap.provenance import is_given
-from regionmap.status import as_periods, describe, status_at
+from regionmap._catalog import LayerSpec
+from regionmap._provenance import is_given
+from regionmap._status import as_periods, describe, status_at
 from regionmap.web._escape import escape, link, sources_html
 
 # The popup's markup, written once: `popup_html` fills it here, and the event layer's

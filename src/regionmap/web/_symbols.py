@@ -1,4 +1,4 @@
-"""Event symbols as small inline SVGs, from `regionmap.symbology`'s colours and shapes."""
+"""Event symbols as small inline SVGs, from `regionmap._symbology`'s colours and shapes."""
 
 from __future__ import annotations
 

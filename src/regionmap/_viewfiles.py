@@ -11,9 +11,9 @@ import io
 import re
 import zipfile
 
-from regionmap.dataset import Dataset
-from regionmap.errors import ViewError
-from regionmap.spec import ViewSpec
+from regionmap._dataset import Dataset
+from regionmap._errors import ViewError
+from regionmap._spec import ViewSpec
 
 VIEW_KEY = "regionmap:view"
 

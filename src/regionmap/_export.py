@@ -17,16 +17,16 @@ from pathlib import Path
 import pandas as pd
 from branca.element import Element
 
-from regionmap.atomic import atomic_write_bytes
-from regionmap.build import dumps_features
-from regionmap.chromium import NO_CHROMIUM, capture_png, chromium_path
-from regionmap.compose import in_window
-from regionmap.dataset import Dataset
-from regionmap.errors import ExportError
+from regionmap._atomic import atomic_write_bytes
+from regionmap._build import dumps_features
+from regionmap._chromium import NO_CHROMIUM, capture_png, chromium_path
+from regionmap._compose import in_window
+from regionmap._dataset import Dataset
+from regionmap._errors import ExportError
+from regionmap._spec import ViewSpec
+from regionmap._status import as_periods, describe, status_at
+from regionmap._viewfiles import VIEW_KEY, with_png_text
 from regionmap.events import neutralise_formulas
-from regionmap.spec import ViewSpec
-from regionmap.status import as_periods, describe, status_at
-from regionmap.viewfiles import VIEW_KEY, with_png_text
 from regionmap.web import Assets, render_map, template_safe_html
 
 FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from regionmap.catalog import BBox
-from regionmap.errors import Problem
+from regionmap._catalog import BBox
+from regionmap._errors import Problem
 
 KINDS = ("border", "corridor", "zone", "site", "line", "area")
 STATUSES = ("de jure", "de facto", "agreed", "claimed", "approximate")
@@ -230,13 +230,13 @@ def split_valid(
 
 
 def status_period_reasons(frame: pd.DataFrame) -> pd.Series:
-    """Why each feature's ``status_periods`` break the contract (see :mod:`regionmap.status`).
+    """Why each feature's ``status_periods`` break the contract (see :mod:`regionmap._status`).
 
     Periods must be dated, cited, in order, non-overlapping and inside the feature's
     ``valid_from``/``valid_to``. Features without the property pass; so does a frame
     without the column, so user layers that carry no periods are unaffected.
     """
-    from regionmap.status import period_problems
+    from regionmap._status import period_problems
 
     blank = pd.Series([""] * len(frame), index=frame.index, dtype=object)
     if "status_periods" not in frame.columns:

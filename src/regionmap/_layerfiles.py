@@ -26,7 +26,7 @@ import pyogrio
 import shapely
 from charset_normalizer import from_bytes
 
-from regionmap.errors import LayerError
+from regionmap._errors import LayerError
 
 # The DBF header's language-driver id (byte 29) and the code page it stands for in the
 # dBASE / ArcGIS tables. We pass the code page to GDAL ourselves: GDAL 3.12 reads 0x7D

@@ -13,9 +13,9 @@ import html
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from regionmap.catalog import LayerSpec
-from regionmap.spec import MONTHS
-from regionmap.status import as_periods, describe, status_at
+from regionmap._catalog import LayerSpec
+from regionmap._spec import MONTHS
+from regionmap._status import as_periods, describe, status_at
 
 NOT_GIVEN = "not given"  # what a user's file did not say (DESIGN.md §2: shown as such)
 MISSING = "—"  # a shipped layer always says it; `regionmap validate --strict` reports it if not

@@ -1,5 +1,5 @@
 """Files a user chose to keep: in the shared store when there is one, else in the user
-data folder (`regionmap.userdata.user_data_dir`). The dashboard calls only these."""
+data folder (`regionmap._userdata.user_data_dir`). The dashboard calls only these."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import hashlib
 import os
 from collections.abc import Mapping
 
-from regionmap.stores.postgis import PostgisStore
-from regionmap.userdata import safe_name, save_user_file, saved_user_files
+from regionmap._userdata import safe_name, save_user_file, saved_user_files
+from regionmap.stores._postgis import PostgisStore
 
 
 def is_shared(store: object) -> bool:

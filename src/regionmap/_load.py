@@ -2,7 +2,7 @@
 
 GeoJSON is parsed here rather than handed to GDAL so that one broken feature is reported
 by number and id while its neighbours still load; other vector formats go through pyogrio
-(`regionmap.layerfiles`), every layer of them.
+(`regionmap._layerfiles`), every layer of them.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import shapely.geometry
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from regionmap.catalog import BBox, Catalog, LayerSpec
-from regionmap.errors import LayerError, Problem
-from regionmap.layerfiles import plain_columns, read_gdal_layers, split_collections
-from regionmap.validate import REQUIRED, split_valid
+from regionmap._catalog import BBox, Catalog, LayerSpec
+from regionmap._errors import LayerError, Problem
+from regionmap._layerfiles import plain_columns, read_gdal_layers, split_collections
+from regionmap._validate import REQUIRED, split_valid
 
 WGS84 = "EPSG:4326"
 GEOJSON_SUFFIXES = (".geojson", ".json")

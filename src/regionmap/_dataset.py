@@ -14,9 +14,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from regionmap.catalog import Catalog, load_catalog
-from regionmap.compose import drop_small_parts, measure, simplify_for_display
-from regionmap.errors import EventError, Problem
+from regionmap._catalog import Catalog, load_catalog
+from regionmap._compose import drop_small_parts, measure, simplify_for_display
+from regionmap._errors import EventError, Problem
+from regionmap._load import LayerResult, load_layers
+from regionmap._spec import ViewSpec
+from regionmap._store import load_store
 from regionmap.events import (
     COLUMNS,
     EventFilter,
@@ -31,12 +34,9 @@ from regionmap.events import (
 from regionmap.events import (
     actors as event_actors,
 )
-from regionmap.load import LayerResult, load_layers
-from regionmap.spec import ViewSpec
-from regionmap.store import load_store
 from regionmap.stores import DuckStore, EventQueries, StoreError, is_postgres_url, mask_url
 from regionmap.stores import open_postgis as _open_postgis
-from regionmap.stores.base import cells_from_parts
+from regionmap.stores._base import cells_from_parts
 
 # Drawing, not measuring: the basemap to about 2 km with islands under ~20 km² dropped,
 # overlays (and every small feature, see simplify_for_display) to a few metres.

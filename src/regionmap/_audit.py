@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regionmap.catalog import Catalog
-from regionmap.errors import EventError, LayerError, Problem
+from regionmap._catalog import Catalog
+from regionmap._errors import EventError, LayerError, Problem
+from regionmap._load import describe_layers, read_layers
 from regionmap.events import read_events
-from regionmap.load import describe_layers, read_layers
 
 IGNORED_SUFFIXES = (".md",)
 LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz", ".zip", ".shp")

@@ -1,6 +1,6 @@
 """The embedded store for large files: the validated Parquet copy, queried with DuckDB.
 
-A large events file is validated once (as `regionmap.store.load_store` does) and kept as
+A large events file is validated once (as `regionmap._store.load_store` does) and kept as
 Parquet in date order; DuckDB then reads only the columns and row groups a query needs
 (projection and predicate pushdown), so a dashboard holds what it draws, not the file.
 No DuckDB extension is loaded: bounding boxes use the longitude/latitude columns.
@@ -18,11 +18,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from regionmap import store as parquet_store
-from regionmap.catalog import Catalog
-from regionmap.errors import EventError, Problem, RegionmapError
+from regionmap import _store as parquet_store
+from regionmap._catalog import Catalog
+from regionmap._errors import EventError, Problem, RegionmapError
 from regionmap.events import EventFilter, compact
-from regionmap.stores.base import (
+from regionmap.stores._base import (
     FULL_COLUMNS,
     NO_FILTER,
     StoreError,
@@ -146,13 +146,13 @@ class DuckStore:
         return _frame(self._run(sql, ids))
 
     def grid_parts(self, f: EventFilter, cell_deg: float) -> pd.DataFrame:
-        """Counts per cell and type; see `regionmap.stores.base.grid_parts_sql`."""
+        """Counts per cell and type; see `regionmap.stores._base.grid_parts_sql`."""
         where, params = where_sql(f, "?")
         sql = grid_parts_sql(self._relation, where, "?")
         return self._run(sql, [cell_deg, cell_deg, *params]).to_pandas()
 
     def grid(self, f: EventFilter, cell_deg: float) -> pd.DataFrame:
-        """Counts per grid cell of ``cell_deg`` degrees; see `regionmap.stores.base.grid_sql`."""
+        """Counts per grid cell of ``cell_deg`` degrees; see `regionmap.stores._base.grid_sql`."""
         where, params = where_sql(f, "?")
         sql = grid_sql(self._relation, where, "?")
         table = self._run(sql, [cell_deg, cell_deg, *params])

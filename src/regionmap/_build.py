@@ -19,10 +19,10 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
-from regionmap import compose
-from regionmap.atomic import atomic_write_text
-from regionmap.catalog import Catalog
-from regionmap.errors import DataError
+from regionmap import _compose as compose
+from regionmap._atomic import atomic_write_text
+from regionmap._catalog import Catalog
+from regionmap._errors import DataError
 
 NE_FILE = "sources/naturalearth_admin0.geojson"
 CURATED_FILE = "sources/curated.toml"

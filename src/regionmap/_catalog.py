@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from regionmap.errors import CatalogError
-from regionmap.settings import read_setting, setting
+from regionmap._errors import CatalogError
+from regionmap._settings import read_setting, setting
 
 # Axis order is in the name: GeoJSON, shapely and boxes are (longitude, latitude); folium's
 # `location` and the view's centre are (latitude, longitude). Degrees, WGS84 (EPSG:4326).

@@ -2,7 +2,7 @@
 
 `MapPlan.from_view` takes a `ViewSpec` and a `Dataset` and decides which layers and
 features are drawn, each feature's look (in force in the window or not, by the rule in
-`regionmap.symbology`), whether events are markers or counts per grid cell, which events,
+`regionmap._symbology`), whether events are markers or counts per grid cell, which events,
 and the legend's entries. The web renderer (folium) and the print renderer (matplotlib)
 only draw a plan, so the PNG, the HTML and the print map of a view agree; neither decides
 anything of this itself. Nothing here draws or imports a drawing library.
@@ -16,12 +16,12 @@ from typing import Literal
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from regionmap.catalog import BBox, Catalog, LayerSpec
-from regionmap.compose import in_window
-from regionmap.dataset import Dataset
-from regionmap.spec import ViewSpec
-from regionmap.status import status_at, theatre_freshness
-from regionmap.symbology import (
+from regionmap._catalog import BBox, Catalog, LayerSpec
+from regionmap._compose import in_window
+from regionmap._dataset import Dataset
+from regionmap._spec import ViewSpec
+from regionmap._status import status_at, theatre_freshness
+from regionmap._symbology import (
     AGGREGATED_LABEL,
     HALO_LABEL,
     HALO_RADIUS_M,

@@ -11,8 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from regionmap.errors import ExportError
-from regionmap.settings import read_setting, setting
+from regionmap._errors import ExportError
+from regionmap._settings import read_setting, setting
 
 CHROMIUM_ENV = setting("REGIONMAP_CHROMIUM").name
 CHROMIUM_ARGS = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from regionmap.catalog import Style
+from regionmap._catalog import Style
 
 # ACLED's event types; anything else (UCDP's types, a user's own) draws as "Other".
 EVENT_SYMBOLS: dict[str, tuple[str, str]] = {

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from regionmap.errors import RegionmapError
+from regionmap._errors import RegionmapError
+from regionmap._settings import setting
 from regionmap.events import COLUMNS, EventFilter
-from regionmap.settings import setting
 
 NO_FILTER = EventFilter()  # keeps everything
 STORE_ENV = setting("REGIONMAP_STORE").name  # a postgresql:// URL, or "duckdb"

@@ -11,11 +11,11 @@ import csv
 import sys
 from pathlib import Path
 
-from regionmap.catalog import load_catalog
-from regionmap.errors import EventError
+from regionmap._catalog import load_catalog
+from regionmap._errors import EventError
 from regionmap.events import ACLED_ID, read_events
-from regionmap.stores.base import STORE_ENV, StoreError, mask_url
-from regionmap.stores.postgis import PostgisStore, origin_of
+from regionmap.stores._base import STORE_ENV, StoreError, mask_url
+from regionmap.stores._postgis import PostgisStore, origin_of
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -131,8 +131,8 @@ def events_from_store(args: argparse.Namespace, f, catalog) -> tuple | None:
     """For `regionmap events --store`: (chosen rows, total, problems), or None without a
     store. A PostGIS store answers in SQL; with ``duckdb`` the ``--input`` file is queried
     from its validated Parquet copy (kept in the user data folder's cache)."""
-    from regionmap.stores.duck import DuckStore
-    from regionmap.userdata import user_data_dir
+    from regionmap._userdata import user_data_dir
+    from regionmap.stores._duck import DuckStore
 
     if not args.store:
         return None

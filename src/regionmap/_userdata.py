@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 from slugify import slugify
 
-from regionmap.atomic import atomic_write_bytes
-from regionmap.catalog import LayerSpec, Style
-from regionmap.dataset import Dataset, display_frame
-from regionmap.errors import DataError, EventError, LayerError, Problem, RegionmapError
+from regionmap._atomic import atomic_write_bytes
+from regionmap._catalog import LayerSpec, Style
+from regionmap._dataset import Dataset, display_frame
+from regionmap._errors import DataError, EventError, LayerError, Problem, RegionmapError
+from regionmap._load import LayerResult, describe_layers, merge_layers, read_layers
+from regionmap._settings import MAX_UPLOAD_MB, read_setting, setting
 from regionmap.events import EventResult, merge_events, read_events
-from regionmap.load import LayerResult, describe_layers, merge_layers, read_layers
-from regionmap.settings import MAX_UPLOAD_MB, read_setting, setting
 
 USER_DATA_ENV = setting("REGIONMAP_USER_DATA").name
 LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz", ".zip")
@@ -116,7 +116,7 @@ def read_user_layers(
 ) -> list[LayerResult]:
     """Every layer of an uploaded file: GeoJSON, GeoPackage, KML/KMZ or zipped Shapefile.
 
-    Held to the user-layer rule (geometry only; see `regionmap.load.read_layers`), in
+    Held to the user-layer rule (geometry only; see `regionmap._load.read_layers`), in
     EPSG:4326. ``region`` (west, south, east, north) only catches swapped coordinates.
     Messages name ``name``, never the temporary copy GDAL reads.
 

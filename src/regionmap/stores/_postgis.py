@@ -4,7 +4,7 @@ One table of events keyed by the source's own id (``origin`` + ``event_id``: ACL
 ``event_id_cnty``, ours ``event_id``), a point geometry in EPSG:4326 with a GiST index,
 B-tree indexes on the start and end days and on the event type; a table of the files users
 chose to keep (layers or events, as uploaded). Several dashboard processes share one store.
-The connection URL is never printed with its password (`regionmap.stores.base.mask_url`).
+The connection URL is never printed with its password (`regionmap.stores._base.mask_url`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import pandas as pd
 
 from regionmap.events import EventFilter
+from regionmap.stores._base import (
+    FULL_COLUMNS,
+    NO_FILTER,
+    TEXT_COLUMNS,
+    StoreError,
+    grid_frame,
+    grid_parts_sql,
+    grid_sql,
+    mask_url,
+    quote,
+    scrub,
+    where_sql,
+)
 from regionmap.stores._pgfiles import KeptFiles
 from regionmap.stores._pgsql import (
     CONNECT_TIMEOUT_S,
@@ -29,19 +42,6 @@ from regionmap.stores._pgsql import (
     ddl,
     first_line,
     typed,
-)
-from regionmap.stores.base import (
-    FULL_COLUMNS,
-    NO_FILTER,
-    TEXT_COLUMNS,
-    StoreError,
-    grid_frame,
-    grid_parts_sql,
-    grid_sql,
-    mask_url,
-    quote,
-    scrub,
-    where_sql,
 )
 
 
@@ -318,7 +318,7 @@ class PostgisStore(KeptFiles):
         return typed(frame)
 
     def grid_parts(self, f: EventFilter, cell_deg: float) -> pd.DataFrame:
-        """Counts per cell and type; see `regionmap.stores.base.grid_parts_sql`."""
+        """Counts per cell and type; see `regionmap.stores._base.grid_parts_sql`."""
         where, params = where_sql(f, "%s", SPATIAL, DAYS)
         with self._cursor() as cur:
             cur.execute(grid_parts_sql(EVENTS, where, "%s"), [cell_deg, cell_deg, *params])
@@ -326,7 +326,7 @@ class PostgisStore(KeptFiles):
         return pd.DataFrame.from_records(records, columns=["ix", "iy", "type", "n", "slon", "slat"])
 
     def grid(self, f: EventFilter, cell_deg: float) -> pd.DataFrame:
-        """Counts per grid cell of ``cell_deg`` degrees; see `regionmap.stores.base.grid_sql`."""
+        """Counts per grid cell of ``cell_deg`` degrees; see `regionmap.stores._base.grid_sql`."""
         where, params = where_sql(f, "%s", SPATIAL, DAYS)
         sql = grid_sql(EVENTS, where, "%s", collate='COLLATE "C"')
         with self._cursor() as cur:

@@ -23,9 +23,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from regionmap.atomic import atomic_open
-from regionmap.catalog import Catalog
-from regionmap.errors import EventError, Problem, RegionmapError
+from regionmap._atomic import atomic_open
+from regionmap._catalog import Catalog
+from regionmap._errors import EventError, Problem, RegionmapError
 from regionmap.events import EventFilter, EventResult, apply_filter, by_date, read_events
 
 _META = b"regionmap"
@@ -147,7 +147,7 @@ def _build_in_child(path: Path, catalog: Catalog, cached: Path) -> bool:
     """A fresh interpreter, not multiprocessing: under Streamlit, spawn would re-run the
     app script as the child's __main__. The job goes over stdin, pickled by us."""
     job = pickle.dumps((str(path), catalog, str(cached)))
-    command = [sys.executable, "-c", "import regionmap.store as s; s._child()"]
+    command = [sys.executable, "-c", "import regionmap._store as s; s._child()"]
     try:
         done = subprocess.run(command, input=job, capture_output=True, check=False)
     except OSError:  # no processes to spare: do it here instead

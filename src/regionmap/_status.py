@@ -217,9 +217,9 @@ def theatre_freshness(catalog: Any, layers: Mapping[str, Any]) -> dict[str, str]
     Parameters
     ----------
     catalog
-        A :class:`regionmap.catalog.Catalog`; its theatres give the keys, in order.
+        A :class:`regionmap._catalog.Catalog`; its theatres give the keys, in order.
     layers
-        Layer id to a loaded result with a ``frame`` (as :func:`regionmap.load.load_layers`
+        Layer id to a loaded result with a ``frame`` (as :func:`regionmap._load.load_layers`
         returns); layers missing from it are skipped.
 
     Returns

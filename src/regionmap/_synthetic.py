@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from regionmap.catalog import Catalog
+from regionmap._catalog import Catalog
 
 EVENT_TYPES = {
     "Battles": ("Armed clash", 0.30),
@@ -45,7 +45,7 @@ DAYS = 20 * 365
 def land(catalog: Catalog) -> shapely.Geometry:
     import geopandas as gpd
 
-    from regionmap.build import NE_FILE
+    from regionmap._build import NE_FILE
 
     countries = gpd.read_file(catalog.root / NE_FILE)
     return shapely.union_all(countries.geometry.values)
@@ -113,7 +113,7 @@ def synthetic_events(n: int, catalog: Catalog, seed: int = 7) -> pd.DataFrame:
 
 
 def write_synthetic_csv(path: str | Path, n: int, catalog: Catalog, seed: int = 7) -> Path:
-    from regionmap.atomic import atomic_write_text
+    from regionmap._atomic import atomic_write_text
 
     atomic_write_text(path, synthetic_events(n, catalog, seed).to_csv(index=False))
     return Path(path)

@@ -14,8 +14,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from regionmap.catalog import BBox, Catalog, LatLon
-from regionmap.errors import ViewError
+from regionmap._catalog import BBox, Catalog, LatLon
+from regionmap._errors import ViewError
 from regionmap.events import EventFilter
 
 ARTICLE_DATE = dt.date(2021, 3, 23)
