@@ -29,8 +29,12 @@ PUBLIC = [
     "clicked_feature_id", "format_date", "provenance_rows",
     "DuckStore", "PostgisStore", "StoreError", "mask_url", "open_postgis",
     "forget_user_file", "keep_user_file", "kept_user_files", "is_shared_store",
+    "GEODATA_ENV", "NE_FILE", "atomic_write_text", "clip_natural_earth", "files_to_check",
+    "setting", "theatre_freshness", "view_from_args",
 ]  # fmt: skip
-MAP_BUILDERS = {"export.py"}  # and the web/ package
+# public packages: each has a curated __all__; every module inside them is private
+PACKAGES = ("cli", "events", "plot", "stores", "web")
+MAP_BUILDERS = {"_export.py"}  # and the web/ package
 
 
 def _imports(path: Path) -> set[str]:
@@ -48,6 +52,59 @@ def test_public_api_is_pinned():
     assert sorted(regionmap.__all__) == sorted(PUBLIC)
     for name in PUBLIC:
         assert hasattr(regionmap, name), name
+
+
+def _public_names(module) -> set[str]:
+    """What ``from module import *`` would not hide: every name without a leading _."""
+    ignore = {"annotations"}  # `from __future__ import annotations` binds it
+    return {n for n in vars(module) if not n.startswith("_")} - ignore
+
+
+def test_nothing_leaks_beyond_all():
+    """A name reachable without an underscore is in __all__, or it is a public package."""
+    import importlib
+
+    assert _public_names(regionmap) - set(PACKAGES) == set(regionmap.__all__)
+    for name in PACKAGES:
+        package = importlib.import_module(f"regionmap.{name}")
+        leaked = _public_names(package) - set(package.__all__)
+        assert leaked == set(), f"regionmap.{name} leaks {sorted(leaked)}"
+        assert package.__all__ == sorted(package.__all__, key=_all_order), name
+
+
+def _all_order(name: str) -> tuple[int, str]:
+    """ruff's RUF022 order: CONSTANTS, then Classes, then functions."""
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return (kind, name)
+
+
+def test_every_module_is_private():
+    """Only the package's own files and the public packages have names without an _."""
+    src = ROOT / "src" / "regionmap"
+    public = []
+    for path in sorted(src.rglob("*.py")):
+        parts = path.relative_to(src).with_suffix("").parts
+        if parts[-1] in ("__init__", "__main__"):
+            parts = parts[:-1]
+        if parts and parts not in [(p,) for p in PACKAGES] and not parts[-1].startswith("_"):
+            public.append("/".join(parts))
+    assert public == []
+
+
+def test_cli_uses_only_public_names():
+    """The CLI is a user of the library like any other (issue 12)."""
+    allowed = {"regionmap", *(f"regionmap.{p}" for p in PACKAGES)}
+    for path in sorted((ROOT / "src" / "regionmap" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("regionmap"):
+                if node.module.startswith("regionmap.cli"):
+                    continue  # its own modules
+                assert node.module in allowed, f"{path.name}: from {node.module}"
+                if node.module == "regionmap":
+                    hidden = [a.name for a in node.names if a.name not in PUBLIC]
+                    assert hidden == [], f"{path.name}: {hidden}"
+            elif isinstance(node, ast.ImportFrom) and node.level:
+                raise AssertionError(f"{path.name}: a relative import")
 
 
 def test_library_never_imports_streamlit_and_only_render_and_export_import_folium():

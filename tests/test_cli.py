@@ -203,10 +203,10 @@ class FakeServer:
 
 @pytest.fixture
 def fake_server(monkeypatch):
-    import regionmap.cli
+    from regionmap.cli import _dashboard
 
     FakeServer.calls = []
-    monkeypatch.setattr(regionmap.cli.subprocess, "Popen", FakeServer)
+    monkeypatch.setattr(_dashboard.subprocess, "Popen", FakeServer)
     return FakeServer.calls
 
 

@@ -35,11 +35,11 @@ from regionmap.web._symbols import symbol_svg
 
 __all__ = [
     "ASSETS",
-    "Asset",
-    "Assets",
     "POPUP_ROWS",
     "SHELLS",
     "TILES",
+    "Asset",
+    "Assets",
     "aggregate_events",
     "asset_path",
     "basemap_file",

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from pathlib import Path
 
-from regionmap._catalog import load_catalog
-from regionmap._errors import EventError
-from regionmap.events import ACLED_ID, read_events
-from regionmap.stores._base import STORE_ENV, StoreError, mask_url
-from regionmap.stores._postgis import PostgisStore, origin_of
+from regionmap import EventError, load_catalog, read_events, user_data_dir
+from regionmap.events import ACLED_ID
+from regionmap.stores import STORE_ENV, DuckStore, PostgisStore, StoreError, mask_url, origin_of
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -104,8 +103,6 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
     """``--store URL`` (default ``$REGIONMAP_STORE``) for dashboard, events and snapshot."""
-    import os
-
     parser.add_argument(
         "--store",
         metavar="URL",
@@ -131,9 +128,6 @@ def events_from_store(args: argparse.Namespace, f, catalog) -> tuple | None:
     """For `regionmap events --store`: (chosen rows, total, problems), or None without a
     store. A PostGIS store answers in SQL; with ``duckdb`` the ``--input`` file is queried
     from its validated Parquet copy (kept in the user data folder's cache)."""
-    from regionmap._userdata import user_data_dir
-    from regionmap.stores._duck import DuckStore
-
     if not args.store:
         return None
     if args.store == "duckdb":

@@ -1,0 +1,135 @@
+"""layers, validate, build-geodata, stats: what the geodata folder holds."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from regionmap import (
+    NE_FILE,
+    check_geodata,
+    check_path,
+    clip_natural_earth,
+    files_to_check,
+    load_layers,
+    measure,
+    stale_layers,
+    theatre_freshness,
+    write_layers,
+)
+from regionmap.cli._args import catalog_of, count
+
+
+def cmd_layers(args: argparse.Namespace) -> int:
+    catalog = catalog_of(args)
+    results = load_layers(catalog)
+    print(f"{'id':<18} {'theatre':<8} {'features':>8}  {'as_of':<10}  title")
+    for spec in catalog.layers:
+        result = results[spec.id]
+        frame = result.frame
+        as_of = str(frame["as_of"].max()) if "as_of" in frame and len(frame) else "-"
+        flag = f"  ({len(result.problems)} problems)" if result.problems else ""
+        print(
+            f"{spec.id:<18} {spec.theatre or spec.role:<8} {len(frame):>8}  {as_of:<10}  "
+            f"{spec.title}{flag}"
+        )
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalog = catalog_of(args)
+    notes: list[str] = []
+    if args.paths:
+        paths = files_to_check(args.paths)
+        problems = [
+            p for path in paths for p in check_path(catalog, path, strict=args.strict, notes=notes)
+        ]
+        rule = (
+            "the full provenance contract" if args.strict else "geometry only, the user-layer rule"
+        )
+        layers = [p for p in paths if p.suffix.lower() not in (".csv", ".tsv", ".txt")]
+        checked = count(len(paths), "file") + (f" (layers held to {rule})" if layers else "")
+    else:
+        problems = check_geodata(catalog)
+        checked = f"{catalog.root} ({len(catalog.layers)} layers)"
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{count(len(problems), 'problem')} in {checked}", file=sys.stderr)
+        return 1
+    print(f"ok: {checked}", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    catalog = catalog_of(args)
+    if args.natural_earth:
+        rows = clip_natural_earth(args.natural_earth, catalog.root / NE_FILE, catalog.region_bbox)
+        print(f"clipped {rows} countries into {catalog.root / NE_FILE}")
+    if args.check:
+        stale = stale_layers(catalog)
+        for path in stale:
+            print(f"{path}: stale (run `regionmap build-geodata`)")
+        return 1 if stale else 0
+    changed = write_layers(catalog)
+    for path in changed:
+        print(f"wrote {path}")
+    print(f"{len(catalog.layers)} layers, {len(changed)} changed", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    catalog = catalog_of(args)
+    results = load_layers(catalog)
+    print(f"{'layer':<16} {'feature':<28} {'measured':>12} {'official':>10} {'diff':>7}  source")
+    for spec in catalog.layers:
+        if spec.role == "basemap":
+            continue
+        table = measure(results[spec.id].frame)
+        for row in table.itertuples(index=False):
+            unit = "km" if row.measure == "length_km" else "km²"
+            official = f"{row.official:.0f} km" if row.official == row.official else "-"
+            diff = f"{row.difference_pct:+.0f}%" if row.official == row.official else ""
+            print(
+                f"{spec.id:<16} {row.id:<28} {row.value:>9.1f} {unit:<3}"
+                f"{official:>10} {diff:>7}  {row.official_source or ''}"
+            )
+    print(f"\n{'theatre':<16} {'newest checked fact':<20} title")
+    for theatre_id, newest in theatre_freshness(catalog, results).items():
+        title = catalog.theatre(theatre_id).title
+        print(f"{theatre_id:<16} {newest or '-':<20} {title}")
+    print("measured: geodesic (WGS84) on the unsimplified layer geometry", file=sys.stderr)
+    print("newest checked fact: latest as-of of a status period or *_as_of", file=sys.stderr)
+    return 0
+
+
+def add_data_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """layers, validate, build-geodata, stats: what the geodata folder holds."""
+    p = sub.add_parser("layers", parents=[common], help="list layers: id, features, as_of")
+    p.set_defaults(func=cmd_layers)
+
+    p = sub.add_parser(
+        "validate", parents=[common], help="check layer files (default: the whole geodata folder)"
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="hold PATHs to the full provenance contract of geodata/ (files inside the "
+        "geodata folder always are); by default a file is checked as a user layer",
+    )
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build-geodata", parents=[common], help="regenerate geodata/layers")
+    p.add_argument("--check", action="store_true", help="exit 1 if committed layers are stale")
+    p.add_argument(
+        "--natural-earth",
+        metavar="ZIP",
+        help="refresh sources/naturalearth_admin0.geojson from Natural Earth's admin-0 zip",
+    )
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("stats", parents=[common], help="geodesic lengths and areas per feature")
+    p.set_defaults(func=cmd_stats)

@@ -1,0 +1,115 @@
+"""events and snapshot: what a view shows, as files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from regionmap import (
+    FORMATS,
+    EventFilter,
+    ExportError,
+    SnapshotOptions,
+    apply_filter,
+    atomic_write_text,
+    load_dataset,
+    load_events,
+    read_events,
+    read_view,
+    snapshot,
+    view_from_args,
+)
+from regionmap.cli._args import catalog_of, parse_bbox, parse_date, parse_list, parse_size
+from regionmap.cli._store import add_store_option, events_from_store
+from regionmap.events import to_csv, to_geojson
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    catalog = catalog_of(args)
+    f = EventFilter(
+        start=args.start,
+        end=args.end,
+        event_types=args.event_types,
+        actors=args.actors,
+        theatres=args.theatres,
+        bbox=args.bbox,
+    )
+    stored = events_from_store(args, f, catalog)
+    if stored is not None:
+        chosen, total, problems = stored
+    else:
+        result = read_events(args.input, catalog) if args.input else load_events(catalog)
+        if args.input:  # what an analyst's file was read as, and what the reading noticed
+            print(f"{result.path}: read as {result.format}", file=sys.stderr)
+            for note in result.notes:
+                print(f"{result.path}: {note}", file=sys.stderr)
+        chosen, total, problems = apply_filter(result.frame, f), len(result.frame), result.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    text = to_geojson(chosen) + "\n" if args.format == "geojson" else to_csv(chosen)
+    if args.out:
+        atomic_write_text(args.out, text)
+    else:
+        sys.stdout.write(text)
+    print(f"{len(chosen)} of {total} events", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.geodata, store=args.store)
+    base = None
+    if args.view:
+        try:
+            base = read_view(Path(args.view).read_bytes(), args.view)
+        except OSError as exc:
+            raise ExportError(f"{args.view}: cannot read: {exc.strerror}") from None
+        base, missing = base.without_missing_layers(dataset.catalog)
+        for warning in missing:
+            print(f"regionmap: {args.view}: {warning}", file=sys.stderr)
+    spec = view_from_args(
+        dataset,
+        base,
+        layers=args.layers,
+        start=args.start,
+        end=args.end,
+        event_types=args.event_types,
+        title=args.title,
+    )
+    options = SnapshotOptions(
+        size=args.size, scale=args.scale, title=args.title or "", renderer=args.renderer
+    )
+    out = snapshot(spec, dataset, args.out, args.format, options)
+    print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+def add_output_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """events, snapshot: what a view shows, as files."""
+    p = sub.add_parser("events", parents=[common], help="filter events, print CSV or GeoJSON")
+    p.add_argument("--input", metavar="FILE", help="another events CSV (ours or an ACLED export)")
+    p.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
+    p.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
+    p.add_argument("--event-types", type=parse_list, default=(), metavar="A,B")
+    p.add_argument("--actors", type=parse_list, default=(), metavar="A,B")
+    p.add_argument("--theatres", type=parse_list, default=(), metavar="A,B")
+    p.add_argument("--bbox", type=parse_bbox, metavar="W,S,E,N")
+    p.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    p.add_argument("--out", metavar="FILE", help="write here (atomically) instead of stdout")
+    add_store_option(p)
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("snapshot", parents=[common], help="export the map: png, html, svg, …")
+    p.add_argument("--out", required=True, metavar="FILE", help="format follows the extension")
+    p.add_argument("--format", choices=FORMATS)
+    p.add_argument("--layers", type=parse_list, metavar="A,B", help="visible layers (default: all)")
+    p.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
+    p.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
+    p.add_argument("--event-types", type=parse_list, metavar="A,B")
+    p.add_argument("--view", metavar="VIEW", help="a view JSON, or a snapshot carrying one")
+    p.add_argument("--size", type=parse_size, default=(1600, 1000), metavar="WxH")
+    p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
+    p.add_argument("--title")
+    p.add_argument("--renderer", choices=("browser", "static"), default="browser")
+    add_store_option(p)
+    p.set_defaults(func=cmd_snapshot)
