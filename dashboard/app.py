@@ -19,6 +19,7 @@ import regionmap
 
 RUN_STARTED = time.perf_counter()
 st.set_page_config(page_title="regionmap — Russia and Turkey", page_icon="🗺️", layout="wide")
+st.html(f"<style>{cache.page_style()}</style>")  # the frame: dashboard/style.css
 
 store = cache.dataset().store  # a shared store keeps files for every dashboard on it
 data, user_files = cache.dataset_with_user_files(sidebar.user_files(store))
@@ -34,12 +35,12 @@ sidebar.event_counts(
     events.matching, data.event_count(), events.follows_map, events.in_map, events.mode
 )
 
-map_panel.heading(events.spec, data, events.in_map, days)
-map_col, info_col = st.columns([4, 1])
-with map_col:
-    returned = map_panel.draw(events, data, assets)
-with info_col:
+map_panel.heading(events.spec, data, events.in_map)
+returned = map_panel.draw(events, data, assets)  # the whole width: the map is the page
+feature_col, export_col = st.columns([3, 2], gap="large")
+with feature_col:
     feature.draw(data, map_panel.clicked_feature(returned), events.spec.end)
+with export_col:
     export.draw(events.spec, data, days)
 tables.draw(data, events.shown, events.in_map, days)
 

@@ -13,7 +13,8 @@ import streamlit as st
 
 import regionmap
 
-STATIC = Path(__file__).resolve().parent / "static"
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
 STATIC_URL = "/app/static/"
 
 
@@ -83,3 +84,9 @@ def _options(data_id: int, _data: regionmap.Dataset) -> dict[str, list[str]]:
 def event_options(data: regionmap.Dataset) -> dict[str, list[str]]:
     """Filter choices, computed once per loaded dataset (a million events take a second)."""
     return _options(id(data), data)
+
+
+@st.cache_data
+def page_style() -> str:
+    """The dashboard's CSS (``style.css``): the map takes the screen, no label is cut."""
+    return (HERE / "style.css").read_text(encoding="utf-8")

@@ -62,16 +62,27 @@ def app():
     return start()
 
 
-def test_first_view_shows_all_theatres_and_events_up_to_the_article(app, catalog, events):
+def test_first_view_shows_all_theatres_and_every_event_up_to_today(app, catalog, events):
+    """The map is true on the day it is opened: the article's date is a preset, not the
+    default (it showed the 2021 corridor and patrols as if they still held)."""
     ids = feature_ids(app)
     for layer_id, result in regionmap.load_layers(catalog).items():
         if layer_id == "basemap":
             continue
         assert set(result.frame["id"]) <= ids, layer_id
-    upto = events.frame[events.frame["start"] <= "2021-03-23"]
+    today = dt.datetime.now(dt.UTC).date()
+    upto = events.frame[events.frame["start"].dt.date <= today]
     assert markers(app) == len(upto)
     assert shown_text(app) == f"**{len(upto)} of {len(events.frame)} events shown**"
-    assert "23 March 2021" in app.subheader[0].value
+    assert f"up to {today.day} {today:%B} {today.year}" in app.subheader[0].value
+
+
+def test_the_article_preset_still_sets_the_article_window(app, events):
+    app.button(key="preset:article").click().run()
+    upto = events.frame[events.frame["start"] <= "2021-03-23"]
+    assert markers(app) == len(upto)
+    assert "up to 23 March 2021" in app.subheader[0].value
+    app.button(key="preset:all").click().run()
 
 
 def test_assets_are_local(app):

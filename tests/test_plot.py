@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import datetime as dt
 import io
 import xml.etree.ElementTree as ET
 
@@ -26,6 +27,8 @@ from .conftest import ROOT
 KARS_RED = (0xB2, 0x18, 0x2B)
 DC = "{http://purl.org/dc/elements/1.1/}"
 
+ARTICLE_DAY = dt.date(2021, 3, 23)  # the "Article" preset
+
 
 @pytest.fixture(scope="module")
 def dataset(catalog) -> regionmap.Dataset:
@@ -34,7 +37,8 @@ def dataset(catalog) -> regionmap.Dataset:
 
 @pytest.fixture(scope="module")
 def spec(dataset) -> regionmap.ViewSpec:
-    return regionmap.ViewSpec.default(dataset.catalog)
+    # the article's window, so titles and the drawn layers stay the same day after day
+    return regionmap.ViewSpec.default(dataset.catalog).replace(end=ARTICLE_DAY)
 
 
 def draw(spec, dataset, fmt="png", **kwargs) -> bytes:

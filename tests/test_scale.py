@@ -275,7 +275,7 @@ def test_aggregation_matches_a_plain_groupby(synthetic_csv, catalog):
 def test_legend_says_how_many_events_and_when(synthetic_csv, catalog):
     dataset = regionmap.load_dataset(ROOT / "geodata")
     frame = load_store(synthetic_csv, catalog).frame
-    spec = regionmap.ViewSpec.default(dataset.catalog)
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(end=dt.date(2021, 3, 23))
     plan = regionmap.MapPlan.from_view(spec, dataset, events=frame)
     html = regionmap.web.legend_html(plan)
     assert f"<b>{len(frame):,} events</b> · up to 23 March 2021" in html

@@ -21,8 +21,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import regionmap
-from panels import view
-from regionmap import ViewSpec, format_date
+from regionmap import ViewSpec
 
 CLICKED = "last_active_drawing"  # the clicked layer's GeoJSON feature, with its properties
 PROBLEMS_LISTED = 200  # an ACLED file can have thousands of bad rows: list the first
@@ -96,14 +95,9 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
     return MapEvents(spec, matching, shown, mode, follows_map, returned, in_map, cells)
 
 
-def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int, days: view.Days) -> None:
+def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
     """The title with the window, the caption, and the data problems, if any."""
-    if spec.start is None and spec.end:
-        window = f"events up to {format_date(spec.end)}"
-    else:
-        first, last = spec.start or days.first, spec.end or days.last
-        window = f"events {format_date(first, 'short')} – {format_date(last, 'short')}"
-    st.subheader("Where Russia and Turkey meet: " + window)
+    st.subheader(f"Where Russia and Turkey meet: events {spec.window_text()}")
     st.caption(
         f"{' · '.join(t.title for t in data.catalog.theatres)} — "
         f"{len(spec.layers)} layers, {n_shown} events · data as of {data.catalog.as_of} · "

@@ -96,7 +96,9 @@ def _layers(data: regionmap.Dataset) -> None:
     st.sidebar.subheader("Layers")
     unavailable = data.unavailable()
     for theatre in catalog.theatres:
-        with st.sidebar.expander(theatre.title, expanded=True):
+        # folded: six theatres open would push the events filters a screen down. The label
+        # stays fixed: a label that changed with the ticks would fold the group again.
+        with st.sidebar.expander(theatre.title, expanded=False):
             for layer in (s for s in catalog.layers if s.theatre == theatre.id):
                 st.checkbox(
                     layer.title,

@@ -48,17 +48,21 @@ def _timeline(data: regionmap.Dataset, shown: pd.DataFrame, count: int, days: vi
         theatre_title=first["theatre"].map(lambda t: catalog.theatre(t).title if t else ""),
         end_clipped=first["end"].clip(upper=pd.Timestamp(days.last)),
     )[["title", "start", "end_clipped", "theatre_title", "event_type"]]
+    # The axis follows the events in the window, not the slider's century; theatre names
+    # are never cut (Vega-Lite cuts labels at 180 px by default).
+    domain = [first["start"].min(), chart_data["end_clipped"].max()]
+    rows = chart_data["theatre_title"].nunique()
     chart = (
         alt.Chart(chart_data)
-        .mark_bar(height=10)
+        .mark_bar(height=10, minBandSize=3)
         .encode(
-            x=alt.X("start:T", title=None),
+            x=alt.X("start:T", title=None, scale=alt.Scale(domain=domain, nice=True)),
             x2="end_clipped:T",
-            y=alt.Y("theatre_title:N", title=None),
+            y=alt.Y("theatre_title:N", title=None, axis=alt.Axis(labelLimit=0)),
             color=alt.Color("event_type:N", title="Event type"),
             tooltip=["title", "start", "event_type"],
         )
-        .properties(height=260)
+        .properties(height=max(120, 40 * rows))
     )
     st.altair_chart(chart, width="stretch")
 

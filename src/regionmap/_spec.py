@@ -65,7 +65,7 @@ class ViewSpec:
     layers: tuple[str, ...]
     basemap: str = "vector"
     start: dt.date | None = None
-    end: dt.date | None = ARTICLE_DATE
+    end: dt.date | None = None  # None: up to today, so the first map is the map as it stands
     event_types: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     theatres: tuple[str, ...] = ()
@@ -78,7 +78,8 @@ class ViewSpec:
 
     @classmethod
     def default(cls, catalog: Catalog) -> ViewSpec:
-        """The first view: the whole region, every layer the catalog shows, up to the article."""
+        """The first view: the whole region, every layer the catalog shows, every event up to
+        today, each layer drawn as it stands today (the article's date is a preset)."""
         return cls(layers=tuple(s.id for s in catalog.layers if s.visible and s.role != "basemap"))
 
     def replace(self, **changes: object) -> ViewSpec:
@@ -86,13 +87,10 @@ class ViewSpec:
 
     def window_text(self) -> str:
         """The date window in words, as titles, captions and the legend say it."""
-        if self.start is None and self.end is None:
-            return "all dates"
+        end = self.end or dt.datetime.now(dt.UTC).date()  # open: today, as the status rule reads it
         if self.start is None:
-            return f"up to {day_text(self.end)}"  # type: ignore[arg-type]
-        if self.end is None:
-            return f"from {day_text(self.start)}"
-        return f"{day_text(self.start)} – {day_text(self.end)}"
+            return f"up to {day_text(end)}"
+        return f"{day_text(self.start)} – {day_text(end)}"
 
     def event_filter(self) -> EventFilter:
         return EventFilter(

@@ -91,6 +91,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         "--server.enableXsrfProtection", "true",
         "--server.enableWebsocketCompression", "true",
         "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+        # An analyst's local tool: no "Deploy" button, no developer menu.
+        "--client.toolbarMode", "minimal",
     ]  # fmt: skip
     url = _dashboard_url(args.address, args.port)
     busy = _port_in_use(args.address, args.port)

@@ -45,8 +45,6 @@ def map_title(spec: ViewSpec) -> str:
     """
     if spec.title:
         return spec.title
-    if spec.start is None and spec.end is None:
-        return f"{DEFAULT_TITLE}: all events"
     return f"{DEFAULT_TITLE}: events {spec.window_text()}"
 
 
