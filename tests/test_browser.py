@@ -98,6 +98,13 @@ def event_count(page) -> int:
     )
 
 
+def open_group(page, theatre_title: str) -> None:
+    """Unfold a theatre's group of layers in the sidebar (they start folded)."""
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_text(theatre_title, exact=True).click()
+    page.wait_for_timeout(300)
+
+
 def wait_until(page, predicate, timeout_s: float = 30.0) -> None:
     import time
 
@@ -125,6 +132,7 @@ def test_page_loads_and_draws_all_six_theatres(page, server):
 def test_toggling_a_layer_in_the_sidebar_changes_the_drawn_paths(page, server):
     open_map(page, server)
     wait_until(page, lambda: layer_paths(page, "kars-borders") == 3)
+    open_group(page, "Kars borders")
     page.get_by_text("Treaty borders (Moscow and Kars, 1921)").click()
     # while the map is being replaced every count is briefly 0: wait for the new map
     wait_until(
@@ -138,7 +146,11 @@ def test_toggling_a_layer_in_the_sidebar_changes_the_drawn_paths(page, server):
 
 def test_moving_the_date_range_changes_the_markers(page, server, events):
     open_map(page, server)
-    wait_until(page, lambda: event_count(page) > 0)
+    wait_until(page, lambda: event_count(page) == len(events.frame))  # the first view: all
+    page.get_by_role("button", name="Article").click()
+    article = (events.frame["start"] <= "2021-03-23").sum()
+    wait_until(page, lambda: event_count(page) == article)
+    wait_until(page, lambda: "to=2021-03-23" in page.url)
     before = event_count(page)
     thumb = page.get_by_role("slider").last
     thumb.focus()
@@ -153,6 +165,7 @@ def test_clicking_the_akkuyu_plant_shows_its_details(page, server):
     wait_until(page, lambda: layer_paths(page, "akkuyu-plant") > 0)
     page.get_by_text("Show events").click()  # event markers sit on top of the plant
     wait_until(page, lambda: event_count(page) == 0)
+    open_group(page, "Akkuyu")
     page.get_by_role("button", name="Zoom to Akkuyu").click()
     wait_until(page, lambda: in_map(page, "return window.regionmapMap.getZoom();") >= 7)
     page.wait_for_timeout(500)
@@ -170,7 +183,7 @@ def test_clicking_the_akkuyu_plant_shows_its_details(page, server):
     text = popup.inner_text()
     assert "Akkuyu Nuclear Power Plant" in text
     assert "VVER-1200" in text and "Rosatom" in text
-    # the panel beside the map shows its provenance too
+    # the panel below the map shows its provenance too
     page.get_by_text("Open source").wait_for(timeout=20_000)
 
 
@@ -209,6 +222,7 @@ def test_a_shared_url_restores_its_view(page, server):
     assert centre[0] == pytest.approx(39.0, abs=0.05)  # one pixel at zoom 6 is ~0.02°
     assert centre[1] == pytest.approx(42.0, abs=0.05)
     assert centre[2] == 6
+    open_group(page, "Akkuyu")
     assert page.get_by_role("checkbox", name="Akkuyu nuclear power plant").is_checked() is False
     assert "2019-10-01" in page.get_by_role("slider").first.get_attribute("aria-valuetext")
 
@@ -252,8 +266,8 @@ def test_xss_payloads_do_not_run_in_the_dashboard(page, hostile_server):
     opened = in_map(page, OPEN_EVERYTHING)
     assert opened > 60
     page.wait_for_timeout(1000)
-    page.get_by_text("Treaty borders (Moscow and Kars, 1921)").click()  # a rerun, redrawn
-    wait_until(page, lambda: layer_paths(page, "kars-borders") == 0)
+    page.get_by_text("Show events").click()  # a rerun, redrawn
+    wait_until(page, lambda: event_count(page) == 0)
     assert page.evaluate("window.__xss") is None
     assert in_map(page, "return window.top.__xss === undefined;")
     assert page.watch.dialogs == []
@@ -370,3 +384,52 @@ def test_uploading_two_cyrillic_files_and_a_kml_of_folders(page, server, tmp_pat
     text = sidebar.inner_text()
     assert "Карабах.geojson" in text and "Лачинский коридор.geojson" in text
     assert "Sınır kapıları" in text and "/tmp" not in text
+
+
+def _cut_controls(page) -> list[str]:
+    """Buttons, labels and fields whose text is cut (an ellipsis) or that end past the
+    right edge of the window."""
+    return page.evaluate(
+        """() => {
+          const out = [];
+          const width = window.innerWidth;
+          const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
+          for (const e of document.querySelectorAll(
+              'button, [data-testid=stWidgetLabel] p, input, [data-baseweb=select]')) {
+            if (!shown(e)) continue;
+            const r = e.getBoundingClientRect();
+            const text = (e.innerText || e.value || e.placeholder || '').trim().slice(0, 40);
+            if (r.right > width + 1) out.push('past the edge: ' + text);
+            const p = e.matches('button') ? e.querySelector('p') : e;
+            if (p && p.scrollWidth > p.clientWidth + 1 && text) out.push('cut: ' + text);
+          }
+          return out;
+        }"""
+    )
+
+
+def test_the_page_fits_a_1400_by_900_screen(browser, server, tmp_path):
+    """The map takes most of the width and the first screen; no control is cut off; no
+    Deploy button or developer menu in a local analyst's tool (issue 16 §9)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    try:
+        open_map(page, server)
+        box = page.locator(FRAME).bounding_box()
+        assert box["width"] >= 0.7 * 1400, box  # it was 744 px beside a narrow column
+        assert box["y"] + box["height"] <= 900, box  # all of it on the first screen
+        assert page.get_by_text("Deploy", exact=True).count() == 0
+        assert page.get_by_test_id("stMainMenu").count() == 0
+        assert _cut_controls(page) == []
+        page.get_by_text("Export snapshot").click()
+        title = page.get_by_test_id("stMainBlockContainer").get_by_label("Title")
+        title.wait_for()
+        assert title.bounding_box()["width"] >= 300  # the title field was cut off
+        page.get_by_text("Timeline", exact=True).click()
+        page.get_by_test_id("stVegaLiteChart").wait_for(timeout=20_000)
+        assert _cut_controls(page) == []
+        page.screenshot(path=str(tmp_path / "dashboard-1400x900.png"), full_page=True)
+    finally:
+        context.close()
+    assert watch.problems == [], watch.problems
