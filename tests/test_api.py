@@ -31,6 +31,7 @@ PUBLIC = [
     "forget_user_file", "keep_user_file", "kept_user_files", "is_shared_store",
     "GEODATA_ENV", "NE_FILE", "atomic_write_text", "clip_natural_earth", "files_to_check",
     "setting", "theatre_freshness", "view_from_args",
+    "read_atlas_views", "render_atlas", "write_atlas",
 ]  # fmt: skip
 # public packages: each has a curated __all__; every module inside them is private
 PACKAGES = ("cli", "events", "plot", "stores", "web")

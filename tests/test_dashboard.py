@@ -235,6 +235,19 @@ def test_export_panel_prepares_a_download():
     assert "regionmap-" in buttons[0].proto.label and ".html" in buttons[0].proto.label
 
 
+def test_export_panel_prepares_the_theatre_atlas_for_the_window():
+    at = start()
+    at.button(key="preset:war2020").click().run()
+    at.button(key="atlas_go").click().run()
+    assert not at.exception and not at.error
+    (button,) = [b for b in at.get("download_button") if "atlas" in b.proto.label]
+    assert "regionmap-atlas-" in button.proto.label and ".pdf" in button.proto.label
+    payload = at.session_state["atlas_file"][1]
+    views = regionmap.read_atlas_views(payload)
+    assert views[0][1].start == dt.date(2020, 9, 27)  # the window the map shows
+    assert [t for t, _ in views if t][-1] == "Sources"
+
+
 def test_export_errors_are_shown_plainly(monkeypatch):
     monkeypatch.setenv("REGIONMAP_CHROMIUM", "/nonexistent")
     import regionmap._export

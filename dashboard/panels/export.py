@@ -1,8 +1,9 @@
 """The snapshot panel: export what the map shows, or restore a view from a snapshot.
 
 Owns the widgets ``export_format``, the size, ``export_scale``, ``export_title``,
-``export_go``, ``export_download`` and ``restore``, and in session state the prepared file
-(``export_file``) and the last restore error (``restore_error``). The formats, their labels
+``export_go``, ``export_download``, ``atlas_go``, ``atlas_download`` and ``restore``, and
+in session state the prepared files (``export_file``, ``atlas_file``) and the last restore
+error (``restore_error``). The formats, their labels
 and MIME types come from `regionmap.EXPORT_FORMATS`, the files a view can be read back from
 from `regionmap.VIEW_FILE_SUFFIXES`; the panel keeps no list of its own and writes no file.
 """
@@ -62,6 +63,43 @@ def _prepare(
             state["export_file"] = (name, payload, choice.mime)
 
 
+def _atlas(spec: regionmap.ViewSpec, data: regionmap.Dataset) -> None:
+    """The theatre atlas for the map's window: a PDF, a page per theatre, with progress."""
+    state = st.session_state
+    if st.button(
+        "Prepare the theatre atlas (PDF)",
+        key="atlas_go",
+        width="stretch",
+        help="The overview, a page per theatre and the sources, for this date window.",
+    ):
+        bar = st.progress(0.0, text="Drawing the atlas…")
+        try:
+            payload = regionmap.render_atlas(
+                data,
+                start=spec.start,
+                end=spec.end,
+                progress=lambda done, total: bar.progress(
+                    done / total, text=f"Page {done} of {total}"
+                ),
+            )
+        except regionmap.RegionmapError as exc:
+            state.pop("atlas_file", None)
+            st.error(f"Atlas failed: {exc}")
+        else:
+            state["atlas_file"] = (f"regionmap-atlas-{dt.date.today()}.pdf", payload)
+        bar.empty()
+    if "atlas_file" in state:
+        name, payload = state["atlas_file"]
+        st.download_button(
+            f"Download {name} ({len(payload) / 1024:,.0f} KB)",
+            payload,
+            file_name=name,
+            mime="application/pdf",
+            key="atlas_download",
+            width="stretch",
+        )
+
+
 def draw(spec: regionmap.ViewSpec, data: regionmap.Dataset, days: view.Days) -> None:
     """The panel, folded: format, size, pixel ratio, title, prepare, download, restore."""
     choices = {f.key: f for f in regionmap.EXPORT_FORMATS}
@@ -86,6 +124,7 @@ def draw(spec: regionmap.ViewSpec, data: regionmap.Dataset, days: view.Days) -> 
                 key="export_download",
                 width="stretch",
             )
+        _atlas(spec, data)
         st.file_uploader(
             "Restore a view from a snapshot",
             type=[s.lstrip(".") for s in regionmap.VIEW_FILE_SUFFIXES],

@@ -3,6 +3,7 @@
 The public API is what this module exports; the dashboard and the CLI use nothing else.
 """
 
+from regionmap._atlas import read_atlas_views, render_atlas, write_atlas
 from regionmap._atomic import atomic_write_text
 from regionmap._audit import check_geodata, check_path, files_to_check
 from regionmap._build import NE_FILE, build_layers, clip_natural_earth, stale_layers, write_layers
@@ -180,6 +181,7 @@ __all__ = [
     "measure",
     "open_postgis",
     "provenance_rows",
+    "read_atlas_views",
     "read_events",
     "read_layer",
     "read_layers",
@@ -189,6 +191,7 @@ __all__ = [
     "read_user_layer",
     "read_user_layers",
     "read_view",
+    "render_atlas",
     "render_map",
     "safe_name",
     "safe_url",
@@ -210,5 +213,6 @@ __all__ = [
     "view_from_args",
     "with_user_data",
     "with_user_files",
+    "write_atlas",
     "write_layers",
 ]

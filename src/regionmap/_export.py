@@ -58,7 +58,7 @@ EXPORT_FORMATS = (
     ExportFormat("zip", "Bundle (PNG, data, sources)", "application/zip", "zip"),
 )
 # The files `read_view` takes a view back from.
-VIEW_FILE_SUFFIXES = (".png", ".html", ".svg", ".json", ".zip")
+VIEW_FILE_SUFFIXES = (".png", ".html", ".svg", ".pdf", ".json", ".zip")
 
 
 @dataclass(frozen=True)

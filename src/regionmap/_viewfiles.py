@@ -32,7 +32,13 @@ def with_png_text(png: bytes, text: dict[str, str]) -> bytes:
 
 
 def read_view(data: bytes, name: str = "") -> ViewSpec:
-    """The view spec a snapshot carries (PNG, HTML, SVG, view JSON or a bundle zip)."""
+    """The view spec a snapshot carries (PNG, HTML, SVG, PDF, view JSON or a bundle zip).
+
+    Raises
+    ------
+    ViewError
+        The file carries no view, or the view does not parse.
+    """
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         from PIL import Image
 
@@ -40,6 +46,8 @@ def read_view(data: bytes, name: str = "") -> ViewSpec:
         if VIEW_KEY in text:
             return ViewSpec.from_json(text[VIEW_KEY])
         raise ViewError(f"{name or 'PNG'}: carries no regionmap view")
+    if data[:5] == b"%PDF-":
+        return _pdf_view(data, name)
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return ViewSpec.from_json(z.read("view.json").decode("utf-8"))
@@ -52,7 +60,24 @@ def read_view(data: bytes, name: str = "") -> ViewSpec:
         return ViewSpec.from_json(html_lib.unescape(match.group(1)))
     if text.lstrip().startswith("{"):
         return ViewSpec.from_json(text)
-    raise ViewError(f"{name or 'file'}: carries no regionmap view (PNG, HTML, SVG, JSON or zip)")
+    raise ViewError(
+        f"{name or 'file'}: carries no regionmap view (PNG, HTML, SVG, PDF, JSON or zip)"
+    )
+
+
+def _pdf_view(data: bytes, name: str) -> ViewSpec:
+    """A print map's or an atlas's PDF: the view is the document's Subject (an atlas's
+    overview; its pages' own views: `regionmap.read_atlas_views`)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        subject = (PdfReader(io.BytesIO(data)).metadata or {}).get("/Subject")
+    except (PdfReadError, ValueError) as exc:
+        raise ViewError(f"{name or 'PDF'}: not a readable PDF: {exc}") from None
+    if not subject or not str(subject).lstrip().startswith("{"):
+        raise ViewError(f"{name or 'PDF'}: carries no regionmap view")
+    return ViewSpec.from_json(str(subject))
 
 
 def view_from_args(dataset: Dataset, base: ViewSpec | None = None, **changes: object) -> ViewSpec:

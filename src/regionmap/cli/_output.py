@@ -19,9 +19,10 @@ from regionmap import (
     read_view,
     snapshot,
     view_from_args,
+    write_atlas,
 )
 from regionmap.cli._args import catalog_of, parse_bbox, parse_date, parse_list, parse_size
-from regionmap.cli._store import add_store_option, events_from_store
+from regionmap.cli._store import add_store_option, events_from_store, print_progress
 from regionmap.events import to_csv, to_geojson
 
 
@@ -84,6 +85,24 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_atlas(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.geodata, store=args.store)
+    out = write_atlas(
+        dataset,
+        args.out,
+        start=args.start,
+        end=args.end,
+        theatres=args.theatres,
+        progress=None if args.quiet else _page_progress,
+    )
+    print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+def _page_progress(done: int, total: int) -> None:
+    print_progress(done, total, "pages")
+
+
 def add_output_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """events, snapshot: what a view shows, as files."""
     p = sub.add_parser("events", parents=[common], help="filter events, print CSV or GeoJSON")
@@ -113,3 +132,16 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--renderer", choices=("browser", "static"), default="browser")
     add_store_option(p)
     p.set_defaults(func=cmd_snapshot)
+
+    p = sub.add_parser(
+        "atlas", parents=[common], help="a PDF: the overview, a page per theatre, the sources"
+    )
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
+    p.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
+    p.add_argument(
+        "--theatres", type=parse_list, default=(), metavar="A,B", help="only these (default: all)"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_store_option(p)
+    p.set_defaults(func=cmd_atlas)

@@ -140,10 +140,10 @@ def events_from_store(args: argparse.Namespace, f, catalog) -> tuple | None:
     return store.query(f), store.count(), []
 
 
-def print_progress(done: int, total: int) -> None:
+def print_progress(done: int, total: int, unit: str = "rows") -> None:
     """A one-line progress bar on stderr, rewritten in place."""
     width = 30
     filled = int(width * done / total) if total else width
     bar = "#" * filled + "-" * (width - filled)
     end = "\n" if done >= total else ""
-    print(f"\r[{bar}] {done:,} of {total:,} rows", end=end, file=sys.stderr, flush=True)
+    print(f"\r[{bar}] {done:,} of {total:,} {unit}", end=end, file=sys.stderr, flush=True)
