@@ -27,7 +27,7 @@ from regionmap.audit import check_geodata, check_path, files_to_check
 from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
 from regionmap.compose import measure
 from regionmap.dataset import load_dataset
-from regionmap.errors import ExportError, RegionmapError
+from regionmap.errors import ExportError, RegionmapError, ViewError
 from regionmap.events import (
     EventFilter,
     apply_filter,
@@ -37,6 +37,7 @@ from regionmap.events import (
     to_geojson,
 )
 from regionmap.export import FORMATS, SnapshotOptions, snapshot
+from regionmap.framing import add_framing_arguments, framing_from_args, parse_bbox
 from regionmap.load import load_layers
 from regionmap.settings import read_setting, setting
 from regionmap.status import theatre_freshness
@@ -156,14 +157,6 @@ def _list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def _bbox(text: str) -> tuple[float, float, float, float]:
-    try:
-        west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError("bbox is WEST,SOUTH,EAST,NORTH in degrees") from None
-    return (west, south, east, north)
-
-
 def cmd_events(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     f = EventFilter(
@@ -225,6 +218,11 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         event_types=args.event_types,
         title=args.title,
     )
+    try:
+        spec = framing_from_args(spec, dataset.catalog, args)
+    except ViewError as exc:  # a framing the options cannot give: a usage error
+        print(f"regionmap snapshot: {exc}", file=sys.stderr)
+        return 2
     options = SnapshotOptions(
         size=args.size, scale=args.scale, title=args.title or "", renderer=args.renderer
     )
@@ -414,7 +412,7 @@ def _add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argum
     p.add_argument("--event-types", type=_list, default=(), metavar="A,B")
     p.add_argument("--actors", type=_list, default=(), metavar="A,B")
     p.add_argument("--theatres", type=_list, default=(), metavar="A,B")
-    p.add_argument("--bbox", type=_bbox, metavar="W,S,E,N")
+    p.add_argument("--bbox", type=parse_bbox, metavar="W,S,E,N")
     p.add_argument("--format", choices=("csv", "geojson"), default="csv")
     p.add_argument("--out", metavar="FILE", help="write here (atomically) instead of stdout")
     store_commands.add_store_option(p)
@@ -432,6 +430,7 @@ def _add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argum
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
     p.add_argument("--renderer", choices=("browser", "static"), default="browser")
+    add_framing_arguments(p)
     store_commands.add_store_option(p)
     p.set_defaults(func=cmd_snapshot)
 

@@ -26,7 +26,12 @@ from matplotlib.figure import Figure
 from regionmap.dataset import Dataset
 from regionmap.errors import ExportError
 from regionmap.plan import MapPlan
-from regionmap.plot._geometry import draw_basemap, draw_events, draw_overlays
+from regionmap.plot._geometry import (
+    draw_basemap,
+    draw_events,
+    draw_overlays,
+    draw_variant_labels,
+)
 from regionmap.plot._layout import (
     Content,
     Page,
@@ -128,7 +133,8 @@ def render_static(
     basemap = draw_basemap(ax, dataset, page.s)
     drawn = draw_overlays(ax, plan, page.s)
     if spec.show_events:
-        draw_events(ax, events, page.s)
+        draw_events(ax, events, page.s, plan)
+    draw_variant_labels(ax, plan, page.s)
     content = Content(spec, dataset, events, basemap, drawn, plan)
 
     placed = fit_map_and_legend(fig, page, blocks, content, measure)
