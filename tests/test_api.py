@@ -29,6 +29,7 @@ PUBLIC = [
     "clicked_feature_id", "format_date", "provenance_rows",
     "DuckStore", "PostgisStore", "StoreError", "mask_url", "open_postgis",
     "forget_user_file", "keep_user_file", "kept_user_files", "is_shared_store",
+    "add_framing_arguments", "frame_view", "framing_from_args", "view_size_m", "halo_decision",
 ]  # fmt: skip
 MAP_BUILDERS = {"export.py"}  # and the web/ package
 

@@ -57,8 +57,9 @@ from regionmap.export import (
     snapshot,
     snapshot_bytes,
 )
+from regionmap.framing import add_framing_arguments, frame_view, framing_from_args, view_size_m
 from regionmap.load import LayerResult, load_layers, read_layer, read_layers
-from regionmap.plan import MAX_MARKERS, MapPlan, event_mode
+from regionmap.plan import MAX_MARKERS, MapPlan, event_mode, halo_decision
 from regionmap.provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap.settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting
 from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
@@ -200,4 +201,9 @@ __all__ = [
     "stale_layers",
     "strip_along",
     "write_layers",
+    "add_framing_arguments",
+    "frame_view",
+    "framing_from_args",
+    "halo_decision",
+    "view_size_m",
 ]
