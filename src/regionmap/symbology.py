@@ -33,7 +33,7 @@ HALO_LABEL = "imprecise place (15 / 60 km halo)"
 # No halo may cover more than this share of the map's area: beyond it a disc buries what
 # it surrounds, so the event is drawn "approximate ± N km" (a dashed ring of fixed size).
 HALO_MAX_SHARE = 0.25
-APPROX_RING_PX = 11  # the approximate style's ring radius, CSS pixels
+APPROX_RING_PX = 14  # the approximate style's ring radius, CSS pixels (map.css: .rm-approx-ring)
 APPROX_DASH = "2 3"
 # Older dated variants of a layer (the 2020 Lachin route beside the 2022 one): darker, and
 # dashed where the layer is solid, so two periods never share one look.

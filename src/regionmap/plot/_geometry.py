@@ -240,7 +240,7 @@ def _draw_approximate(ax: Axes, lon: np.ndarray, lat: np.ndarray, radius_m: np.n
     ring = 2 * APPROX_RING_PX * PX_TO_PT * s
     ax.scatter(
         lon[mask], lat[mask], s=ring**2, marker="o", facecolors="none",
-        edgecolors=[to_rgba(HALO_EDGE, 0.9)], linewidths=0.9 * s, linestyles=[HALO_DASH],
+        edgecolors=[to_rgba("#444444", 0.95)], linewidths=1.1 * s, linestyles=[HALO_DASH],
         zorder=6,
     )  # fmt: skip
     for x, y, r in zip(lon[mask], lat[mask], radius_m[mask], strict=True):
