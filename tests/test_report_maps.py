@@ -201,3 +201,34 @@ def test_the_exported_pages_legend_lies_inside_the_image(browser, dataset, lachi
     assert "serif" not in font.replace("sans-serif", "")
     for name in ("Lachin corridor (5 km)", "Treaty borders (Moscow and Kars, 1921)", *PERIODS):
         assert name in legend_text, name
+
+
+HALO_SHARES = """() => {
+  const m = document.querySelector('.folium-map').getBoundingClientRect();
+  return [...document.querySelectorAll('path.rm-halo')]
+    .filter(p => getComputedStyle(p).strokeOpacity !== '0')
+    .map(p => { const b = p.getBoundingClientRect();
+                return Math.PI / 4 * b.width * b.height / (m.width * m.height); });
+}"""
+
+
+def test_no_halo_in_the_browser_covers_a_quarter_of_the_map_even_zoomed_in(
+    browser, dataset, lachin, tmp_path
+):
+    """The exported page of the whole region (15 and 60 km halos both drawn), then zoomed
+    in to the Lachin view in the browser: every halo still shown covers at most a quarter."""
+    path = tmp_path / "region.html"
+    regionmap.snapshot(lachin.replace(center=None, zoom=None), dataset, path)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, offline=True)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("document.body.getAttribute('data-regionmap-ready') === '1'")
+    wide = page.evaluate(HALO_SHARES)
+    page.evaluate(
+        "window[Object.keys(window).find(k => k.startsWith('map_'))].setView([39.7026, 46.65], 10)"
+    )
+    page.wait_for_timeout(300)
+    close = page.evaluate(HALO_SHARES)
+    context.close()
+    assert len(wide) > len(close) > 0  # the 60 km halos hid, the 15 km ones stayed
+    assert max(wide + close) <= HALO_MAX_SHARE, (wide, close)

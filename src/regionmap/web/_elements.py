@@ -15,7 +15,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from regionmap.plan import MapPlan
-from regionmap.symbology import approx_text, symbol_for
+from regionmap.symbology import HALO_MAX_SHARE, approx_text, symbol_for
 from regionmap.web._assets import Assets
 from regionmap.web._escape import escape, script_json
 from regionmap.web._popups import POPUP_ROWS, SHELLS, event_fields, popup_html, tip_html
@@ -160,6 +160,7 @@ class EventLayer(JSCSSMixin):
         self.icons_json = script_json(self.icons)
         self.labels_json = script_json([escape(label) for label in POPUP_ROWS])
         self.shells_json = script_json(SHELLS)
+        self.max_share_json = script_json(HALO_MAX_SHARE)
 
     def popups(self) -> list[tuple[str, str]]:
         """Each marker's (tooltip, popup) HTML, as the browser assembles them (for tests)."""
