@@ -77,9 +77,11 @@ def legend_html(plan: MapPlan, full: bool = False) -> str:
         entry = rows[i]
         if entry.kind == "theatre" and not full:
             j = i + 1
-            while j < len(rows) and rows[j].kind == "layer":
+            while j < len(rows) and rows[j].kind in ("layer", "variant"):
                 j += 1
-            parts.append(_theatre(entry, rows[i + 1 : j]))
+            group = rows[i + 1 : j]  # its layers share its row; dated variants get their own
+            parts.append(_theatre(entry, [r for r in group if r.kind == "layer"]))
+            parts += [_row(r) for r in group if r.kind == "variant"]
             i = j
             continue
         if entry.kind == "events":
