@@ -29,7 +29,6 @@ HALO_RADIUS_M = {2: 15_000, 3: 60_000}
 INACTIVE_COLOR = "#9e9e9e"
 INACTIVE_DASH = "4 6"  # CSS pixels, dash then gap
 SPAN_LABEL = "span (start – end), hollow"
-HALO_LABEL = "imprecise place (15 / 60 km halo)"
 # No halo may cover more than this share of the map's area: beyond it a disc buries what
 # it surrounds, so the event is drawn "approximate ± N km" (a dashed ring of fixed size).
 HALO_MAX_SHARE = 0.25
