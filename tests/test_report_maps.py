@@ -117,13 +117,16 @@ def test_the_web_map_draws_the_plans_halos_and_approximate_icons(dataset, lachin
         assert ("± 60 km" in layer.icons[event["icon"]]) == (precision == 3)
 
 
-def test_the_print_map_draws_no_halo_over_a_quarter_of_its_extent(dataset, lachin, monkeypatch):
+@pytest.mark.parametrize("size", [(1600, 1000), (700, 1100)])  # landscape, portrait page
+def test_the_print_map_draws_no_halo_over_a_quarter_of_its_extent(
+    dataset, lachin, monkeypatch, size
+):
     from regionmap.plot import _render
 
     drawn = []
     finish = _render.finish_map
     monkeypatch.setattr(_render, "finish_map", lambda ax, *a: (drawn.append(ax), finish(ax, *a)))
-    svg = regionmap.snapshot_bytes(lachin, dataset, "svg").decode()
+    svg = regionmap.snapshot_bytes(lachin, dataset, "svg", SnapshotOptions(size=size)).decode()
     (ax,) = drawn
     (west, east), (south, north) = ax.get_xlim(), ax.get_ylim()
     halos = [c for c in ax.collections if isinstance(c, PatchCollection) and c.zorder == 6]

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from regionmap.dataset import Dataset
 from regionmap.errors import ExportError
 from regionmap.plan import MapPlan
+from regionmap.plot._extent import REFERENCE_MAP_HEIGHT_PX
 from regionmap.plot._geometry import (
     draw_basemap,
     draw_events,
@@ -124,7 +125,11 @@ def render_static(
 
     title = map_title(spec)
     events = dataset.visible_events(spec) if spec.show_events else dataset.events.frame.iloc[:0]
-    plan = MapPlan.from_view(spec, dataset, events=events)  # every event: paper does not pan
+    # every event (paper does not pan); halos judged on a map as tall as the frame a centre
+    # and zoom show (`map_extent`) and no wider than the page's shape allows
+    frame = REFERENCE_MAP_HEIGHT_PX
+    size_px = (round(frame * min(1.0, page.fig_w / page.fig_h)), frame)
+    plan = MapPlan.from_view(spec, dataset, events=events, size_px=size_px)
     blocks = text_blocks(page, spec, dataset, title, events, caption, generated, measure)
 
     # The map's contents do not depend on where the axes end up: draw them first.
