@@ -157,6 +157,12 @@ def test_the_2020_and_2022_routes_carry_their_periods_and_differ(dataset, lachin
                    for f in p.features)  # fmt: skip
 
 
+def test_at_region_scale_the_legend_alone_tells_the_periods(dataset, lachin):
+    plan = MapPlan.from_view(lachin.replace(center=None, zoom=None), dataset)
+    assert not plan.variant_labels()  # the corridor is a few pixels long
+    assert [r.label.split(": ")[1] for r in plan.legend() if r.kind == "variant"] == list(PERIODS)
+
+
 def test_one_period_in_the_window_is_no_variant(dataset, lachin):
     plan = MapPlan.from_view(lachin.replace(start=dt.date(2024, 1, 1)), dataset)
     assert not plan.variant_labels() and not any(r.kind == "variant" for r in plan.legend())

@@ -10,6 +10,7 @@ anything of this itself. Nothing here draws or imports a drawing library.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from regionmap.catalog import BBox, Catalog, LayerSpec
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
-from regionmap.framing import view_size_m
+from regionmap.framing import M_PER_DEG_LAT, M_PER_DEG_LON, view_size_m
 from regionmap.spec import ViewSpec
 from regionmap.status import status_at, theatre_freshness
 from regionmap.symbology import (
@@ -42,6 +43,8 @@ from regionmap.variants import VariantLabel, dated_variants, label_point
 # usual notes (about 250 characters) costs about 470 bytes, so 1,000 of them, the layers
 # and the events table stay under 1 MB a view; 2,000 would not (1.3 MB, measured).
 MAX_MARKERS = 1000
+# Dated variants are labelled on the map when they span at least this share of its width.
+VARIANT_LABEL_SHARE = 0.05
 
 # A dated status that means the thing does not hold then: drawn as not in force.
 STOPPED_STATUSES = ("suspended", "lapsed", "closed")
@@ -153,6 +156,7 @@ class MapPlan:
     # drawn "approximate ± N km" instead (see `halo_decision`)
     halos: dict[int, int] = field(default_factory=dict)
     approximate: dict[int, int] = field(default_factory=dict)
+    view_m: tuple[float, float] = (0.0, 0.0)  # (width, height) of ground the map shows, m
 
     @property
     def n_events(self) -> int:
@@ -215,6 +219,7 @@ class MapPlan:
             n_events,
         )
         plan.halos, plan.approximate = halo_decision(spec, plan.bounds, size_px)
+        plan.view_m = view_size_m(spec, plan.bounds, size_px)
         return plan
 
     def halo_m(self, geo_precision: object) -> int:
@@ -229,13 +234,17 @@ class MapPlan:
         return self.approximate.get(code, 0) if code is not None else 0
 
     def variant_labels(self) -> list[VariantLabel]:
-        """One label per period of each layer's dated variants, on the map (lon, lat)."""
+        """One label per period of each layer's dated variants, on the map (lon, lat), where
+        the variants span at least `VARIANT_LABEL_SHARE` of the map's width: at region scale
+        the corridor is a few pixels long and its periods are told by the legend alone."""
         out = []
         for planned in self.layers:
             groups: dict[tuple[str, bool], list[BaseGeometry]] = {}
             for f in planned.features:
                 if f.period:
                     groups.setdefault((f.period, f.older), []).append(f.geometry)
+            if not groups or _span_m(planned) < VARIANT_LABEL_SHARE * self.view_m[0]:
+                continue
             for (text, older), geoms in groups.items():
                 lon, lat = label_point(geoms, older)
                 out.append(VariantLabel(planned.layer.id, text, lon, lat, older))
@@ -300,6 +309,15 @@ class MapPlan:
             if approx:
                 out.append(LegendEntry("approximate", approx_label(approx)))
         return out
+
+
+def _span_m(planned: PlannedLayer) -> float:
+    """The larger side in metres of the box around a layer's dated variants."""
+    boxes = [f.geometry.bounds for f in planned.features if f.period]
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    cos_lat = math.cos(math.radians((south + north) / 2))
+    return max((east - west) * M_PER_DEG_LON * cos_lat, (north - south) * M_PER_DEG_LAT)
 
 
 def _precision(value: object) -> int | None:
