@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -56,8 +57,6 @@ def test_legend_rows_follow_the_catalog_and_say_how_fresh(dataset):
 
 def _web_rows(html: str) -> list[str]:
     """The labels a reader sees in the web legend, swatch titles included."""
-    import re
-
     text = re.sub(r"<svg.*?</svg>", "", html)
     titles = re.findall(r'title="([^"]+)"', text)
     return titles + re.findall(r">([^<>]+)<", text)
@@ -69,6 +68,8 @@ def _web_rows(html: str) -> list[str]:
         {},
         {"layers": ("kars-borders", "lachin-corridor"), "start": dt.date(2024, 1, 1)},
         {"show_events": False},
+        # the Lachin view: dated variants and "approximate ± 60 km" rows
+        {"start": dt.date(2020, 1, 1), "end": None, "center": (39.7026, 46.65), "zoom": 10},
     ],
 )
 def test_web_and_print_legends_list_the_same_rows(dataset, changes):
@@ -84,10 +85,13 @@ def test_web_and_print_legends_list_the_same_rows(dataset, changes):
     printed = _legend.legend_entries(plan, plan.events["event_id"].map(lambda _: False))
     assert [e.label.split(" · ")[0] for e in printed] == [r.label for r in rows]
     web = " | ".join(unescape(t) for t in _web_rows(legend_html(plan)))
+    # an exported page (the browser PNG) cannot be hovered: every row is written out
+    page = [unescape(t) for t in re.findall(r">([^<>]+)<", legend_html(plan, full=True))]
     for row in rows:
         if row.kind in ("events", "key"):
             continue  # the web map's count line and its implicit key header
         assert row.label in web, row.label
+        assert row.label in page, row.label
 
 
 def test_a_closed_status_at_the_windows_end_draws_the_feature_as_not_in_force(dataset):

@@ -9,7 +9,9 @@ from regionmap._audit import check_geodata, check_path, files_to_check
 from regionmap._build import NE_FILE, build_layers, clip_natural_earth, stale_layers, write_layers
 from regionmap._catalog import (
     GEODATA_ENV,
+    BBox,
     Catalog,
+    LatLon,
     LayerSpec,
     SourceSpec,
     Style,
@@ -47,8 +49,9 @@ from regionmap._export import (
     snapshot,
     snapshot_bytes,
 )
+from regionmap._framing import check_bbox, frame_view, view_size_m
 from regionmap._load import LayerResult, load_layers, read_layer, read_layers
-from regionmap._plan import MAX_MARKERS, MapPlan, event_mode
+from regionmap._plan import MAX_MARKERS, MapPlan, event_mode, halo_decision
 from regionmap._provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap._settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting, setting
 from regionmap._spec import BASEMAPS, PRESETS, ViewSpec, fit_view
@@ -116,6 +119,7 @@ __all__ = [
     "USER_FILE_SUFFIXES",
     "VIEW_FILE_SUFFIXES",
     "Assets",
+    "BBox",
     "Catalog",
     "CatalogError",
     "DataError",
@@ -127,6 +131,7 @@ __all__ = [
     "EventStore",
     "ExportError",
     "ExportFormat",
+    "LatLon",
     "LayerError",
     "LayerResult",
     "LayerSpec",
@@ -146,6 +151,7 @@ __all__ = [
     "atomic_write_text",
     "basemap_file",
     "build_layers",
+    "check_bbox",
     "check_geodata",
     "check_path",
     "clicked_feature_id",
@@ -166,8 +172,10 @@ __all__ = [
     "fit_view",
     "forget_user_file",
     "format_date",
+    "frame_view",
     "geodesic_area_km2",
     "geodesic_length_km",
+    "halo_decision",
     "install_assets",
     "is_shared_store",
     "keep_user_file",
@@ -211,6 +219,7 @@ __all__ = [
     "user_layer_ids",
     "user_provenance",
     "view_from_args",
+    "view_size_m",
     "with_user_data",
     "with_user_files",
     "write_atlas",

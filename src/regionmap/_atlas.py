@@ -43,6 +43,7 @@ def atlas_pages(
     start: dt.date | None = None,
     end: dt.date | None = None,
     theatres: Sequence[str] = (),
+    frame: ViewSpec | None = None,
 ) -> list[AtlasPage]:
     """The overview and one page per theatre (all, or those named), in the catalog's order.
 
@@ -54,6 +55,8 @@ def atlas_pages(
         The window of every page; None leaves that side open (``end`` None: up to today).
     theatres : sequence of str
         Theatre ids to give a page; empty gives every theatre one.
+    frame : ViewSpec, optional
+        Its centre and zoom frame the overview (`regionmap.frame_view`); None fits the region.
 
     Raises
     ------
@@ -71,6 +74,8 @@ def atlas_pages(
     fresh = theatre_freshness(catalog, dataset.layers)
     overview = ViewSpec.default(catalog).replace(start=start, end=end)
     window = overview.window_text()
+    if frame is not None:
+        overview = overview.replace(center=frame.center, zoom=frame.zoom)
     pages = [
         AtlasPage(
             f"The region: events {window}",
@@ -126,6 +131,7 @@ def render_atlas(
     start: dt.date | None = None,
     end: dt.date | None = None,
     theatres: Sequence[str] = (),
+    frame: ViewSpec | None = None,
     generated: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
@@ -133,7 +139,7 @@ def render_atlas(
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
-    pages = atlas_pages(dataset, start, end, theatres)
+    pages = atlas_pages(dataset, start, end, theatres, frame)
     generated = generated or dt.date.today().isoformat()
     writer = PdfWriter()
     total = len(pages) + 1
@@ -175,6 +181,7 @@ def write_atlas(
     start: dt.date | None = None,
     end: dt.date | None = None,
     theatres: Sequence[str] = (),
+    frame: ViewSpec | None = None,
     generated: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
@@ -197,6 +204,8 @@ def write_atlas(
         The window of every page; None leaves that side open.
     theatres : sequence of str
         Theatre ids to include; empty includes all.
+    frame : ViewSpec, optional
+        Its centre and zoom frame the overview page; None fits the whole region.
     generated : str, optional
         The date in the footers; today (ISO) when None.
     progress : callable, optional
@@ -218,7 +227,13 @@ def write_atlas(
     if out.suffix.lower() != ".pdf":
         raise ExportError(f"{out}: an atlas is a PDF; name it .pdf")
     data = render_atlas(
-        dataset, start=start, end=end, theatres=theatres, generated=generated, progress=progress
+        dataset,
+        start=start,
+        end=end,
+        theatres=theatres,
+        frame=frame,
+        generated=generated,
+        progress=progress,
     )
     atomic_write_bytes(out, data)
     return out

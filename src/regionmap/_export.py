@@ -27,7 +27,7 @@ from regionmap._spec import ViewSpec
 from regionmap._status import as_periods, describe, status_at
 from regionmap._viewfiles import VIEW_KEY, with_png_text
 from regionmap.events import neutralise_formulas
-from regionmap.web import Assets, render_map, template_safe_html
+from regionmap.web import Assets, render_map, stylesheet, template_safe_html
 
 FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")
 EXTENSIONS = {".png": "png", ".html": "html", ".htm": "html", ".svg": "svg", ".pdf": "pdf",
@@ -142,27 +142,38 @@ def sources_markdown(spec: ViewSpec, dataset: Dataset) -> str:
 # ---------------------------------------------------------------- formats
 
 
+# The exported page's title block and caption, in CSS pixels (web/templates/snapshot.css).
+TITLE_PX, CAPTION_PX = 64, 76
+
+
 def _caption_html(lines: list[str]) -> str:
-    head, *rest = lines
-    body = "".join(f"<div>{html_lib.escape(line)}</div>" for line in rest)
+    """The title block (title, window and count) and the caption (layers, sources)."""
+    head, window, *rest = (html_lib.escape(line) for line in lines)
+    body = "".join(f"<div>{line}</div>" for line in rest)
     return (
-        "<style>.folium-map{height:calc(100% - 112px)!important}"
-        "#rm-caption{position:absolute;left:0;right:0;bottom:0;height:112px;box-sizing:border-box;"
-        "padding:6px 12px;background:#fff;border-top:1px solid #ccc;"
-        "font:11px/1.35 system-ui,sans-serif;overflow:hidden}#rm-caption b{font-size:15px}</style>"
-        f'<div id="rm-caption" data-testid="rm-caption"><b>{html_lib.escape(head)}</b>{body}</div>'
+        f'<header id="rm-title" data-testid="rm-title"><h1>{head}</h1>{window}</header>'
+        f'<footer id="rm-caption" data-testid="rm-caption">{body}</footer>'
     )
 
 
 def html_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> str:
-    """One self-contained page: scripts, styles and data inline; opens with no network."""
-    fmap = render_map(spec, dataset, Assets(inline=True), layer_control=True, animate=False)
+    """One self-contained page: scripts, styles and data inline; opens with no network.
+
+    A title block, the map (its legend fitted inside it, every row named) and a caption,
+    as the browser PNG shows them; the map is ``options.size`` less the two bands."""
+    width, height = options.size
+    map_px = (width, max(100, height - TITLE_PX - CAPTION_PX))
+    fmap = render_map(
+        spec, dataset, Assets(inline=True), layer_control=True, animate=False, size_px=map_px,
+        page=True,
+    )  # fmt: skip
     root = fmap.get_root()
     # branca compiles an Element's text as a Jinja template: braces must not reach it raw
     view = template_safe_html(html_lib.escape(spec.to_json(), quote=True))
     title = template_safe_html(html_lib.escape(snapshot_title(spec, options)))
     root.header.add_child(Element(f'<meta name="{VIEW_KEY}" content="{view}">'))
     root.header.add_child(Element(f"<title>{title}</title>"))
+    root.header.add_child(Element(stylesheet("snapshot.css")))  # our file: no user text
     caption = template_safe_html(_caption_html(caption_lines(spec, dataset, options)))
     root.html.add_child(Element(caption))
     return root.render()

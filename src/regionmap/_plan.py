@@ -10,6 +10,7 @@ anything of this itself. Nothing here draws or imports a drawing library.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,30 +20,38 @@ from shapely.geometry.base import BaseGeometry
 from regionmap._catalog import BBox, Catalog, LayerSpec
 from regionmap._compose import in_window
 from regionmap._dataset import Dataset
+from regionmap._framing import M_PER_DEG_LAT, M_PER_DEG_LON, view_size_m
 from regionmap._spec import ViewSpec
 from regionmap._status import status_at, theatre_freshness
 from regionmap._symbology import (
     AGGREGATED_LABEL,
-    HALO_LABEL,
+    HALO_MAX_SHARE,
     HALO_RADIUS_M,
     INACTIVE_LABEL,
     SPAN_LABEL,
     Look,
+    approx_label,
     feature_look,
+    halo_label,
+    halo_share,
     symbol_for,
+    variant_look,
 )
+from regionmap._variants import VariantLabel, dated_variants, label_point
 
 # Beyond this many events, counts per grid cell instead of markers. A marker with ACLED's
 # usual notes (about 250 characters) costs about 470 bytes, so 1,000 of them, the layers
 # and the events table stay under 1 MB a view; 2,000 would not (1.3 MB, measured).
 MAX_MARKERS = 1000
+# Dated variants are labelled on the map when they span at least this share of its width.
+VARIANT_LABEL_SHARE = 0.05
 
 # A dated status that means the thing does not hold then: drawn as not in force.
 STOPPED_STATUSES = ("suspended", "lapsed", "closed")
 EventMode = Literal["markers", "aggregated"]
 LegendKind = Literal[
     "theatre", "layer", "events", "event_type", "span", "halo", "aggregated", "key",
-    "basemap", "inactive", "note",
+    "basemap", "inactive", "note", "variant", "approximate",
 ]  # fmt: skip
 GeometryKind = Literal["polygon", "line", "point"]
 
@@ -90,6 +99,8 @@ class PlannedFeature:
     active: bool
     look: Look
     why: str = ""  # why it is drawn inactive: outside its dates, or its status at the end
+    period: str = ""  # a dated variant's period ("Nov 2020 – Aug 2022"); "" if none
+    older: bool = False  # a dated variant with a later one in the window
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,7 @@ class LegendEntry:
     symbol: tuple[str, str] | None = None
     hollow: bool = False
     detail: str = ""  # a theatre's "as of" date: its newest checked fact
+    look: Look | None = None  # a dated variant's look, for its swatch
 
     @property
     def header(self) -> bool:
@@ -140,6 +152,11 @@ class MapPlan:
     unavailable: dict[str, str] = field(default_factory=dict)
     cells: pd.DataFrame | None = None  # counts per grid cell made elsewhere (a store's SQL)
     total: int | None = None  # how many events the view has, when ``events`` is the first few
+    # halo radius (m) by geo_precision: drawn as a halo, or too large for this map and
+    # drawn "approximate ± N km" instead (see `halo_decision`)
+    halos: dict[int, int] = field(default_factory=dict)
+    approximate: dict[int, int] = field(default_factory=dict)
+    view_m: tuple[float, float] = (0.0, 0.0)  # (width, height) of ground the map shows, m
 
     @property
     def n_events(self) -> int:
@@ -165,12 +182,14 @@ class MapPlan:
         *,
         cells: pd.DataFrame | None = None,
         n_events: int | None = None,
+        size_px: tuple[int, int] | None = None,
     ) -> MapPlan:
         """Decide the view. ``events`` may be passed when the caller filtered already; a
         light selection (`Dataset.visible_events(light=True)`) gets its full rows for the
         markers it shows. ``cells`` (grid counts made elsewhere, e.g. in SQL) and
         ``n_events`` (the view's count, when ``events`` holds only the first of them) let
-        a store-backed view skip the whole selection."""
+        a store-backed view skip the whole selection. ``size_px`` is the map's (width,
+        height) in CSS pixels where known (a browser snapshot), for the halo decision."""
         catalog = dataset.catalog
         basemap = next((s for s in catalog.layers if s.role == "basemap"), None)
         layers = tuple(
@@ -186,7 +205,7 @@ class MapPlan:
         if spec.show_events and mode == "markers" and len(chosen):
             markers = chosen if "title" in chosen else dataset.first_events(chosen, MAX_MARKERS)
         types = tuple(sorted(str(t) for t in chosen["event_type"].unique())) if len(chosen) else ()
-        return cls(
+        plan = cls(
             spec,
             dataset,
             basemap,
@@ -199,6 +218,37 @@ class MapPlan:
             cells,
             n_events,
         )
+        plan.halos, plan.approximate = halo_decision(spec, plan.bounds, size_px)
+        plan.view_m = view_size_m(spec, plan.bounds, size_px)
+        return plan
+
+    def halo_m(self, geo_precision: object) -> int:
+        """The halo radius in metres to draw around an event of ``geo_precision``; 0 for
+        none (a precise place, or one drawn "approximate ± N km")."""
+        code = _precision(geo_precision)
+        return self.halos.get(code, 0) if code is not None else 0
+
+    def approximate_m(self, geo_precision: object) -> int:
+        """The ± radius in metres of an event drawn "approximate" instead of a halo; 0 else."""
+        code = _precision(geo_precision)
+        return self.approximate.get(code, 0) if code is not None else 0
+
+    def variant_labels(self) -> list[VariantLabel]:
+        """One label per period of each layer's dated variants, on the map (lon, lat), where
+        the variants span at least `VARIANT_LABEL_SHARE` of the map's width: at region scale
+        the corridor is a few pixels long and its periods are told by the legend alone."""
+        out = []
+        for planned in self.layers:
+            groups: dict[tuple[str, bool], list[BaseGeometry]] = {}
+            for f in planned.features:
+                if f.period:
+                    groups.setdefault((f.period, f.older), []).append(f.geometry)
+            if not groups or _span_m(planned) < VARIANT_LABEL_SHARE * self.view_m[0]:
+                continue
+            for (text, older), geoms in groups.items():
+                lon, lat = label_point(geoms, older)
+                out.append(VariantLabel(planned.layer.id, text, lon, lat, older))
+        return out
 
     def legend(self, off_map: pd.Series | None = None) -> list[LegendEntry]:
         """The legend's rows: per theatre its layers, then the events, then the key.
@@ -220,6 +270,7 @@ class MapPlan:
                 layer = planned.layer
                 label = layer.title + (" (unavailable)" if layer.id in self.unavailable else "")
                 out.append(LegendEntry("layer", label, layer, planned.kinds or frozenset({"line"})))
+                out += _variant_entries(planned)
         if self.spec.show_events:
             out += self._event_entries(off_map)
         out.append(LegendEntry("key", "Key"))
@@ -248,10 +299,67 @@ class MapPlan:
         if len(events) and events["is_span"].fillna(False).astype(bool).any():
             out.append(LegendEntry("span", SPAN_LABEL, symbol=("#444444", "circle"), hollow=True))
         if len(events):
-            precision = pd.to_numeric(events["geo_precision"], errors="coerce")
-            if precision.isin(list(HALO_RADIUS_M)).any():
-                out.append(LegendEntry("halo", HALO_LABEL))
+            codes = set(
+                pd.to_numeric(events["geo_precision"], errors="coerce").dropna().astype(int)
+            )
+            drawn = sorted({self.halos[c] for c in codes if c in self.halos})
+            approx = sorted({self.approximate[c] for c in codes if c in self.approximate})
+            if drawn:
+                out.append(LegendEntry("halo", halo_label(drawn)))
+            if approx:
+                out.append(LegendEntry("approximate", approx_label(approx)))
         return out
+
+
+def _span_m(planned: PlannedLayer) -> float:
+    """The larger side in metres of the box around a layer's dated variants."""
+    boxes = [f.geometry.bounds for f in planned.features if f.period]
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    cos_lat = math.cos(math.radians((south + north) / 2))
+    return max((east - west) * M_PER_DEG_LON * cos_lat, (north - south) * M_PER_DEG_LAT)
+
+
+def _precision(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+def halo_decision(
+    spec: ViewSpec, bounds: BBox, size_px: tuple[int, int] | None = None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Which precision halos a view's map can draw, and which it draws "approximate".
+
+    A halo whose disc would cover more than `HALO_MAX_SHARE` (a quarter) of the map's
+    area (`regionmap._framing.view_size_m`: centre and zoom over ``size_px``, else
+    ``bounds``) buries what it surrounds; its events get a ring of fixed size and
+    "± N km" instead. Returns ({geo_precision: radius m} drawn as halos,
+    {geo_precision: radius m} drawn approximate).
+    """
+    view_m = view_size_m(spec, bounds, size_px)
+    fits = {p: r for p, r in HALO_RADIUS_M.items() if halo_share(r, view_m) <= HALO_MAX_SHARE}
+    return fits, {p: r for p, r in HALO_RADIUS_M.items() if p not in fits}
+
+
+def _variant_entries(planned: PlannedLayer) -> list[LegendEntry]:
+    """A row per dated variant of a layer: its period and its look, oldest first."""
+    seen: dict[str, PlannedFeature] = {}
+    for f in planned.features:
+        if f.period and f.period not in seen:
+            seen[f.period] = f
+    rows = sorted(seen.values(), key=lambda f: not f.older)
+    return [
+        LegendEntry(
+            "variant",
+            f"{planned.layer.title}: {f.period}",
+            planned.layer,
+            planned.kinds,
+            look=f.look,
+        )
+        for f in rows
+    ]
 
 
 def _in_force(record: dict, spec: ViewSpec) -> tuple[bool, str]:
@@ -277,10 +385,12 @@ def _plan_layer(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> PlannedLa
         return PlannedLayer(layer, (), frozenset())
     records = stored.drop(columns=stored.geometry.name).to_dict("records")
     features = []
-    for geom, record in zip(shown.geometry, records, strict=True):
+    variants = dated_variants(records, list(shown.geometry), spec)
+    for geom, record, variant in zip(shown.geometry, records, variants, strict=True):
         active, why = _in_force(record, spec)
-        features.append(
-            PlannedFeature(geom, record, active, feature_look(layer.style, active), why)
-        )
+        look = feature_look(layer.style, active)
+        period, older = variant or ("", False)
+        look = variant_look(look, older)
+        features.append(PlannedFeature(geom, record, active, look, why, period, older))
     kinds = frozenset(_kind(f.geometry) for f in features if not f.geometry.is_empty)
     return PlannedLayer(layer, features, kinds)

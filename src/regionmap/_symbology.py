@@ -8,6 +8,8 @@ renderer converts them to points. Nothing here draws.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 from regionmap._catalog import Style
@@ -27,11 +29,62 @@ HALO_RADIUS_M = {2: 15_000, 3: 60_000}
 INACTIVE_COLOR = "#9e9e9e"
 INACTIVE_DASH = "4 6"  # CSS pixels, dash then gap
 SPAN_LABEL = "span (start – end), hollow"
-HALO_LABEL = "imprecise place (15 / 60 km halo)"
+# No halo may cover more than this share of the map's area: beyond it a disc buries what
+# it surrounds, so the event is drawn "approximate ± N km" (a dashed ring of fixed size).
+HALO_MAX_SHARE = 0.25
+APPROX_RING_PX = 14  # the approximate style's ring radius, CSS pixels (map.css: .rm-approx-ring)
+APPROX_DASH = "2 3"
+# Older dated variants of a layer (the 2020 Lachin route beside the 2022 one): darker, and
+# dashed where the layer is solid, so two periods never share one look.
+VARIANT_DASH = "10 5"
+VARIANT_DARKEN = 0.45
 INACTIVE_LABEL = "not in force in the window (grey, dashed)"
 AGGREGATED_LABEL = (
     "Aggregated: circles count events per grid cell; filter or zoom in for single events"
 )
+
+
+def halo_label(radii_m: list[int]) -> str:
+    """The legend's halo row for the radii drawn, e.g. "imprecise place (15 km halo)"."""
+    km = " / ".join(f"{r // 1000}" for r in sorted(radii_m))
+    return f"imprecise place ({km} km halo)"
+
+
+def approx_text(radius_m: int) -> str:
+    """What an event too imprecise for a halo says beside its marker: "± 60 km"."""
+    return f"± {radius_m // 1000} km"
+
+
+def approx_label(radii_m: list[int]) -> str:
+    """The legend's row for events drawn "approximate ± N km" instead of a halo."""
+    km = " / ".join(f"{r // 1000}" for r in sorted(radii_m))
+    return f"approximate place (± {km} km): dashed ring; its halo would bury the map"
+
+
+def halo_share(radius_m: float, view_m: tuple[float, float]) -> float:
+    """Share of a map ``view_m`` = (width, height) metres that a halo of ``radius_m``
+    metres covers at most (its whole disc, wherever it lies)."""
+    width, height = view_m
+    return math.pi * radius_m**2 / max(width * height, 1.0)
+
+
+def _darker(color: str, amount: float) -> str:
+    """``color`` (#rrggbb) mixed ``amount`` (0..1) toward black."""
+    r, g, b = (int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return "#" + "".join(f"{round(c * (1 - amount)):02x}" for c in (r, g, b))
+
+
+def variant_look(look: Look, older: bool) -> Look:
+    """A dated variant's look: the newest period keeps ``look``; an older one is darker
+    and dashed (dotted if the layer is dashed already), active or not in force."""
+    if not older:
+        return look
+    dash = "1 5" if look.dash else VARIANT_DASH
+    color = look.color if look.color == INACTIVE_COLOR else _darker(look.color, VARIANT_DARKEN)
+    fill = look.fill_color
+    if fill.startswith("#") and len(fill) == 7 and fill != INACTIVE_COLOR:
+        fill = _darker(fill, VARIANT_DARKEN)
+    return dataclasses.replace(look, color=color, dash=dash, fill_color=fill)
 
 
 def symbol_for(event_type: str) -> tuple[str, str]:
@@ -54,6 +107,12 @@ class Look:
     fill_opacity: float
     opacity: float
     radius: float
+
+    def as_style(self) -> Style:
+        """This look as a layer style, for a legend swatch drawn like a layer's."""
+        return Style(
+            self.color, self.weight, self.dash, self.fill_color, self.fill_opacity, self.radius
+        )
 
 
 def feature_look(style: Style, active: bool) -> Look:

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 
-from regionmap import Catalog, load_catalog
+from regionmap import (
+    BBox,
+    Catalog,
+    LatLon,
+    ViewError,
+    ViewSpec,
+    check_bbox,
+    frame_view,
+    load_catalog,
+)
 
 
 def catalog_of(args: argparse.Namespace) -> Catalog:
@@ -29,14 +39,6 @@ def parse_list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    try:
-        west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError("bbox is WEST,SOUTH,EAST,NORTH in degrees") from None
-    return (west, south, east, north)
-
-
 def parse_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
@@ -45,3 +47,51 @@ def parse_size(text: str) -> tuple[int, int]:
     if not (100 <= width <= 8000 and 100 <= height <= 8000):
         raise argparse.ArgumentTypeError("width and height must be 100..8000 pixels")
     return width, height
+
+
+def _numbers(text: str, count: int, shape: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != count or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"{text!r} is not {shape} in degrees")
+    return values
+
+
+def parse_bbox(text: str) -> BBox:
+    """argparse type: "W,S,E,N" degrees as (west, south, east, north), checked."""
+    try:
+        return check_bbox(_numbers(text, 4, "WEST,SOUTH,EAST,NORTH"))
+    except ViewError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parse_center(text: str) -> LatLon:
+    """argparse type: "LAT,LON" degrees as (latitude, longitude)."""
+    lat, lon = _numbers(text, 2, "LAT,LON")
+    return lat, lon
+
+
+def add_framing_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--theatre ID | --bbox W,S,E,N | --center LAT,LON`` and ``--zoom Z`` on a command;
+    `framing_from_args` applies what was given."""
+    group = parser.add_argument_group("framing (one of)").add_mutually_exclusive_group()
+    group.add_argument("--theatre", metavar="ID", help="fit a theatre's box (see `layers`)")
+    group.add_argument("--bbox", type=parse_bbox, metavar="W,S,E,N", help="fit a box, degrees")
+    group.add_argument(
+        "--center", type=parse_center, metavar="LAT,LON", help="centre; needs --zoom"
+    )
+    parser.add_argument("--zoom", type=int, metavar="Z", help="Web Mercator zoom 1..18")
+
+
+def framing_from_args(spec: ViewSpec, catalog: Catalog, args: argparse.Namespace) -> ViewSpec:
+    """``spec`` framed by the options `add_framing_arguments` added (`frame_view`)."""
+    return frame_view(
+        spec,
+        catalog,
+        theatre=getattr(args, "theatre", None),
+        bbox=getattr(args, "bbox", None),
+        center=getattr(args, "center", None),
+        zoom=getattr(args, "zoom", None),
+    )

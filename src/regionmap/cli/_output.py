@@ -11,6 +11,8 @@ from regionmap import (
     EventFilter,
     ExportError,
     SnapshotOptions,
+    ViewError,
+    ViewSpec,
     apply_filter,
     atomic_write_text,
     load_dataset,
@@ -21,7 +23,15 @@ from regionmap import (
     view_from_args,
     write_atlas,
 )
-from regionmap.cli._args import catalog_of, parse_bbox, parse_date, parse_list, parse_size
+from regionmap.cli._args import (
+    add_framing_arguments,
+    catalog_of,
+    framing_from_args,
+    parse_bbox,
+    parse_date,
+    parse_list,
+    parse_size,
+)
 from regionmap.cli._store import add_store_option, events_from_store, print_progress
 from regionmap.events import to_csv, to_geojson
 
@@ -77,6 +87,11 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         event_types=args.event_types,
         title=args.title,
     )
+    try:
+        spec = framing_from_args(spec, dataset.catalog, args)
+    except ViewError as exc:  # a framing the options cannot give: a usage error
+        print(f"regionmap snapshot: {exc}", file=sys.stderr)
+        return 2
     options = SnapshotOptions(
         size=args.size, scale=args.scale, title=args.title or "", renderer=args.renderer
     )
@@ -86,13 +101,22 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_atlas(args: argparse.Namespace) -> int:
+    """The atlas; ``--theatre`` (or ``--theatres``) chooses the pages, ``--theatre``,
+    ``--bbox`` or ``--center`` with ``--zoom`` frames the overview."""
     dataset = load_dataset(args.geodata, store=args.store)
+    try:
+        frame = framing_from_args(ViewSpec.default(dataset.catalog), dataset.catalog, args)
+    except ViewError as exc:
+        print(f"regionmap atlas: {exc}", file=sys.stderr)
+        return 2
+    theatres = (*args.theatres, *([args.theatre] if args.theatre else []))
     out = write_atlas(
         dataset,
         args.out,
         start=args.start,
         end=args.end,
-        theatres=args.theatres,
+        theatres=theatres,
+        frame=frame if frame.zoom is not None else None,
         progress=None if args.quiet else _page_progress,
     )
     print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
@@ -130,6 +154,7 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
     p.add_argument("--renderer", choices=("browser", "static"), default="browser")
+    add_framing_arguments(p)
     add_store_option(p)
     p.set_defaults(func=cmd_snapshot)
 
@@ -143,5 +168,6 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
         "--theatres", type=parse_list, default=(), metavar="A,B", help="only these (default: all)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_framing_arguments(p)
     add_store_option(p)
     p.set_defaults(func=cmd_atlas)

@@ -28,18 +28,19 @@ from matplotlib.path import Path as MplPath
 from regionmap._catalog import Catalog, LayerSpec
 from regionmap._dataset import Dataset
 from regionmap._plan import MapPlan
+from regionmap._symbology import APPROX_RING_PX, approx_text
 from regionmap.plot._look import (
     HALO_DASH,
     HALO_EDGE,
     HALO_FACE,
+    PX_TO_PT,
     Look,
     event_marker,
     event_marker_size,
     event_symbol,
-    feature_look,
-    halo_radius_km,
     land_face,
     land_width,
+    print_look,
 )
 
 # ---------------------------------------------------------------- parts and paths
@@ -179,34 +180,38 @@ class Drawn:
 
 
 def draw_overlays(ax: Axes, plan: MapPlan, s: float) -> Drawn:
-    """The plan's layers, inactive features under active ones, layers in catalog order."""
+    """The plan's layers in the plan's looks, inactive features under active ones (older
+    dated variants under newer), layers in catalog order."""
     drawn = Drawn()
     for i, planned in enumerate(plan.layers):
         kinds: set[str] = set()
         drawn.kinds[planned.layer.id] = kinds
         for flag in (False, True):
-            chosen = [f.geometry for f in planned.features if f.active == flag]
-            if not chosen:
-                continue
-            parts = split(chosen)
-            kinds |= parts.kinds()
-            drawn.inactive |= not flag
-            # Inactive under active; each kind of geometry in catalog order.
-            z = i * 0.01 + (0.005 if flag else 0)
-            draw_parts(ax, parts, feature_look(planned.layer.style, flag, s), z)
+            for older in (True, False):
+                chosen = [f for f in planned.features if f.active == flag and f.older == older]
+                for look in dict.fromkeys(f.look for f in chosen):
+                    parts = split(f.geometry for f in chosen if f.look == look)
+                    kinds |= parts.kinds()
+                    drawn.inactive |= not flag
+                    # Inactive under active; each kind of geometry in catalog order.
+                    z = i * 0.01 + (0.005 if flag else 0) + (0 if older else 0.002)
+                    draw_parts(ax, parts, print_look(look, s), z)
     return drawn
 
 
-def _draw_halos(ax: Axes, lon: np.ndarray, lat: np.ndarray, precision: pd.Series, s: float):
-    """Dashed ellipses, true to their radius in km, around events placed approximately."""
-    halos = []
-    for x, y, p in zip(lon, lat, precision, strict=True):
-        radius_km = halo_radius_km(p)
-        if radius_km:
+def _ellipses(lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray) -> list[Ellipse]:
+    """Discs true to their radius in metres, as lon/lat ellipses."""
+    out = []
+    for x, y, r in zip(lon, lat, radius_m, strict=True):
+        if r:
             cos_lat = max(0.05, math.cos(math.radians(y)))
-            halos.append(
-                Ellipse((x, y), 2 * radius_km / (111.32 * cos_lat), 2 * radius_km / 110.57)
-            )
+            out.append(Ellipse((x, y), 2 * r / 111_320 / cos_lat, 2 * r / 110_574))
+    return out
+
+
+def _draw_halos(ax: Axes, lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray, s: float):
+    """Dashed discs around events placed approximately, where the plan draws halos."""
+    halos = _ellipses(lon, lat, radius_m)
     if halos:
         ax.add_collection(
             PatchCollection(
@@ -221,8 +226,34 @@ def _draw_halos(ax: Axes, lon: np.ndarray, lat: np.ndarray, precision: pd.Series
         )
 
 
-def draw_events(ax: Axes, events: pd.DataFrame, s: float) -> None:
-    """Markers by type (spans hollow), with dashed halos where the place is approximate.
+# A text's white plate, not a stroke: a stroked text reaches an SVG as bare paths, a plated
+# one keeps its words (a reader, a search, a test finds them).
+_PLATE = {"boxstyle": "round,pad=0.15", "facecolor": (1, 1, 1, 0.8), "edgecolor": "none"}
+
+
+def _draw_approximate(ax: Axes, lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray, s: float):
+    """A dashed ring of fixed size and "± N km" beside each event whose halo would bury
+    the map (the plan's ``approximate``)."""
+    mask = radius_m > 0
+    if not mask.any():
+        return
+    ring = 2 * APPROX_RING_PX * PX_TO_PT * s
+    ax.scatter(
+        lon[mask], lat[mask], s=ring**2, marker="o", facecolors="none",
+        edgecolors=[to_rgba("#444444", 0.95)], linewidths=1.1 * s, linestyles=[HALO_DASH],
+        zorder=6,
+    )  # fmt: skip
+    for x, y, r in zip(lon[mask], lat[mask], radius_m[mask], strict=True):
+        ax.annotate(
+            approx_text(int(r)), (x, y), xytext=(ring / 2 + 1, -ring / 2),
+            textcoords="offset points", fontsize=7 * s, color="#333333", usetex=False,
+            zorder=7.6, annotation_clip=True, bbox=_PLATE,
+        )  # fmt: skip
+
+
+def draw_events(ax: Axes, events: pd.DataFrame, s: float, plan: MapPlan | None = None) -> None:
+    """Markers by type (spans hollow), with the halos or the "approximate ± N km" rings
+    ``plan`` decides for places known only roughly (none without a plan).
 
     ``events`` has ``longitude``, ``latitude`` (degrees), ``geo_precision``,
     ``event_type`` and ``is_span`` columns, as `Dataset.visible_events` returns.
@@ -231,8 +262,10 @@ def draw_events(ax: Axes, events: pd.DataFrame, s: float) -> None:
         return
     lon = events["longitude"].astype(float).to_numpy()
     lat = events["latitude"].astype(float).to_numpy()
-    precision = pd.to_numeric(events["geo_precision"], errors="coerce").fillna(1).astype(int)
-    _draw_halos(ax, lon, lat, precision, s)
+    precision = events["geo_precision"].to_numpy()
+    if plan is not None:
+        _draw_halos(ax, lon, lat, np.array([plan.halo_m(p) for p in precision]), s)
+        _draw_approximate(ax, lon, lat, np.array([plan.approximate_m(p) for p in precision]), s)
     types = events["event_type"].astype(str).to_numpy()
     spans = events["is_span"].fillna(False).astype(bool).to_numpy()
     base = 9.0 * s
@@ -253,3 +286,14 @@ def draw_events(ax: Axes, events: pd.DataFrame, s: float) -> None:
                 linewidths=1.6 * s if hollow else 0.6 * s,
                 zorder=7.5 if hollow else 7,
             )
+
+
+def draw_variant_labels(ax: Axes, plan: MapPlan, s: float) -> None:
+    """Each dated variant's period on the map, in its layer's ink, haloed in white."""
+    colors = {f.period: f.look.color for p in plan.layers for f in p.features if f.period}
+    for label in plan.variant_labels():
+        ax.annotate(
+            label.text, (label.lon, label.lat), xytext=(6, 6 if label.older else -12),
+            textcoords="offset points", fontsize=7.5 * s, fontweight="bold", usetex=False,
+            color=colors.get(label.text, "#222222"), zorder=8, annotation_clip=True, bbox=_PLATE,
+        )  # fmt: skip

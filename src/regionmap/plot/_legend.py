@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 
 from regionmap._catalog import Style
 from regionmap._plan import MapPlan
+from regionmap._symbology import APPROX_RING_PX
 from regionmap.plot._look import (
     HALO_DASH,
     HALO_EDGE,
@@ -35,6 +36,7 @@ from regionmap.plot._look import (
     HOLLOW_EDGE,
     INACTIVE_KEY_STYLE,
     INK,
+    PX_TO_PT,
     event_marker,
     event_marker_size,
     feature_look,
@@ -46,7 +48,9 @@ from regionmap.plot._text import Measure, tex
 LEGEND_FS = 8.5  # points, at scale 1
 MIN_LEGEND_ROWS = 6  # a cut legend keeps at least this many rows
 
-EntryKind = Literal["header", "note", "layer", "event", "span", "halo", "basemap", "inactive"]
+EntryKind = Literal[
+    "header", "note", "layer", "event", "span", "halo", "basemap", "inactive", "approximate"
+]
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,10 @@ def legend_entries(plan: MapPlan, off: pd.Series) -> list[LegendEntry]:
             out.append(LegendEntry("header", label))
         elif row.kind == "layer" and row.layer is not None:
             out.append(LegendEntry("layer", row.label, style=row.layer.style, geometry=row.kinds))
+        elif row.kind == "variant" and row.look is not None:  # a dated variant's own look
+            out.append(
+                LegendEntry("layer", row.label, style=row.look.as_style(), geometry=row.kinds)
+            )
         elif row.kind == "event_type" and row.symbol is not None:
             color, shape = row.symbol
             out.append(LegendEntry("event", row.label, color=color, shape=shape))
@@ -100,7 +108,7 @@ def legend_entries(plan: MapPlan, off: pd.Series) -> list[LegendEntry]:
             out.append(LegendEntry("basemap", row.label, style=row.layer.style))
         elif row.kind == "inactive":
             out.append(LegendEntry("inactive", row.label, style=INACTIVE_KEY_STYLE))
-        elif row.kind in ("span", "halo", "note"):
+        elif row.kind in ("span", "halo", "note", "approximate"):
             out.append(LegendEntry(row.kind, row.label))
     return out
 
@@ -172,6 +180,13 @@ def legend_handle(entry: LegendEntry, s: float) -> Artist:
         return Patch(
             facecolor=HALO_FACE, edgecolor=HALO_EDGE, linewidth=0.6 * s, linestyle=HALO_DASH
         )
+    if kind == "approximate":
+        line = Line2D(
+            [], [], linestyle="none", marker="o", markersize=2 * APPROX_RING_PX * PX_TO_PT * s
+        )
+        line.set_markerfacecolor("none")
+        line.set_markeredgecolor(HALO_EDGE)
+        return line
     if kind == "basemap":
         return Patch(
             facecolor=land_face(style), edgecolor=style.color, linewidth=land_width(style, s)

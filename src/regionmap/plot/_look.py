@@ -7,7 +7,7 @@ and the page's colours. Widths and marker sizes are in points and grow with the 
 scale ``s``; web styles are in CSS pixels, converted with ``PX_TO_PT``.
 
 Must not: touch a figure or axes or build artists; `_geometry` and `_legend` draw with
-these values. The web map's equivalents (``INACTIVE_COLOR``, ``HALO_RADIUS_M``,
+these values. The web map's equivalents (``INACTIVE_COLOR``, the plan's halos,
 ``symbol_for``) are imported here and nowhere else in ``plot``, so that a shared map plan
 and ``symbology`` module can replace this module's decisions in one place.
 """
@@ -21,7 +21,7 @@ from matplotlib.colors import to_rgba
 
 from regionmap import _symbology as symbology
 from regionmap._catalog import Style
-from regionmap._symbology import HALO_RADIUS_M, symbol_for
+from regionmap._symbology import symbol_for
 
 RGBA = tuple[float, float, float, float]
 
@@ -36,7 +36,6 @@ HALO_EDGE = "#666666"
 HALO_DASH = (0, (3, 3))
 HOLLOW_EDGE = "#444444"  # the legend's sample of a span (its events are hollow)
 INACTIVE_KEY_STYLE = Style(weight=3.0)  # the legend's sample of "not in force"
-HALO_PRECISIONS = tuple(HALO_RADIUS_M)  # the geo_precision codes that get a halo
 
 
 def dashes(dash: str, lw_pt: float, px: float) -> tuple[float, tuple[float, ...]] | str:
@@ -82,7 +81,11 @@ def feature_look(style: Style, active: bool, s: float) -> Look:
     s : float
         The figure's scale (1 at 1600 × 1000 pixels).
     """
-    look = symbology.feature_look(style, active)
+    return print_look(symbology.feature_look(style, active), s)
+
+
+def print_look(look: symbology.Look, s: float) -> Look:
+    """A plan's `regionmap._symbology.Look` (CSS pixels) in points at the figure's scale."""
     px = PX_TO_PT * s
     lw = look.weight * px
     return Look(
@@ -117,8 +120,3 @@ def event_marker(shape: str) -> str:
 def event_marker_size(shape: str, base: float) -> float:
     """Marker diameter in points: stars larger, squares and diamonds smaller than ``base``."""
     return base * (1.35 if shape == "star" else 0.9 if shape in ("square", "diamond") else 1.0)
-
-
-def halo_radius_km(geo_precision: int) -> float:
-    """Radius of the halo around an event placed with ``geo_precision`` (0 for none)."""
-    return HALO_RADIUS_M.get(int(geo_precision), 0) / 1000

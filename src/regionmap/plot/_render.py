@@ -27,7 +27,13 @@ from regionmap._dataset import Dataset
 from regionmap._errors import ExportError
 from regionmap._plan import MapPlan
 from regionmap._spec import ViewSpec
-from regionmap.plot._geometry import draw_basemap, draw_events, draw_overlays
+from regionmap.plot._extent import REFERENCE_MAP_HEIGHT_PX
+from regionmap.plot._geometry import (
+    draw_basemap,
+    draw_events,
+    draw_overlays,
+    draw_variant_labels,
+)
 from regionmap.plot._layout import (
     Content,
     Page,
@@ -119,7 +125,11 @@ def render_static(
 
     title = map_title(spec)
     events = dataset.visible_events(spec) if spec.show_events else dataset.events.frame.iloc[:0]
-    plan = MapPlan.from_view(spec, dataset, events=events)  # every event: paper does not pan
+    # every event (paper does not pan); halos judged on a map as tall as the frame a centre
+    # and zoom show (`map_extent`) and no wider than the page's shape allows
+    frame = REFERENCE_MAP_HEIGHT_PX
+    size_px = (round(frame * min(1.0, page.fig_w / page.fig_h)), frame)
+    plan = MapPlan.from_view(spec, dataset, events=events, size_px=size_px)
     blocks = text_blocks(page, spec, dataset, title, events, caption, generated, measure)
 
     # The map's contents do not depend on where the axes end up: draw them first.
@@ -128,7 +138,8 @@ def render_static(
     basemap = draw_basemap(ax, dataset, page.s)
     drawn = draw_overlays(ax, plan, page.s)
     if spec.show_events:
-        draw_events(ax, events, page.s)
+        draw_events(ax, events, page.s, plan)
+    draw_variant_labels(ax, plan, page.s)
     content = Content(spec, dataset, events, basemap, drawn, plan)
 
     placed = fit_map_and_legend(fig, page, blocks, content, measure)

@@ -10,6 +10,7 @@ Private modules by job: `_escape` (text into pages), `_assets` (Leaflet from XSt
 from regionmap.web._assets import ASSETS, Asset, Assets, asset_path, install_assets
 from regionmap.web._basemap import TILES, basemap_file, basemap_geojson
 from regionmap.web._cells import aggregate_events, cell_size_deg
+from regionmap.web._elements import stylesheet
 from regionmap.web._escape import (
     escape,
     link,
@@ -63,6 +64,7 @@ __all__ = [
     "safe_url",
     "script_json",
     "sources_html",
+    "stylesheet",
     "symbol_svg",
     "template_safe_html",
     "tip_html",

@@ -14,7 +14,8 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from regionmap._symbology import HALO_RADIUS_M, symbol_for
+from regionmap._plan import MapPlan
+from regionmap._symbology import HALO_MAX_SHARE, approx_text, symbol_for
 from regionmap.web._assets import Assets
 from regionmap.web._escape import escape, script_json
 from regionmap.web._popups import POPUP_ROWS, SHELLS, event_fields, popup_html, tip_html
@@ -29,9 +30,10 @@ def _script(name: str) -> Template:
     return Template("{% macro script(this, kwargs) %}\n" + body + "{% endmacro %}\n")
 
 
-def stylesheet() -> str:
-    """The map's own CSS (popups, legend, tools) as a <style> element."""
-    return "\n<style>\n" + (TEMPLATES / "map.css").read_text(encoding="utf-8") + "</style>\n"
+def stylesheet(name: str = "map.css") -> str:
+    """A CSS file of ``templates/`` as a <style> element: the map's own (popups, legend,
+    tools), or ``snapshot.css`` (an exported page's title block and caption)."""
+    return "\n<style>\n" + (TEMPLATES / name).read_text(encoding="utf-8") + "</style>\n"
 
 
 class MapTools(MacroElement):
@@ -74,12 +76,44 @@ class LayerToggles(MacroElement):
 
 
 class Legend(MacroElement):
+    """The legend control; ``fit`` (an exported page) grows it into columns, then shrinks
+    its text, until all of it lies inside the map instead of scrolling."""
+
     _template = _script("legend.js")
 
-    def __init__(self, html_text: str) -> None:
+    def __init__(self, html_text: str, fit: bool = False) -> None:
         super().__init__()
         self._name = "Legend"
         self.html_json = script_json(html_text)
+        self.fit_json = script_json(fit)
+
+
+def _approximate(icon: str, radius_m: int) -> str:
+    """An event icon, within a dashed ring and with "± N km" beside it when its place is
+    too rough for a halo on this map (``radius_m`` > 0); styled in map.css."""
+    if not radius_m:
+        return icon
+    text = escape(approx_text(radius_m))
+    return (
+        f'<span class="rm-approx"><span class="rm-approx-ring"></span>{icon}'
+        f'<span class="rm-approx-text">{text}</span></span>'
+    )
+
+
+class VariantLabels(MacroElement):
+    """Each dated variant's period as a text label on the map, in its layer's ink."""
+
+    _template = _script("variant_labels.js")
+
+    def __init__(self, plan: MapPlan) -> None:
+        super().__init__()
+        self._name = "VariantLabels"
+        colors = {f.period: f.look.color for p in plan.layers for f in p.features if f.period}
+        labels = [
+            [v.lat, v.lon, escape(v.text), colors.get(v.text, "#222"), v.older]
+            for v in plan.variant_labels()
+        ]
+        self.labels_json = script_json(labels)
 
 
 class EventLayer(JSCSSMixin):
@@ -88,32 +122,35 @@ class EventLayer(JSCSSMixin):
     One element instead of a folium Marker (with Tooltip, Popup and DivIcon children) per
     event keeps the page small and its rendering fast. The popup's parts are escaped here
     and travel as JSON, each distinct text once; the browser joins them with fixed markup.
+    Halos, and the "approximate ± N km" icons of events whose halo would bury the map,
+    are the ``plan``'s decision.
     """
 
     _template = _script("event_layer.js")
 
-    def __init__(self, events: pd.DataFrame, assets: Assets) -> None:
+    def __init__(self, events: pd.DataFrame, assets: Assets, plan: MapPlan) -> None:
         super().__init__()
         self._name = "EventLayer"
         self.default_js = assets.cluster_js()
         self.default_css = assets.cluster_css()
-        keys: dict[tuple[str, bool], int] = {}
+        keys: dict[tuple[str, bool, int], int] = {}
         self.icons: list[str] = []
         self.events: list[dict] = []
         text: dict[str, int] = {}  # each distinct text once: actors, places, sources repeat
         for row in events.to_dict("records"):
             color, shape = symbol_for(row["event_type"])
-            key = (row["event_type"], bool(row["is_span"]))
+            approx = plan.approximate_m(row["geo_precision"])
+            key = (row["event_type"], bool(row["is_span"]), approx)
             if key not in keys:
                 keys[key] = len(self.icons)
-                self.icons.append(symbol_svg(color, shape, key[1]))
+                self.icons.append(_approximate(symbol_svg(color, shape, key[1]), approx))
             self.events.append(
                 {
                     "eid": escape(row["event_id"]),
                     "lat": round(float(row["latitude"]), 5),
                     "lon": round(float(row["longitude"]), 5),
                     "icon": keys[key],
-                    "halo": HALO_RADIUS_M.get(int(row["geo_precision"]), 0),
+                    "halo": plan.halo_m(row["geo_precision"]),
                     "f": [text.setdefault(part, len(text)) for part in event_fields(row)],
                 }
             )
@@ -123,6 +160,7 @@ class EventLayer(JSCSSMixin):
         self.icons_json = script_json(self.icons)
         self.labels_json = script_json([escape(label) for label in POPUP_ROWS])
         self.shells_json = script_json(SHELLS)
+        self.max_share_json = script_json(HALO_MAX_SHARE)
 
     def popups(self) -> list[tuple[str, str]]:
         """Each marker's (tooltip, popup) HTML, as the browser assembles them (for tests)."""

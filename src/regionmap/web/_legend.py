@@ -18,7 +18,7 @@ def _swatch(entry: LegendEntry) -> str:
     layer = entry.layer
     if layer is None:
         return ""
-    st = layer.style
+    st = entry.look.as_style() if entry.look is not None else layer.style  # a dated variant
     fill = escape(st.fill_color or st.color)
     line = escape(st.color)
     if entry.kind == "basemap":
@@ -37,13 +37,18 @@ def _swatch(entry: LegendEntry) -> str:
 
 def _row(entry: LegendEntry) -> str:
     label = escape(entry.label)
-    if entry.kind in ("layer", "basemap"):
+    if entry.kind in ("layer", "basemap", "variant"):
         return f"<div>{_swatch(entry)}{label}</div>"
     if entry.symbol is not None:
         color, shape = entry.symbol
         return f"<div>{symbol_svg(color, shape, entry.hollow, 12)}{label}</div>"
     if entry.kind == "halo":
         return f"<div>{_HALO}{label}</div>"
+    if entry.kind == "approximate":
+        return f'<div><span class="rm-approx-ring"></span>{label}</div>'
+    if entry.kind == "theatre":  # a page's legend: the theatre heads its layers' rows
+        detail = f" <small>· {escape(entry.detail)}</small>" if entry.detail else ""
+        return f"<div><b>{label}</b>{detail}</div>"
     if entry.kind == "inactive":
         return f'<div style="color:{INACTIVE_COLOR}">{label}</div>'
     return f"<div><i>{label}</i></div>"
@@ -59,20 +64,24 @@ def _theatre(head: LegendEntry, layers: list[LegendEntry]) -> str:
     return f"<div>{swatches}{escape(head.label)}{detail if head.detail else ''}</div>"
 
 
-def legend_html(plan: MapPlan) -> str:
+def legend_html(plan: MapPlan, full: bool = False) -> str:
     """The legend of ``plan``: `MapPlan.legend`'s rows, the same the print map draws, laid
     out for a screen: the events' header says how many in which window (so a screenshot
-    says it), a theatre's layers share its row, and the "Key" header is left implicit."""
+    says it), a theatre's layers share its row, and the "Key" header is left implicit.
+    ``full`` (a PNG, where nothing can be hovered) gives each layer its own named row, as
+    the print map does."""
     parts = ["<details open><summary>Legend</summary>"]
     rows = plan.legend()
     i = 0
     while i < len(rows):
         entry = rows[i]
-        if entry.kind == "theatre":
+        if entry.kind == "theatre" and not full:
             j = i + 1
-            while j < len(rows) and rows[j].kind == "layer":
+            while j < len(rows) and rows[j].kind in ("layer", "variant"):
                 j += 1
-            parts.append(_theatre(entry, rows[i + 1 : j]))
+            group = rows[i + 1 : j]  # its layers share its row; dated variants get their own
+            parts.append(_theatre(entry, [r for r in group if r.kind == "layer"]))
+            parts += [_row(r) for r in group if r.kind == "variant"]
             i = j
             continue
         if entry.kind == "events":

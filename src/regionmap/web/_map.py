@@ -22,6 +22,7 @@ from regionmap.web._elements import (
     Legend,
     MapTools,
     OverlayLayer,
+    VariantLabels,
     stylesheet,
 )
 from regionmap.web._escape import escape
@@ -74,6 +75,8 @@ def render_map(
     n_events: int | None = None,
     layer_control: bool = False,
     animate: bool = True,
+    size_px: tuple[int, int] | None = None,
+    page: bool = False,
 ) -> folium.Map:
     """The folium map of ``spec``: the `MapPlan` of the view, drawn.
 
@@ -82,9 +85,12 @@ def render_map(
     ``layer_control`` adds Leaflet's own layer toggles, for standalone pages; the dashboard
     leaves it out so its sidebar is the one place layers are switched. ``animate=False``
     makes the first frame final, for screenshots. ``spec.center`` is (latitude, longitude).
+    ``size_px`` is the map's (width, height) in CSS pixels where known (an export), for
+    the plan's halo decision. ``page`` (an exported page) names every legend row and fits
+    the legend inside the map.
     """
-    plan = MapPlan.from_view(spec, dataset, events, cells=cells, n_events=n_events)
-    return draw_plan(plan, assets, layer_control, animate)
+    plan = MapPlan.from_view(spec, dataset, events, cells=cells, n_events=n_events, size_px=size_px)
+    return draw_plan(plan, assets, layer_control, animate, page)
 
 
 def draw_plan(
@@ -92,8 +98,9 @@ def draw_plan(
     assets: Assets | None = None,
     layer_control: bool = False,
     animate: bool = True,
+    page: bool = False,
 ) -> folium.Map:
-    """Draw a plan as a folium map; nothing is decided here."""
+    """Draw a plan as a folium map; nothing is decided here. ``page``: see `render_map`."""
     assets = assets or Assets()
     spec = plan.spec
     if spec.center is not None and spec.zoom is not None:
@@ -125,8 +132,10 @@ def draw_plan(
         )
         EventAggregateLayer(cells).add_to(fmap)
     elif len(plan.markers):
-        EventLayer(plan.markers, assets).add_to(fmap)
-    Legend(legend_html(plan)).add_to(fmap)
+        EventLayer(plan.markers, assets, plan).add_to(fmap)
+    if plan.variant_labels():
+        VariantLabels(plan).add_to(fmap)
+    Legend(legend_html(plan, full=page), fit=page).add_to(fmap)
     if layer_control:
         titles = {s.id: s.title for s in plan.dataset.catalog.layers}
         titles["events"] = "Events"

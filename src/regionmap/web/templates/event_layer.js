@@ -24,10 +24,25 @@
     cluster.addLayer(m);
     if (e.halo) {
       L.circle([e.lat, e.lon], {radius: e.halo, color: '#666', weight: 1, dashArray: '3 4',
-        fill: true, fillColor: '#000', fillOpacity: 0.06, interactive: false}).addTo(halos);
+        fill: true, fillColor: '#000', fillOpacity: 0.06, interactive: false,
+        className: 'rm-halo'}).addTo(halos);
     }
   });
   halos.addTo(map);
+  // The plan chose the halos for the first view; zoomed in, a halo may grow past the
+  // plan's limit (a quarter of the map's area): it is hidden then, shown again zoomed out.
+  var maxShare = {{ this.max_share_json }};
+  function fitHalos() {
+    var b = map.getBounds(), c = map.getCenter();
+    var w = map.distance([c.lat, b.getWest()], [c.lat, b.getEast()]);
+    var h = map.distance([b.getSouth(), c.lng], [b.getNorth(), c.lng]);
+    halos.eachLayer(function (l) {
+      var r = l.getRadius(), fits = Math.PI * r * r <= maxShare * w * h;
+      l.setStyle({opacity: fits ? 1 : 0, fillOpacity: fits ? 0.06 : 0});
+    });
+  }
+  map.whenReady(fitHalos);
+  map.on('zoomend', fitHalos);
   cluster.addTo(map);
   window.regionmapEvents = cluster;
 })();
