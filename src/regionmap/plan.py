@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from regionmap.catalog import BBox, Catalog, LayerSpec
 from regionmap.compose import in_window
 from regionmap.dataset import Dataset
+from regionmap.labels import Label, labels_for_plan
 from regionmap.spec import ViewSpec
 from regionmap.status import status_at, theatre_freshness
 from regionmap.symbology import (
@@ -140,6 +141,7 @@ class MapPlan:
     unavailable: dict[str, str] = field(default_factory=dict)
     cells: pd.DataFrame | None = None  # counts per grid cell made elsewhere (a store's SQL)
     total: int | None = None  # how many events the view has, when ``events`` is the first few
+    labels: tuple[Label, ...] = ()  # names drawn, placed clear of each other (regionmap.labels)
 
     @property
     def n_events(self) -> int:
@@ -186,7 +188,7 @@ class MapPlan:
         if spec.show_events and mode == "markers" and len(chosen):
             markers = chosen if "title" in chosen else dataset.first_events(chosen, MAX_MARKERS)
         types = tuple(sorted(str(t) for t in chosen["event_type"].unique())) if len(chosen) else ()
-        return cls(
+        plan = cls(
             spec,
             dataset,
             basemap,
@@ -199,6 +201,8 @@ class MapPlan:
             cells,
             n_events,
         )
+        plan.labels = labels_for_plan(plan)
+        return plan
 
     def legend(self, off_map: pd.Series | None = None) -> list[LegendEntry]:
         """The legend's rows: per theatre its layers, then the events, then the key.

@@ -27,6 +27,7 @@ from regionmap.dataset import Dataset
 from regionmap.errors import ExportError
 from regionmap.plan import MapPlan
 from regionmap.plot._geometry import draw_basemap, draw_events, draw_overlays
+from regionmap.plot._labels import draw_labels
 from regionmap.plot._layout import (
     Content,
     Page,
@@ -129,6 +130,7 @@ def render_static(
     drawn = draw_overlays(ax, plan, page.s)
     if spec.show_events:
         draw_events(ax, events, page.s)
+    draw_labels(ax, plan.labels, page.s)
     content = Content(spec, dataset, events, basemap, drawn, plan)
 
     placed = fit_map_and_legend(fig, page, blocks, content, measure)

@@ -20,6 +20,7 @@ from regionmap.web._elements import (
     EventLayer,
     LayerToggles,
     Legend,
+    MapLabels,
     MapTools,
     OverlayLayer,
     stylesheet,
@@ -126,6 +127,8 @@ def draw_plan(
         EventAggregateLayer(cells).add_to(fmap)
     elif len(plan.markers):
         EventLayer(plan.markers, assets).add_to(fmap)
+    if plan.labels:
+        MapLabels(plan.labels).add_to(fmap)
     Legend(legend_html(plan)).add_to(fmap)
     if layer_control:
         titles = {s.id: s.title for s in plan.dataset.catalog.layers}
