@@ -57,11 +57,12 @@ from regionmap.export import (
     snapshot,
     snapshot_bytes,
 )
+from regionmap.labels import Label, place_labels
 from regionmap.load import LayerResult, load_layers, read_layer, read_layers
 from regionmap.plan import MAX_MARKERS, MapPlan, event_mode
 from regionmap.provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap.settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting
-from regionmap.spec import BASEMAPS, PRESETS, ViewSpec, fit_view
+from regionmap.spec import BASEMAPS, LANGS, PRESETS, ViewSpec, fit_view
 from regionmap.store import EventStore, load_store
 from regionmap.stores import DuckStore, PostgisStore, StoreError, mask_url, open_postgis
 from regionmap.stores.kept import forget_user_file, keep_user_file, kept_user_files
@@ -134,6 +135,9 @@ __all__ = [
     "Assets",
     "basemap_file",
     "BASEMAPS",
+    "LANGS",
+    "Label",
+    "place_labels",
     "Dataset",
     "PRESETS",
     "ViewSpec",

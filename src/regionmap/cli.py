@@ -39,6 +39,7 @@ from regionmap.events import (
 from regionmap.export import FORMATS, SnapshotOptions, snapshot
 from regionmap.load import load_layers
 from regionmap.settings import read_setting, setting
+from regionmap.spec import LANGS
 from regionmap.status import theatre_freshness
 from regionmap.stores import commands as store_commands
 from regionmap.stores.base import STORE_ENV
@@ -224,6 +225,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         end=args.end,
         event_types=args.event_types,
         title=args.title,
+        lang=args.lang,
     )
     options = SnapshotOptions(
         size=args.size, scale=args.scale, title=args.title or "", renderer=args.renderer
@@ -431,6 +433,7 @@ def _add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argum
     p.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH")
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
+    p.add_argument("--lang", choices=tuple(LANGS), help="the labels' language (default: en)")
     p.add_argument("--renderer", choices=("browser", "static"), default="browser")
     store_commands.add_store_option(p)
     p.set_defaults(func=cmd_snapshot)
