@@ -374,3 +374,13 @@ def test_keep_my_files_ticked_after_adding_them_keeps_them(tmp_path, monkeypatch
     at.checkbox(key="keep_uploads").check().run()
     assert not at.exception
     assert sorted(p.name for p in kept.iterdir()) == ["second.geojson", "Карабах.geojson"]
+
+
+def test_label_language_is_chosen_in_the_sidebar_and_kept_in_the_url():
+    at = start({"lang": "ru", "c": "39.6500,46.5500", "z": "10"})
+    assert at.selectbox(key="lang").value == "ru"
+    script = map_args(at)["script"]
+    assert '"text": "Шуша"' in script and '"text": "Армения"' in script
+    at.selectbox(key="lang").set_value("tr").run()
+    assert at.query_params["lang"] == "tr"
+    assert '"text": "Şuşa"' in map_args(at)["script"]

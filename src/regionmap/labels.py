@@ -17,10 +17,11 @@ places they name. Nothing here draws.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 import shapely
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
@@ -122,9 +123,11 @@ def _lonlat(x: float, y: float, zoom: float) -> tuple[float, float]:
     return x / world * 360 - 180, lat
 
 
-def text_box(label: Label, zoom: float) -> shapely.Polygon:
-    """The label's text box in Web Mercator pixels at ``zoom``, estimated from its
-    characters and font size; x grows east, y south."""
+Rect = tuple[float, float, float, float]  # (left, top, right, bottom) in pixels
+CELL_PX = 64.0  # the bucket size of the collision grid
+
+
+def _rect(label: Label, zoom: float) -> Rect:
     w = len(label.text) * label.font_px * CHAR_WIDTH * (1.1 if label.kind == "country" else 1)
     h = label.font_px * LINE_HEIGHT
     x, y = _px(label.lon, label.lat, zoom)
@@ -136,7 +139,46 @@ def text_box(label: Label, zoom: float) -> shapely.Polygon:
         "above": (x - w / 2, y - d - h),
         "below": (x - w / 2, y + d),
     }[label.anchor]
-    return box(left, top, left + w, top + h)
+    return left, top, left + w, top + h
+
+
+def text_box(label: Label, zoom: float) -> shapely.Polygon:
+    """The label's text box in Web Mercator pixels at ``zoom``, estimated from its
+    characters and font size; x grows east, y south."""
+    return box(*_rect(label, zoom))
+
+
+class _Grid:
+    """Rectangles and circles (pixels) bucketed by cell, so a test looks only nearby."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple]] = {}
+
+    def _keys(self, r: Rect) -> Iterable[tuple[int, int]]:
+        for i in range(int(r[0] // CELL_PX), int(r[2] // CELL_PX) + 1):
+            for j in range(int(r[1] // CELL_PX), int(r[3] // CELL_PX) + 1):
+                yield i, j
+
+    def add(self, shape: tuple) -> None:
+        """A rect (left, top, right, bottom) or a circle (x, y, radius)."""
+        bounds = shape if len(shape) == 4 else _circle_rect(*shape)
+        for key in self._keys(bounds):
+            self.cells.setdefault(key, []).append(shape)
+
+    def hits(self, r: Rect) -> bool:
+        return any(_meets(r, other) for key in self._keys(r) for other in self.cells.get(key, ()))
+
+
+def _circle_rect(x: float, y: float, radius: float) -> Rect:
+    return x - radius, y - radius, x + radius, y + radius
+
+
+def _meets(r: Rect, shape: tuple) -> bool:
+    if len(shape) == 4:
+        return r[0] < shape[2] and shape[0] < r[2] and r[1] < shape[3] and shape[1] < r[3]
+    x, y, radius = shape
+    dx, dy = max(r[0] - x, 0.0, x - r[2]), max(r[1] - y, 0.0, y - r[3])
+    return dx * dx + dy * dy < radius * radius
 
 
 def place_labels(
@@ -149,8 +191,8 @@ def place_labels(
     Parameters
     ----------
     candidates : sequence of Candidate
-        Points get four positions around their symbol; areas (countries) a few points
-        inside their part in the view, the most central first.
+        Points get four positions around their symbol; areas (countries, already cut
+        to the view) a few points inside their largest part, the most central first.
     obstacles : iterable of (lon, lat, radius_px)
         Point symbols (places, events) no label may cover; degrees and CSS pixels.
     view : tuple
@@ -165,22 +207,22 @@ def place_labels(
     west, south, east, north, zoom = view
     x0, y0 = _px(west, north, zoom)
     x1, y1 = _px(east, south, zoom)
-    frame = box(x0, y0, x1, y1)
-    blocked = [shapely.Point(_px(lon, lat, zoom)).buffer(r, 8) for lon, lat, r in obstacles]
-    tree_items: list[shapely.Geometry] = list(blocked)
+    grid = _Grid()
+    for lon, lat, radius in obstacles:
+        grid.add((*_px(lon, lat, zoom), radius))
     placed: list[Label] = []
-    clip = box(west, south, east, north)
     for cand in sorted(candidates, key=lambda c: c.priority):
-        for label in _positions(cand, clip):
-            shape = text_box(label, zoom)
-            if frame.contains(shape) and not any(shape.intersects(o) for o in tree_items):
+        for label in _positions(cand):
+            r = _rect(label, zoom)
+            inside = x0 <= r[0] and r[2] <= x1 and y0 <= r[1] and r[3] <= y1
+            if inside and not grid.hits(r):
                 placed.append(label)
-                tree_items.append(shape)
+                grid.add(r)
                 break
     return tuple(placed)
 
 
-def _positions(cand: Candidate, clip: shapely.Polygon) -> Iterable[Label]:
+def _positions(cand: Candidate) -> Iterable[Label]:
     """The positions a candidate may take, best first."""
     base = dict(text=cand.text, priority=cand.priority, kind=cand.kind, fallback=cand.fallback)
     geom = cand.geometry
@@ -190,31 +232,29 @@ def _positions(cand: Candidate, clip: shapely.Polygon) -> Iterable[Label]:
                 lon=geom.x, lat=geom.y, anchor=anchor, offset_px=cand.symbol_px + GAP_PX, **base
             )
         return
-    part = geom.intersection(clip)
-    if part.is_empty or part.area == 0:
-        return
-    for point in _inner_points(part):
-        yield Label(lon=point.x, lat=point.y, anchor="center", **base)
+    for lon, lat in _inner_points(geom):
+        yield Label(lon=lon, lat=lat, anchor="center", **base)
 
 
-def _inner_points(area: BaseGeometry, steps: int = 6) -> list[shapely.Point]:
-    """Points inside ``area`` (degrees) to try a label at: its pole of inaccessibility
-    (largest part), then a grid of inner points, nearest to it first."""
+def _inner_points(area: BaseGeometry, steps: int = 6) -> Iterator[tuple[float, float]]:
+    """(lon, lat) inside ``area`` (degrees) to try a label at: the pole of inaccessibility
+    of its largest part, then (only if asked) a grid of inner points, nearest first."""
     parts = getattr(area, "geoms", [area])
     largest = max(
         (p for p in parts if p.geom_type == "Polygon"), key=lambda p: p.area, default=None
     )
-    if largest is None:
-        return []
-    pole = polylabel(largest, tolerance=largest.length / 500 or 1e-6)
+    if largest is None or largest.area == 0:
+        return
     w, s, e, n = largest.bounds
-    grid = [
-        shapely.Point(w + (e - w) * (i + 0.5) / steps, s + (n - s) * (j + 0.5) / steps)
-        for i in range(steps)
-        for j in range(steps)
-    ]
-    inside = [p for p in grid if largest.contains(p)]
-    return [pole, *sorted(inside, key=pole.distance)]
+    pole = polylabel(largest, tolerance=max(e - w, n - s) / 50)
+    yield pole.x, pole.y
+    xs = w + (e - w) * (np.arange(steps) + 0.5) / steps
+    ys = s + (n - s) * (np.arange(steps) + 0.5) / steps
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+    keep = shapely.contains_xy(largest, gx, gy)
+    gx, gy = gx[keep], gy[keep]
+    order = np.argsort((gx - pole.x) ** 2 + (gy - pole.y) ** 2)
+    yield from zip(gx[order].tolist(), gy[order].tolist(), strict=True)
 
 
 MARKER_PX = 7.0  # an event marker's radius in CSS pixels, as the web map draws it
@@ -258,13 +298,16 @@ def _country_candidates(plan: MapPlan, lang: str, view: tuple) -> list[Candidate
         frame = plan.dataset.layers[plan.basemap.id].frame
     west, south, east, north, zoom = view
     clip = box(west, south, east, north)
-    records = frame.drop(columns=frame.geometry.name).to_dict("records")
+    near = frame.sindex.query(clip)  # only the countries the view reaches
+    frame = frame.iloc[near]
+    names = [c for c in ("name", *(f"name_{code}" for code in LANGS)) if c in frame]
+    records = frame[names].to_dict("records")
     found = []
     for geom, record in zip(frame.geometry, records, strict=True):
-        if geom is None or not geom.intersects(clip):
+        if geom is None:
             continue
         named = name_in(record, lang, "name")
-        part = geom.intersection(clip)
+        part = shapely.clip_by_rect(geom, west, south, east, north)
         if named is None or part.is_empty:
             continue
         x0, y0 = _px(part.bounds[0], part.bounds[3], zoom)

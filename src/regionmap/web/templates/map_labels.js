@@ -20,6 +20,5 @@
       .addTo(group);
   });
   group.addTo(map);
-  window.regionmapLayers = window.regionmapLayers || {};
-  window.regionmapLayers['labels'] = group;
+  window.regionmapLabels = group;  // apart from regionmapLayers: labels are not a layer
 })();
