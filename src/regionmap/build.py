@@ -23,6 +23,7 @@ from regionmap import compose
 from regionmap.atomic import atomic_write_text
 from regionmap.catalog import Catalog
 from regionmap.errors import DataError
+from regionmap.lakes import LAKES_SOURCE, lake_features
 
 NE_FILE = "sources/naturalearth_admin0.geojson"
 CURATED_FILE = "sources/curated.toml"
@@ -279,9 +280,10 @@ def build_layers(catalog: Catalog) -> dict[str, str]:
             )
         add(target, props, geom, str(root / CURATED_FILE))
 
-    basemap = [spec.id for spec in catalog.layers if spec.role == "basemap"]
-    for layer_id in basemap:
-        features[layer_id] = _basemap_features(src)
+    for spec in catalog.layers:
+        if spec.role == "basemap":
+            water = LAKES_SOURCE in spec.sources
+            features[spec.id] = lake_features(root) if water else _basemap_features(src)
 
     texts = {}
     for spec in catalog.layers:

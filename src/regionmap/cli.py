@@ -21,7 +21,7 @@ import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
 
-from regionmap import build
+from regionmap import build, lakes
 from regionmap.atomic import atomic_write_text
 from regionmap.audit import check_geodata, check_path, files_to_check
 from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
@@ -109,6 +109,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             args.natural_earth, catalog.root / build.NE_FILE, catalog.region_bbox
         )
         print(f"clipped {rows} countries into {catalog.root / build.NE_FILE}")
+    if args.natural_earth_lakes:
+        features = lakes.clip_lakes(args.natural_earth_lakes, catalog.region_bbox)
+        out = catalog.root / lakes.LAKES_FILE
+        atomic_write_text(out, build.dumps_features(features, lakes.SOURCE_DIGITS, out.stem))
+        print(f"clipped {len(features)} lakes into {out}")
     if args.check:
         stale = build.stale_layers(catalog)
         for path in stale:
@@ -403,6 +408,11 @@ def _add_data_commands(sub: argparse._SubParsersAction, common: argparse.Argumen
         "--natural-earth",
         metavar="ZIP",
         help="refresh sources/naturalearth_admin0.geojson from Natural Earth's admin-0 zip",
+    )
+    p.add_argument(
+        "--natural-earth-lakes",
+        metavar="SHP",
+        help="refresh sources/naturalearth_lakes.geojson from Natural Earth's ne_10m_lakes",
     )
     p.set_defaults(func=cmd_build)
 

@@ -196,10 +196,10 @@ class BasemapLayer(MacroElement):
 
     _template = _script("basemap_layer.js")
 
-    def __init__(self, style: dict, data: dict | None = None, url: str = "") -> None:
+    def __init__(self, styles: list[dict], data: dict | None = None, url: str = "") -> None:
         super().__init__()
         self._name = "BasemapLayer"
-        self.style_json = script_json(style)
+        self.style_json = script_json(styles)  # one per basemap layer, by feature's ``s``
         self.data_json = script_json(data) if data is not None else ""
         self.url = url
         self.url_json = script_json(url)
