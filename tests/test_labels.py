@@ -13,7 +13,7 @@ from shapely.geometry import Point, box
 
 import regionmap
 from regionmap.cli import main
-from regionmap.labels import Candidate, text_box, view_zoom
+from regionmap.labels import Candidate, place_labels, text_box, view_zoom
 from regionmap.plan import MapPlan
 
 from .conftest import ROOT
@@ -77,13 +77,13 @@ def test_greedy_placement_moves_or_drops_a_label_that_would_overlap():
     here = Point(46.0, 39.7)
     first = Candidate("Stepanakert", False, "place", 0, here, 5)
     second = Candidate("Stepanakert", False, "place", 1, here, 5)
-    placed = regionmap.place_labels([second, first], [], view)
+    placed = place_labels([second, first], [], view)
     assert [label.priority for label in placed] == [0, 1]
     assert placed[0].anchor == "right" and placed[1].anchor == "left"
     outside = Candidate("Far", False, "place", 2, Point(60.0, 39.7), 5)
     blocked = Candidate("Blocked", False, "place", 3, Point(45.5, 39.2), 5)
     obstacles = [(45.5 + dx, 39.2 + dy, 30) for dx in (-0.1, 0.1) for dy in (-0.1, 0.1)]
-    assert regionmap.place_labels([outside, blocked], obstacles, view) == ()
+    assert place_labels([outside, blocked], obstacles, view) == ()
 
 
 def test_label_language_and_visible_fallback(dataset):

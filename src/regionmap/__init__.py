@@ -57,7 +57,7 @@ from regionmap.export import (
     snapshot,
     snapshot_bytes,
 )
-from regionmap.labels import Label, place_labels
+from regionmap.labels import Label
 from regionmap.load import LayerResult, load_layers, read_layer, read_layers
 from regionmap.plan import MAX_MARKERS, MapPlan, event_mode
 from regionmap.provenance import clicked_feature_id, format_date, provenance_rows
@@ -137,7 +137,6 @@ __all__ = [
     "BASEMAPS",
     "LANGS",
     "Label",
-    "place_labels",
     "Dataset",
     "PRESETS",
     "ViewSpec",
