@@ -8,6 +8,7 @@ import regionmap
 from .conftest import ROOT
 
 PUBLIC = [
+    "LANGS", "Label",
     "Assets", "BASEMAPS", "Catalog", "CatalogError", "DataError", "Dataset", "EventError",
     "EventFilter", "EventResult", "ExportError", "FORMATS", "LayerError", "LayerResult",
     "LayerSpec", "PRESETS", "Problem", "RegionmapError", "SnapshotOptions", "SourceSpec",
@@ -32,7 +33,7 @@ PUBLIC = [
     "GEODATA_ENV", "NE_FILE", "atomic_write_text", "clip_natural_earth", "files_to_check",
     "setting", "theatre_freshness", "view_from_args",
     "read_atlas_views", "render_atlas", "write_atlas",
-    "frame_view", "view_size_m", "halo_decision", "BBox", "LatLon", "check_bbox",
+    "refresh_lakes", "frame_view", "view_size_m", "halo_decision", "BBox", "LatLon", "check_bbox",
 ]  # fmt: skip
 # public packages: each has a curated __all__; every module inside them is private
 PACKAGES = ("cli", "events", "plot", "stores", "web")

@@ -66,8 +66,9 @@ def test_first_view_shows_all_theatres_and_every_event_up_to_today(app, catalog,
     """The map is true on the day it is opened: the article's date is a preset, not the
     default (it showed the 2021 corridor and patrols as if they still held)."""
     ids = feature_ids(app)
+    basemaps = {s.id for s in catalog.layers if s.role == "basemap"}  # countries, lakes
     for layer_id, result in regionmap.load_layers(catalog).items():
-        if layer_id == "basemap":
+        if layer_id in basemaps:
             continue
         assert set(result.frame["id"]) <= ids, layer_id
     today = dt.datetime.now(dt.UTC).date()
@@ -398,3 +399,13 @@ def test_keep_my_files_ticked_after_adding_them_keeps_them(tmp_path, monkeypatch
     at.checkbox(key="keep_uploads").check().run()
     assert not at.exception
     assert sorted(p.name for p in kept.iterdir()) == ["second.geojson", "Карабах.geojson"]
+
+
+def test_label_language_is_chosen_in_the_sidebar_and_kept_in_the_url():
+    at = start({"lang": "ru", "c": "39.6500,46.5500", "z": "10"})
+    assert at.selectbox(key="lang").value == "ru"
+    script = map_args(at)["script"]
+    assert '"text": "Шуша"' in script and '"text": "Армения"' in script
+    at.selectbox(key="lang").set_value("tr").run()
+    assert at.query_params["lang"] == "tr"
+    assert '"text": "Şuşa"' in map_args(at)["script"]

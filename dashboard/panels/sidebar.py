@@ -2,7 +2,7 @@
 events shown.
 
 Owns these widgets and their keys (``preset:<id>``, ``window``, ``layer:<id>``,
-``zoom:<theatre>``, ``uploads``, ``keep_uploads``, ``remove:<n>``, ``basemap``,
+``zoom:<theatre>``, ``uploads``, ``keep_uploads``, ``remove:<n>``, ``basemap``, ``lang``,
 ``show_events``, ``types``, ``actors``, ``theatres``) and the user's files in session state
 (``user_files``). It writes the view only through `view`; it must not build the
 `ViewSpec`, draw the map, or read or check a file itself (`regionmap` does).
@@ -199,6 +199,13 @@ def draw(data: regionmap.Dataset, files: list[regionmap.UserFile], days: view.Da
         format_func=regionmap.BASEMAPS.get,
         key="basemap",
         help="The offline basemap always draws; the others need the internet.",
+    )
+    side.selectbox(
+        "Label language",
+        options=list(regionmap.LANGS),
+        format_func=regionmap.LANGS.get,
+        key="lang",
+        help="Place and country names; where a name is missing, the English one in italics.",
     )
     _events(data, days)
 

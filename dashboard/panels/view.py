@@ -1,7 +1,7 @@
 """The view in session state: widget keys ⇄ `ViewSpec` ⇄ the page's URL.
 
 Owns the session-state keys the sidebar's view widgets write (``layer:<id>``, ``basemap``,
-``window``, ``types``, ``actors``, ``theatres``, ``show_events``), the ends of the time
+``lang``, ``window``, ``types``, ``actors``, ``theatres``, ``show_events``), the ends of the time
 slider, and ``view_override`` (a centre and zoom chosen by a button or a restored snapshot,
 used once). Draws nothing; must not read files, build maps or know about other panels.
 """
@@ -41,6 +41,7 @@ def apply_spec(spec: ViewSpec, catalog: regionmap.Catalog, days: Days) -> None:
         if layer.role != "basemap":
             state[f"layer:{layer.id}"] = layer.id in spec.layers
     state["basemap"] = spec.basemap
+    state["lang"] = spec.lang
     state["window"] = (spec.start or days.first, spec.end or days.last)
     state["types"] = list(spec.event_types)
     state["actors"] = list(spec.actors)
@@ -98,6 +99,7 @@ def spec_from_state(catalog: regionmap.Catalog, days: Days) -> ViewSpec:
         show_events=state["show_events"],
         center=center,
         zoom=zoom,
+        lang=state.get("lang", "en"),
     )
 
 

@@ -50,11 +50,13 @@ from regionmap._export import (
     snapshot_bytes,
 )
 from regionmap._framing import check_bbox, frame_view, view_size_m
+from regionmap._labels import Label
+from regionmap._lakes import refresh_lakes
 from regionmap._load import LayerResult, load_layers, read_layer, read_layers
 from regionmap._plan import MAX_MARKERS, MapPlan, event_mode, halo_decision
 from regionmap._provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap._settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting, setting
-from regionmap._spec import BASEMAPS, PRESETS, ViewSpec, fit_view
+from regionmap._spec import BASEMAPS, LANGS, PRESETS, ViewSpec, fit_view
 from regionmap._status import theatre_freshness
 from regionmap._store import EventStore, load_store
 from regionmap._userdata import (
@@ -111,6 +113,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "FORMATS",
     "GEODATA_ENV",
+    "LANGS",
     "MAP_HEIGHT_PX",
     "MAX_MARKERS",
     "MAX_UPLOAD_MB",
@@ -131,6 +134,7 @@ __all__ = [
     "EventStore",
     "ExportError",
     "ExportFormat",
+    "Label",
     "LatLon",
     "LayerError",
     "LayerResult",
@@ -199,6 +203,7 @@ __all__ = [
     "read_user_layer",
     "read_user_layers",
     "read_view",
+    "refresh_lakes",
     "render_atlas",
     "render_map",
     "safe_name",

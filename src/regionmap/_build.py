@@ -23,6 +23,7 @@ from regionmap import _compose as compose
 from regionmap._atomic import atomic_write_text
 from regionmap._catalog import Catalog
 from regionmap._errors import DataError
+from regionmap._lakes import LAKES_SOURCE, lake_features
 
 NE_FILE = "sources/naturalearth_admin0.geojson"
 CURATED_FILE = "sources/curated.toml"
@@ -279,9 +280,10 @@ def build_layers(catalog: Catalog) -> dict[str, str]:
             )
         add(target, props, geom, str(root / CURATED_FILE))
 
-    basemap = [spec.id for spec in catalog.layers if spec.role == "basemap"]
-    for layer_id in basemap:
-        features[layer_id] = _basemap_features(src)
+    for spec in catalog.layers:
+        if spec.role == "basemap":
+            water = LAKES_SOURCE in spec.sources
+            features[spec.id] = lake_features(root) if water else _basemap_features(src)
 
     texts = {}
     for spec in catalog.layers:

@@ -19,6 +19,8 @@ from regionmap._errors import ViewError
 from regionmap.events import EventFilter
 
 ARTICLE_DATE = dt.date(2021, 3, 23)
+# Label languages: map names from curated ``label_<code>`` and Natural Earth ``name_<code>``.
+LANGS: dict[str, str] = {"en": "English", "tr": "Türkçe", "ru": "Русский"}
 BASEMAPS: dict[str, str] = {
     "vector": "Countries (offline, Natural Earth)",
     "osm": "OpenStreetMap (online)",
@@ -73,6 +75,7 @@ class ViewSpec:
     center: LatLon | None = None  # (latitude, longitude) as folium wants; None fits the region
     zoom: int | None = None
     title: str = ""
+    lang: str = "en"  # the labels' language, one of LANGS
 
     # -------------------------------------------------------------- building
 
@@ -126,6 +129,8 @@ class ViewSpec:
             raise ViewError(f"unknown theatres {bad_theatres}; known: {list(catalog.theatre_ids)}")
         if self.basemap not in BASEMAPS:
             raise ViewError(f"unknown basemap {self.basemap!r}; known: {list(BASEMAPS)}")
+        if self.lang not in LANGS:
+            raise ViewError(f"unknown label language {self.lang!r}; known: {list(LANGS)}")
         if self.start and self.end and self.start > self.end:
             raise ViewError(f"the window starts ({self.start}) after it ends ({self.end})")
         return self
@@ -145,6 +150,7 @@ class ViewSpec:
             "center": list(self.center) if self.center else None,
             "zoom": self.zoom,
             "title": self.title,
+            "lang": self.lang,
         }
 
     def to_json(self) -> str:
@@ -166,6 +172,7 @@ class ViewSpec:
                 center=(float(center[0]), float(center[1])) if center else None,
                 zoom=int(data["zoom"]) if data.get("zoom") is not None else None,
                 title=str(data.get("title", "")),
+                lang=str(data.get("lang") or "en"),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ViewError(f"not a view spec: {exc!r}") from None
@@ -200,6 +207,8 @@ class ViewSpec:
             q["theatres"] = ",".join(self.theatres)
         if not self.show_events:
             q["events"] = "off"
+        if self.lang != base.lang:
+            q["lang"] = self.lang
         if self.center is not None and self.zoom is not None:
             q["c"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
             q["z"] = str(self.zoom)
@@ -240,6 +249,11 @@ class ViewSpec:
             if unknown:
                 warnings.append(f"unknown theatres ignored: {', '.join(unknown)}")
             changes["theatres"] = tuple(t for t in asked if t in catalog.theatre_ids)
+        if "lang" in params:
+            if params["lang"] in LANGS:
+                changes["lang"] = params["lang"]
+            else:
+                warnings.append(f"unknown label language ignored: {params['lang']}")
         if params.get("events") == "off":
             changes["show_events"] = False
         if "c" in params and "z" in params:

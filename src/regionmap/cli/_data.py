@@ -13,6 +13,7 @@ from regionmap import (
     files_to_check,
     load_layers,
     measure,
+    refresh_lakes,
     stale_layers,
     theatre_freshness,
     write_layers,
@@ -68,6 +69,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.natural_earth:
         rows = clip_natural_earth(args.natural_earth, catalog.root / NE_FILE, catalog.region_bbox)
         print(f"clipped {rows} countries into {catalog.root / NE_FILE}")
+    if args.natural_earth_lakes:
+        kept, out = refresh_lakes(args.natural_earth_lakes, catalog.root, catalog.region_bbox)
+        print(f"clipped {kept} lakes into {out}")
     if args.check:
         stale = stale_layers(catalog)
         for path in stale:
@@ -128,6 +132,11 @@ def add_data_commands(sub: argparse._SubParsersAction, common: argparse.Argument
         "--natural-earth",
         metavar="ZIP",
         help="refresh sources/naturalearth_admin0.geojson from Natural Earth's admin-0 zip",
+    )
+    p.add_argument(
+        "--natural-earth-lakes",
+        metavar="SHP",
+        help="refresh sources/naturalearth_lakes.geojson from Natural Earth's ne_10m_lakes",
     )
     p.set_defaults(func=cmd_build)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from regionmap import (
     FORMATS,
+    LANGS,
     EventFilter,
     ExportError,
     SnapshotOptions,
@@ -86,6 +87,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         end=args.end,
         event_types=args.event_types,
         title=args.title,
+        lang=args.lang,
     )
     try:
         spec = framing_from_args(spec, dataset.catalog, args)
@@ -153,6 +155,7 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--size", type=parse_size, default=(1600, 1000), metavar="WxH")
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
+    p.add_argument("--lang", choices=tuple(LANGS), help="the labels' language (default: en)")
     p.add_argument("--renderer", choices=("browser", "static"), default="browser")
     add_framing_arguments(p)
     add_store_option(p)

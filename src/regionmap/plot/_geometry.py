@@ -152,22 +152,27 @@ def basemap_layer(catalog: Catalog) -> LayerSpec | None:
 
 
 def draw_basemap(ax: Axes, dataset: Dataset, s: float) -> LayerSpec | None:
-    """The land at zorder 1; returns its layer, or None when there is none or it is empty."""
+    """The land at zorder 1, then any further basemap layer (lakes) on it, each in its
+    catalog style; returns the first layer, or None when there is none or it is empty."""
     layer = basemap_layer(dataset.catalog)
     if layer is None or len(dataset.display.get(layer.id, ())) == 0:
         return None
-    parts = split(dataset.display[layer.id].geometry)
-    ax.add_collection(
-        PatchCollection(
-            [PathPatch(p) for p in parts.polygons],
-            facecolors=[land_face(layer.style)],
-            edgecolors=[layer.style.color],
-            linewidths=land_width(layer.style, s),
-            joinstyle="round",
-            zorder=1,
-        ),
-        autolim=False,
-    )
+    others = [x for x in dataset.catalog.layers if x.role == "basemap" and x.id != layer.id]
+    for z, each in enumerate([layer, *others]):
+        frame = dataset.display.get(each.id)
+        if frame is None or len(frame) == 0:
+            continue
+        ax.add_collection(
+            PatchCollection(
+                [PathPatch(p) for p in split(frame.geometry).polygons],
+                facecolors=[land_face(each.style)],
+                edgecolors=[each.style.color],
+                linewidths=land_width(each.style, s),
+                joinstyle="round",
+                zorder=1 + z / 10,
+            ),
+            autolim=False,
+        )
     return layer
 
 

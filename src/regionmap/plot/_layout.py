@@ -277,6 +277,12 @@ def finish_map(ax: Axes, page: Page, placed: Placement, content: Content, measur
     bar = scale_bar(ax, placed.extent, (ax_w, ax_h), s)
     ax.apply_aspect()
     avoid = [bar.get_window_extent(measure.renderer)]
+    # the plan's place and country labels came first: a theatre's name gives way to them
+    avoid += [
+        text.get_window_extent(measure.renderer)
+        for text in ax.texts
+        if str(text.get_gid()).startswith("rm-label")
+    ]
     theatre_labels(ax, content.spec, content.dataset, s, measure.renderer, avoid)
 
 

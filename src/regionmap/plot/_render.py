@@ -34,6 +34,7 @@ from regionmap.plot._geometry import (
     draw_overlays,
     draw_variant_labels,
 )
+from regionmap.plot._labels import draw_labels
 from regionmap.plot._layout import (
     Content,
     Page,
@@ -140,6 +141,7 @@ def render_static(
     if spec.show_events:
         draw_events(ax, events, page.s, plan)
     draw_variant_labels(ax, plan, page.s)
+    draw_labels(ax, plan.labels, page.s)
     content = Content(spec, dataset, events, basemap, drawn, plan)
 
     placed = fit_map_and_legend(fig, page, blocks, content, measure)

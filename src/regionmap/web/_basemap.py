@@ -33,32 +33,35 @@ TILES = {
 def add_basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, assets: Assets) -> None:
     """The vector basemap under everything (fetched from ``assets.basemap_url`` or inline),
     and the tile basemap the view asks for on top of it."""
-    layer = next((s for s in dataset.catalog.layers if s.role == "basemap"), None)
-    if layer is not None and len(dataset.display[layer.id]):
-        st = layer.style
-        style = {
-            "color": st.color,
-            "weight": st.weight,
-            "fillColor": st.fill_color,
-            "fillOpacity": st.fill_opacity,
-        }
+    layers = [s for s in dataset.catalog.layers if s.role == "basemap"]
+    if layers and len(dataset.display[layers[0].id]):
+        styles = [
+            {
+                "color": layer.style.color,
+                "weight": layer.style.weight,
+                "fillColor": layer.style.fill_color,
+                "fillOpacity": layer.style.fill_opacity,
+            }
+            for layer in layers
+        ]
         if assets.basemap_url:
-            BasemapLayer(style, url=assets.basemap_url).add_to(fmap)
+            BasemapLayer(styles, url=assets.basemap_url).add_to(fmap)
         else:
-            BasemapLayer(style, data=basemap_geojson(dataset)).add_to(fmap)
+            BasemapLayer(styles, data=basemap_geojson(dataset)).add_to(fmap)
     if spec.basemap in TILES:
         url, attribution = TILES[spec.basemap]
         folium.TileLayer(url, attr=attribution, name=BASEMAPS[spec.basemap]).add_to(fmap)
 
 
 def basemap_geojson(dataset: Dataset) -> dict:
-    """The drawn basemap as compact GeoJSON (geometry only)."""
+    """The drawn basemap as compact GeoJSON: geometry, and ``s``, the index of its layer
+    among the basemap layers (countries, then lakes) where it is not the first."""
     features = []
-    for layer in dataset.catalog.layers:
-        if layer.role != "basemap":
-            continue
+    layers = [s for s in dataset.catalog.layers if s.role == "basemap"]
+    for i, layer in enumerate(layers):
+        props = {"s": i} if i else {}
         features += [
-            {"type": "Feature", "geometry": g.__geo_interface__, "properties": {}}
+            {"type": "Feature", "geometry": g.__geo_interface__, "properties": props}
             for g in dataset.display[layer.id].geometry
         ]
     return {"type": "FeatureCollection", "features": features}

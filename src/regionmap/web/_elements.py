@@ -7,6 +7,7 @@ folium with the element as ``this``; every value the script reads is JSON made s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.resources import files
 
 import pandas as pd
@@ -14,6 +15,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from regionmap._labels import Label
 from regionmap._plan import MapPlan
 from regionmap._symbology import HALO_MAX_SHARE, approx_text, symbol_for
 from regionmap.web._assets import Assets
@@ -62,6 +64,30 @@ class OverlayLayer(MacroElement):
         self.radius_json = script_json(radius)
         self.class_json = script_json(f"rm-layer-{layer_id}")
         self.id_json = script_json(layer_id)
+
+
+class MapLabels(MacroElement):
+    """The plan's labels as one element: escaped text and its placement travel as JSON,
+    drawn as non-interactive Leaflet divIcons (styles in ``map.css``)."""
+
+    _template = _script("map_labels.js")
+
+    def __init__(self, labels: Sequence[Label]) -> None:
+        super().__init__()
+        self._name = "MapLabels"
+        rows = [
+            {
+                "text": escape(label.text),
+                "lat": round(label.lat, 5),
+                "lon": round(label.lon, 5),
+                "kind": label.kind,
+                "anchor": label.anchor,
+                "offset": round(label.offset_px, 1),
+                "fallback": label.fallback,
+            }
+            for label in labels
+        ]
+        self.labels_json = script_json(rows, ensure_ascii=False)
 
 
 class LayerToggles(MacroElement):
@@ -208,10 +234,10 @@ class BasemapLayer(MacroElement):
 
     _template = _script("basemap_layer.js")
 
-    def __init__(self, style: dict, data: dict | None = None, url: str = "") -> None:
+    def __init__(self, styles: list[dict], data: dict | None = None, url: str = "") -> None:
         super().__init__()
         self._name = "BasemapLayer"
-        self.style_json = script_json(style)
+        self.style_json = script_json(styles)  # one per basemap layer, by feature's ``s``
         self.data_json = script_json(data) if data is not None else ""
         self.url = url
         self.url_json = script_json(url)

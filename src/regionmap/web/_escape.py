@@ -51,8 +51,11 @@ def sources_html(sources: object, urls: object) -> str:
     return "; ".join(items)
 
 
-def script_json(value: object) -> str:
+def script_json(value: object, ensure_ascii: bool = True) -> str:
     """JSON safe inside a <script> element, and safe from a second Jinja pass.
+
+    ``ensure_ascii=False`` keeps non-ASCII letters as they are (map labels: a saved page
+    can then be searched for "Şuşa"); the HTML escaping below applies either way.
 
     <, >, & and ' are escaped for HTML. branca compiles every rendered script *again* as
     a Jinja template, so a '{{' in data would run as a template expression on the server
@@ -60,7 +63,7 @@ def script_json(value: object) -> str:
     command). Structural JSON never contains '{{', '{%' or '{#', so escaping those pairs
     only touches strings, and JSON reads them back unchanged.
     """
-    text = str(htmlsafe_json_dumps(value))
+    text = str(htmlsafe_json_dumps(value, ensure_ascii=ensure_ascii))
     return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 

@@ -20,6 +20,7 @@ from regionmap.web._elements import (
     EventLayer,
     LayerToggles,
     Legend,
+    MapLabels,
     MapTools,
     OverlayLayer,
     VariantLabels,
@@ -135,6 +136,8 @@ def draw_plan(
         EventLayer(plan.markers, assets, plan).add_to(fmap)
     if plan.variant_labels():
         VariantLabels(plan).add_to(fmap)
+    if plan.labels:
+        MapLabels(plan.labels).add_to(fmap)
     Legend(legend_html(plan, full=page), fit=page).add_to(fmap)
     if layer_control:
         titles = {s.id: s.title for s in plan.dataset.catalog.layers}
