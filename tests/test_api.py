@@ -29,6 +29,7 @@ PUBLIC = [
     "clicked_feature_id", "format_date", "provenance_rows",
     "DuckStore", "PostgisStore", "StoreError", "mask_url", "open_postgis",
     "forget_user_file", "keep_user_file", "kept_user_files", "is_shared_store",
+    "ANIMATION_FORMATS", "ANIMATION_STEPS", "frame_dates", "read_animation",
 ]  # fmt: skip
 MAP_BUILDERS = {"export.py"}  # and the web/ package
 

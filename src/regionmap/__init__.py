@@ -3,6 +3,8 @@
 The public API is what this module exports; the dashboard and the CLI use nothing else.
 """
 
+from regionmap._animate import ANIMATION_FORMATS, frame_dates
+from regionmap._animate import STEPS as ANIMATION_STEPS
 from regionmap.audit import check_geodata, check_path
 from regionmap.build import build_layers, stale_layers, write_layers
 from regionmap.catalog import (
@@ -85,7 +87,7 @@ from regionmap.userdata import (
     with_user_data,
     with_user_files,
 )
-from regionmap.viewfiles import read_view
+from regionmap.viewfiles import read_animation, read_view
 from regionmap.web import (
     Assets,
     basemap_file,
@@ -124,6 +126,10 @@ __all__ = [
     "user_layer_id",
     "with_user_data",
     "FORMATS",
+    "ANIMATION_FORMATS",
+    "ANIMATION_STEPS",
+    "frame_dates",
+    "read_animation",
     "EXPORT_FORMATS",
     "ExportFormat",
     "VIEW_FILE_SUFFIXES",

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from regionmap import build
+from regionmap._animate import STEPS as ANIMATION_STEPS
 from regionmap.atomic import atomic_write_text
 from regionmap.audit import check_geodata, check_path, files_to_check
 from regionmap.catalog import GEODATA_ENV, Catalog, load_catalog
@@ -226,11 +227,23 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         title=args.title,
     )
     options = SnapshotOptions(
-        size=args.size, scale=args.scale, title=args.title or "", renderer=args.renderer
+        size=args.size,
+        scale=args.scale,
+        title=args.title or "",
+        renderer=args.renderer,
+        step=args.step,
+        fps=args.fps,
     )
-    out = snapshot(spec, dataset, args.out, args.format, options)
+    out = snapshot(spec, dataset, args.out, args.format, options, _frame_progress)
     print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
+
+
+def _frame_progress(done: int, total: int) -> None:
+    """An animation's frames drawn so far, one line on stderr rewritten in place."""
+    bar = "=" * (24 * done // total)
+    end = "\n" if done >= total else ""
+    print(f"\rframes [{bar:<24}] {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -431,7 +444,17 @@ def _add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argum
     p.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH")
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
-    p.add_argument("--renderer", choices=("browser", "static"), default="browser")
+    p.add_argument(
+        "--renderer",
+        choices=("browser", "static"),
+        help="browser (default for png) or static, the print map (default for gif, mp4, webm)",
+    )
+    p.add_argument(
+        "--step", choices=ANIMATION_STEPS, default="month", help="an animation's frame step"
+    )
+    p.add_argument(
+        "--fps", type=float, default=SnapshotOptions.fps, help="an animation's frames a second"
+    )
     store_commands.add_store_option(p)
     p.set_defaults(func=cmd_snapshot)
 

@@ -19,7 +19,13 @@ from pathlib import Path
 import pandas as pd
 from branca.element import Element
 
-from regionmap._animate import ANIMATION_FORMATS, DEFAULT_FPS, DrawFrame, Progress, animation_bytes
+from regionmap._animate import (
+    ANIMATION_FORMATS,
+    DEFAULT_FPS,
+    DrawFrame,
+    Progress,
+    animation_bytes,
+)
 from regionmap.atomic import atomic_write_bytes
 from regionmap.build import dumps_features
 from regionmap.chromium import NO_CHROMIUM, capture_png, chromium_path
