@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/animate.py
 
 bench-stores: $(STAMP)
 	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000
