@@ -49,7 +49,7 @@ _VIDEO = {
 }  # fmt: skip
 
 Progress = Callable[[int, int], None]
-DrawFrame = Callable[[ViewSpec], bytes]
+DrawFrame = Callable[[ViewSpec], bytes | np.ndarray]  # a PNG, or (height, width, 3) RGB
 
 
 def frame_dates(spec: ViewSpec, dataset: Dataset, step: str) -> list[dt.date]:
@@ -105,12 +105,16 @@ def frame_view(spec: ViewSpec, day: dt.date) -> ViewSpec:
     return spec.replace(end=day, title=title)
 
 
-def _pixels(png: bytes, size: tuple[int, int] | None) -> np.ndarray:
-    """A PNG as an (height, width, 3) uint8 RGB array of even sides (H.264's 4:2:0 needs
-    them), padded white; every frame must come out at the first frame's size."""
+def _pixels(frame: bytes | np.ndarray, size: tuple[int, int] | None) -> np.ndarray:
+    """A frame (PNG bytes or RGB pixels) as an (height, width, 3) uint8 RGB array of even
+    sides (H.264's 4:2:0 needs them), padded white; every frame must come out at the first
+    frame's size."""
     from PIL import Image
 
-    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    if isinstance(frame, np.ndarray):
+        rgb = frame
+    else:
+        rgb = np.asarray(Image.open(io.BytesIO(frame)).convert("RGB"))
     height, width = rgb.shape[:2]
     pad = ((0, height % 2), (0, width % 2), (0, 0))
     rgb = np.pad(rgb, pad, constant_values=255) if any(p[1] for p in pad) else rgb
@@ -122,7 +126,7 @@ def _pixels(png: bytes, size: tuple[int, int] | None) -> np.ndarray:
 def render_frames(
     spec: ViewSpec, dates: list[dt.date], draw: DrawFrame, progress: Progress | None = None
 ) -> Iterator[np.ndarray]:
-    """Each frame's view drawn by ``draw`` (view -> PNG bytes), as RGB arrays in date order;
+    """Each frame's view drawn by ``draw`` (view -> PNG or pixels), as RGB arrays in date order;
     ``progress(done, total)`` after each frame."""
     size: tuple[int, int] | None = None
     for done, day in enumerate(dates, start=1):
@@ -198,10 +202,10 @@ def animation_bytes(
 ) -> bytes:
     """The view animated step by step through its window, encoded as ``fmt``.
 
-    ``draw`` turns one frame's view into PNG bytes (the export module passes the print or
-    the browser renderer). Raises `ExportError` for an unknown format or step, a window
-    that cannot be stepped (see `frame_dates`), an ``fps`` outside 0.1–60, or a failed
-    encoder.
+    ``draw`` turns one frame's view into a PNG or RGB pixels (the export module passes the
+    print map's pixels or the browser's PNG). Raises `ExportError` for an unknown format
+    or step, a window that cannot be stepped (see `frame_dates`), an ``fps`` outside
+    0.1–60, or a failed encoder.
     """
     if fmt not in ANIMATION_FORMATS:
         raise ExportError(f"animations are {', '.join(ANIMATION_FORMATS)}, not {fmt!r}")

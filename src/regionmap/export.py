@@ -206,22 +206,23 @@ def png_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> 
     return with_png_text(png, {VIEW_KEY: spec.to_json(), "Title": snapshot_title(spec, options)})
 
 
+def _print_args(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> dict:
+    """The print map's size, dpi, caption and footer date for these options."""
+    return {
+        "size": options.size,
+        "dpi": round(100 * options.scale),
+        # the print map draws the title and the sources itself; the caption adds the rest
+        "caption": caption_lines(spec, dataset, options)[1:3],
+        "generated": dt.date.today().isoformat(),
+    }
+
+
 def static_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions, fmt: str) -> bytes:
     """Print map drawn with matplotlib: no browser needed."""
     from regionmap.plot import render_static
 
     out = io.BytesIO()
-    render_static(
-        spec,
-        dataset,
-        out,
-        fmt,
-        size=options.size,
-        dpi=round(100 * options.scale),
-        # the print map draws the title and the sources itself; the caption adds the rest
-        caption=caption_lines(spec, dataset, options)[1:3],
-        generated=dt.date.today().isoformat(),
-    )
+    render_static(spec, dataset, out, fmt, **_print_args(spec, dataset, options))
     return out.getvalue()
 
 
@@ -321,10 +322,12 @@ def bundle_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) 
 def _frame_drawer(dataset: Dataset, options: SnapshotOptions) -> DrawFrame:
     """One animation frame's view -> PNG bytes: the print map unless the browser is asked
     for. The frame's view carries the title with its date, so the options' title goes."""
+    from regionmap.plot import render_pixels
+
     if options.renderer == "browser":
         untitled = dataclasses.replace(options, title="")
         return lambda frame: png_snapshot(frame, dataset, untitled)
-    return lambda frame: static_snapshot(frame, dataset, options, "png")
+    return lambda frame: render_pixels(frame, dataset, **_print_args(frame, dataset, options))
 
 
 def snapshot_bytes(
