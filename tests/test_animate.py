@@ -88,7 +88,7 @@ def test_frame_dates_step_through_the_window(spec, dataset):
     assert years == [dt.date(y, 12, 31) for y in range(2019, 2024)] + [dt.date(2024, 12, 9)]
 
 
-def test_windows_that_cannot_be_stepped_are_refused(spec, dataset):
+def test_windows_that_cannot_be_stepped_are_refused(spec, dataset, tmp_path):
     with pytest.raises(regionmap.ExportError, match="unknown step 'hour'"):
         regionmap.frame_dates(spec, dataset, "hour")
     assert len(regionmap.frame_dates(spec, dataset, "day")) == 184  # within the limit
@@ -101,6 +101,9 @@ def test_windows_that_cannot_be_stepped_are_refused(spec, dataset):
         match="1201 frames of one month from 1921-01-01 to 2021-01-01; at most 240",
     ):
         regionmap.frame_dates(century, dataset, "month")
+    with pytest.raises(regionmap.ExportError, match="1201 frames"):
+        regionmap.snapshot(century, dataset, tmp_path / "century.mp4")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
 
 
 def test_gif_has_a_frame_a_step_with_its_date_and_the_event_from_its_day(spec, dataset, tmp_path):
