@@ -163,3 +163,23 @@ def test_webm_carries_its_view_and_bad_files_are_named(spec, dataset, tmp_path):
         regionmap.read_view(plain.getvalue(), "plain.gif")
     with pytest.raises(regionmap.ExportError, match="frames per second must be 0.1..60"):
         regionmap.snapshot_bytes(spec, dataset, "gif", SnapshotOptions(size=SIZE, fps=0))
+
+
+@pytest.mark.browser
+def test_browser_frames_show_the_event_from_its_day(spec, dataset):
+    """Frames drawn by headless Chromium, as the dashboard shows the map: the battle's marker
+    (its colour) appears with the October frame."""
+    from .browser_support import require_browser
+
+    require_browser()
+    options = SnapshotOptions(size=(600, 400), renderer="browser", step="month")
+    data = regionmap.snapshot_bytes(
+        spec.replace(end=dt.date(2019, 10, 31)), dataset, "gif", options
+    )
+    gif = Image.open(io.BytesIO(data))
+    assert gif.n_frames == 4 and gif.size == (600, 400)
+    shown = []
+    for k in range(gif.n_frames):
+        gif.seek(k)
+        shown.append(red_pixels(np.asarray(gif.convert("RGB"))))
+    assert shown[:3] == [0, 0, 0] and shown[3] >= 10, shown
