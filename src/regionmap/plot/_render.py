@@ -130,8 +130,8 @@ def render_pixels(
 ) -> np.ndarray:
     """The print map `render_static` draws as a PNG, as pixels: an (height, width, 3) uint8
     RGB array of size * dpi / 100 pixels. An animation's frames take this path: encoding
-    each frame as a PNG and decoding it again cost a sixth of a frame's time. Arguments and
-    errors as `render_static`'s."""
+    each frame as a PNG and decoding it again cost about a tenth of a frame's time.
+    Arguments and errors as `render_static`'s."""
     fig = _draw(spec, dataset, _page(size, "png"), dpi, caption, generated)
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
