@@ -39,9 +39,11 @@ def with_png_text(png: bytes, text: dict[str, str]) -> bytes:
 
 
 def animation_comment(spec: ViewSpec, step: str, dates: list[dt.date]) -> str:
-    """One line of JSON an animation carries: the view, the step and each frame's date."""
+    """One line of JSON an animation carries: the view, the step and each frame's date.
+    ASCII only (``\\u`` escapes): a GIF comment has no declared encoding, and ffmpeg's
+    arguments and output follow the process locale."""
     body = {VIEW_KEY: spec.to_dict(), "step": step, "frames": [d.isoformat() for d in dates]}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(body, ensure_ascii=True, separators=(",", ":"))
 
 
 def _video_comment(data: bytes) -> str:
@@ -54,8 +56,9 @@ def _video_comment(data: bytes) -> str:
         path.write_bytes(data)
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path)]
         cmd += ["-f", "ffmetadata", "-"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
-    match = re.search(r"^comment=((?:[^\\\n]|\\.)*)$", proc.stdout, re.M | re.I | re.S)
+        proc = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
+    text = proc.stdout.decode("utf-8", errors="replace")
+    match = re.search(r"^comment=((?:[^\\\n]|\\.)*)$", text, re.M | re.I | re.S)
     return re.sub(r"\\(.)", r"\1", match.group(1), flags=re.S) if match else ""
 
 
