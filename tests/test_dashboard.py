@@ -384,6 +384,7 @@ def test_export_panel_animates_the_window_and_restores_the_view_from_the_gif(mon
     at.selectbox(key="export_format").set_value("gif").run()
     at.selectbox(key="export_step").set_value("month").run()
     at.slider(key="export_fps").set_value(4.0).run()
+    at.text_input(key="export_title").input("Peace Spring").run()
     at.button(key="export_go").click().run()
     assert not at.exception and not at.error
     assert "Frame 4 of 4" in at.get("progress")[0].proto.text
@@ -394,7 +395,7 @@ def test_export_panel_animates_the_window_and_restores_the_view_from_the_gif(mon
     assert step == "month" and [d.isoformat() for d in dates] == [
         "2019-07-31", "2019-08-31", "2019-09-30", "2019-10-31"
     ]  # fmt: skip
-    assert (shown.layers, shown.theatres) == ((), ("syria",))
+    assert (shown.layers, shown.theatres, shown.title) == ((), ("syria",), "Peace Spring")
 
     monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
 

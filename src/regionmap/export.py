@@ -342,6 +342,8 @@ def snapshot_bytes(
     options = options or SnapshotOptions()
     spec.check(dataset.catalog)
     if fmt in ANIMATION_FORMATS:
+        # a frame's title is the view's, with the frame's date added: the options' goes there
+        spec = spec.replace(title=options.title) if options.title else spec
         draw = _frame_drawer(dataset, options)
         return animation_bytes(
             spec, dataset, fmt, draw, step=options.step, fps=options.fps, progress=progress
