@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/labels.py
+	$(BIN)/python benchmarks/animate.py
 
 bench-stores: $(STAMP)
 	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000

@@ -409,3 +409,50 @@ def test_label_language_is_chosen_in_the_sidebar_and_kept_in_the_url():
     at.selectbox(key="lang").set_value("tr").run()
     assert at.query_params["lang"] == "tr"
     assert '"text": "Şuşa"' in map_args(at)["script"]
+
+
+def test_export_panel_animates_the_window_and_restores_the_view_from_the_gif(monkeypatch):
+    """A GIF month by month through the shown window (progress bar on the way); dropped back
+    on "Restore a view", it brings that window back."""
+    query = {"layers": "none", "from": "2019-07-01", "to": "2019-10-31", "theatres": "syria"}
+    at = start(query)
+    at.selectbox(key="export_format").set_value("gif").run()
+    at.selectbox(key="export_step").set_value("month").run()
+    at.slider(key="export_fps").set_value(4.0).run()
+    at.text_input(key="export_title").input("Peace Spring").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception and not at.error
+    assert "Frame 4 of 4" in at.get("progress")[0].proto.text
+    (button,) = at.get("download_button")
+    assert ".gif" in button.proto.label
+    payload = at.session_state["export_file"][1]
+    shown, step, dates = regionmap.read_animation(payload)
+    assert step == "month" and [d.isoformat() for d in dates] == [
+        "2019-07-31", "2019-08-31", "2019-09-30", "2019-10-31"
+    ]  # fmt: skip
+    assert (shown.layers, shown.theatres, shown.title) == ((), ("syria",), "Peace Spring")
+
+    monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
+
+    def restore(payload: bytes) -> None:
+        import io
+
+        import streamlit as st
+        from panels import export, view
+
+        import regionmap
+
+        data = regionmap.load_dataset()
+        days = view.Days.of(data)
+        upload = io.BytesIO(payload)  # what st.file_uploader hands the callback: getvalue, name
+        upload.name = "syria.gif"
+        st.session_state["restore"] = upload
+        export._restore(data.catalog, days)
+        st.write(view.spec_from_state(data.catalog, days).to_json())
+
+    at = AppTest.from_function(restore, args=(payload,), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert "restore_error" not in at.session_state
+    restored = regionmap.ViewSpec.from_json(at.markdown[0].value)
+    assert (restored.start, restored.end) == (dt.date(2019, 7, 1), dt.date(2019, 10, 31))
+    assert (restored.layers, restored.theatres) == ((), ("syria",))

@@ -171,8 +171,8 @@ def test_failed_write_leaves_nothing_and_says_why(tmp_path, dataset, spec, monke
 def test_unknown_format_and_extension(dataset, spec, tmp_path):
     with pytest.raises(ExportError, match="cannot tell the format from 'map.xyz'"):
         export.snapshot(spec, dataset, tmp_path / "map.xyz")
-    with pytest.raises(ExportError, match="unknown format 'gif'"):
-        export.snapshot_bytes(spec, dataset, "gif")
+    with pytest.raises(ExportError, match="unknown format 'tiff'"):
+        export.snapshot_bytes(spec, dataset, "tiff")
 
 
 def test_png_without_chromium_says_how_to_fix_it(dataset, spec, monkeypatch):

@@ -73,6 +73,15 @@ def test_png_has_exactly_the_requested_pixel_size(spec, dataset, size, dpi, expe
     assert Image.open(io.BytesIO(png)).size == expected
 
 
+def test_pixels_are_the_png_without_the_file(spec, dataset, default_png):
+    """`render_pixels` (an animation's frames) draws what `render_static` writes."""
+    rgb = plot.render_pixels(spec, dataset, size=(1600, 1000), dpi=100, generated="2025-01-02")
+    assert rgb.shape == (1000, 1600, 3) and rgb.dtype == np.uint8
+    assert np.abs(rgb.astype(int) - pixels(default_png)).max() <= 1
+    other = plot.render_pixels(spec.replace(end=None), dataset, size=(1600, 1000), dpi=100)
+    assert np.abs(other.astype(int) - pixels(default_png)).mean() > 0.1
+
+
 def test_default_size_is_1600_by_1000_at_200_dpi(spec, dataset):
     image = Image.open(io.BytesIO(draw(spec, dataset, dpi=200)))
     assert image.size == (3200, 2000)
@@ -238,7 +247,7 @@ def test_a_legend_too_long_for_the_page_keeps_its_first_rows(spec, dataset, monk
 # ---------------------------------------------------------------- the package
 
 
-PLOT_PUBLIC = ["FORMATS", "VIEW_KEY", "map_extent", "map_title", "render_static"]
+PLOT_PUBLIC = ["FORMATS", "VIEW_KEY", "map_extent", "map_title", "render_pixels", "render_static"]
 PLOT_DIR = ROOT / "src" / "regionmap" / "plot"
 
 

@@ -1,9 +1,10 @@
 """The snapshot panel: export what the map shows, or restore a view from a snapshot.
 
-Owns the widgets ``export_format``, the size, ``export_scale``, ``export_title``,
-``export_go``, ``export_download``, ``atlas_go``, ``atlas_download`` and ``restore``, and
-in session state the prepared files (``export_file``, ``atlas_file``) and the last restore
-error (``restore_error``). The formats, their labels
+Owns the widgets ``export_format``, the size, ``export_scale``, ``export_title``, for
+animations ``export_step`` and ``export_fps``, ``export_go``, ``export_download``,
+``atlas_go``, ``atlas_download`` and ``restore``, and in session state the prepared files
+(``export_file``, ``atlas_file``) and the last restore error (``restore_error``). The
+formats, their labels
 and MIME types come from `regionmap.EXPORT_FORMATS`, the files a view can be read back from
 from `regionmap.VIEW_FILE_SUFFIXES`; the panel keeps no list of its own and writes no file.
 """
@@ -40,21 +41,32 @@ def _restore(catalog: regionmap.Catalog, days: view.Days) -> None:
     view.override_position(restored.center, restored.zoom)
 
 
+def _animation_options() -> tuple[str, float]:
+    """An animation's step and frames a second."""
+    step = st.selectbox("Step", list(regionmap.ANIMATION_STEPS), index=2, key="export_step")
+    fps = st.slider("Frames a second", 0.5, 10.0, 2.0, 0.5, key="export_fps")
+    return step, fps
+
+
 def _prepare(
     spec: regionmap.ViewSpec,
     data: regionmap.Dataset,
     choice: regionmap.ExportFormat,
-    size: str,
-    scale: int,
-    title: str,
+    options: regionmap.SnapshotOptions,
 ) -> None:
-    """Render the snapshot into session state, or show why it failed."""
+    """Render the snapshot into session state, or show why it failed; an animation shows
+    a progress bar, frame by frame."""
     state = st.session_state
-    width, height = (int(v) for v in size.split("x"))
-    options = regionmap.SnapshotOptions((width, height), scale, title, choice.renderer)
+    progress = None
+    if choice.format in regionmap.ANIMATION_FORMATS:
+        bar = st.progress(0.0, text="Drawing the frames…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"Frame {done} of {total}")
+
     with st.spinner("Rendering the snapshot…"):
         try:
-            payload = regionmap.snapshot_bytes(spec, data, choice.format, options)
+            payload = regionmap.snapshot_bytes(spec, data, choice.format, options, progress)
         except regionmap.RegionmapError as exc:
             state.pop("export_file", None)
             st.error(f"Export failed: {exc}")
@@ -112,8 +124,16 @@ def draw(spec: regionmap.ViewSpec, data: regionmap.Dataset, days: view.Days) -> 
         title = st.text_input(
             "Title", key="export_title", placeholder="Where Russia and Turkey meet…"
         )
+        choice = choices[key]
+        step, fps = regionmap.SnapshotOptions.step, regionmap.SnapshotOptions.fps
+        if choice.format in regionmap.ANIMATION_FORMATS:
+            step, fps = _animation_options()
+        width, height = (int(v) for v in size.split("x"))
+        options = regionmap.SnapshotOptions(
+            (width, height), scale, title, choice.renderer, step=step, fps=fps
+        )
         if st.button("Prepare snapshot", key="export_go", width="stretch"):
-            _prepare(spec, data, choices[key], size, scale, title)
+            _prepare(spec, data, choice, options)
         if "export_file" in st.session_state:
             name, payload, mime = st.session_state["export_file"]
             st.download_button(

@@ -3,6 +3,7 @@
 The public API is what this module exports; the dashboard and the CLI use nothing else.
 """
 
+from regionmap._animate import ANIMATION_FORMATS, ANIMATION_STEPS, frame_dates
 from regionmap._atlas import read_atlas_views, render_atlas, write_atlas
 from regionmap._atomic import atomic_write_text
 from regionmap._audit import check_geodata, check_path, files_to_check
@@ -78,7 +79,7 @@ from regionmap._userdata import (
     with_user_data,
     with_user_files,
 )
-from regionmap._viewfiles import read_view, view_from_args
+from regionmap._viewfiles import read_animation, read_view, view_from_args
 from regionmap.events import (
     EventFilter,
     EventResult,
@@ -108,6 +109,8 @@ from regionmap.web import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ANIMATION_FORMATS",
+    "ANIMATION_STEPS",
     "BASEMAPS",
     "ENVIRONMENT",
     "EXPORT_FORMATS",
@@ -176,6 +179,7 @@ __all__ = [
     "fit_view",
     "forget_user_file",
     "format_date",
+    "frame_dates",
     "frame_view",
     "geodesic_area_km2",
     "geodesic_length_km",
@@ -193,6 +197,7 @@ __all__ = [
     "measure",
     "open_postgis",
     "provenance_rows",
+    "read_animation",
     "read_atlas_views",
     "read_events",
     "read_layer",

@@ -1,11 +1,13 @@
 """Snapshots for reports: PNG as seen (headless Chromium), self-contained HTML, print maps
-(matplotlib), and the data behind them; each file carries its view spec so it can be
-reopened. Every write is atomic: a failed export leaves nothing behind.
+(matplotlib), animations (GIF, MP4, WebM; `regionmap._animate`) and the data behind them;
+each file carries its view spec so it can be reopened. Every write is atomic: a failed
+export leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import datetime as dt
 import html as html_lib
 import importlib.util
@@ -17,6 +19,13 @@ from pathlib import Path
 import pandas as pd
 from branca.element import Element
 
+from regionmap._animate import (
+    ANIMATION_FORMATS,
+    DEFAULT_FPS,
+    DrawFrame,
+    Progress,
+    animation_bytes,
+)
 from regionmap._atomic import atomic_write_bytes
 from regionmap._build import dumps_features
 from regionmap._chromium import NO_CHROMIUM, capture_png, chromium_path
@@ -29,9 +38,10 @@ from regionmap._viewfiles import VIEW_KEY, with_png_text
 from regionmap.events import neutralise_formulas
 from regionmap.web import Assets, render_map, stylesheet, template_safe_html
 
-FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip")
+FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip", *ANIMATION_FORMATS)
 EXTENSIONS = {".png": "png", ".html": "html", ".htm": "html", ".svg": "svg", ".pdf": "pdf",
-              ".geojson": "geojson", ".csv": "csv", ".zip": "zip"}  # fmt: skip
+              ".geojson": "geojson", ".csv": "csv", ".zip": "zip", ".gif": "gif",
+              ".mp4": "mp4", ".webm": "webm"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,17 +66,27 @@ EXPORT_FORMATS = (
     ExportFormat("geojson", "GeoJSON data", "application/geo+json", "geojson"),
     ExportFormat("csv", "CSV data", "text/csv", "csv"),
     ExportFormat("zip", "Bundle (PNG, data, sources)", "application/zip", "zip"),
+    ExportFormat("gif", "GIF animation, step by step", "image/gif", "gif", "static"),
+    ExportFormat("mp4", "MP4 video (H.264), step by step", "video/mp4", "mp4", "static"),
+    ExportFormat("webm", "WebM video (VP9), step by step", "video/webm", "webm", "static"),
 )
 # The files `read_view` takes a view back from.
-VIEW_FILE_SUFFIXES = (".png", ".html", ".svg", ".pdf", ".json", ".zip")
+VIEW_FILE_SUFFIXES = (".png", ".html", ".svg", ".pdf", ".json", ".zip", ".gif", ".mp4", ".webm")
 
 
 @dataclass(frozen=True)
 class SnapshotOptions:
+    """How a snapshot is drawn: ``size`` (width, height) in CSS pixels, ``scale`` the pixel
+    ratio, ``title`` over the view's own, ``renderer`` "browser" or "static" (None: the
+    format's own, the browser for PNG and the print map for animations), and for
+    animations the ``step`` ("day", "week", "month", "year") and ``fps`` (frames a second)."""
+
     size: tuple[int, int] = (1600, 1000)
     scale: float = 1.0
     title: str = ""
-    renderer: str = "browser"  # or "static", for png
+    renderer: str | None = None
+    step: str = "month"
+    fps: float = DEFAULT_FPS
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
@@ -197,22 +217,23 @@ def png_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> 
     return with_png_text(png, {VIEW_KEY: spec.to_json(), "Title": snapshot_title(spec, options)})
 
 
+def _print_args(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> dict:
+    """The print map's size, dpi, caption and footer date for these options."""
+    return {
+        "size": options.size,
+        "dpi": round(100 * options.scale),
+        # the print map draws the title and the sources itself; the caption adds the rest
+        "caption": caption_lines(spec, dataset, options)[1:3],
+        "generated": dt.date.today().isoformat(),
+    }
+
+
 def static_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions, fmt: str) -> bytes:
     """Print map drawn with matplotlib: no browser needed."""
     from regionmap.plot import render_static
 
     out = io.BytesIO()
-    render_static(
-        spec,
-        dataset,
-        out,
-        fmt,
-        size=options.size,
-        dpi=round(100 * options.scale),
-        # the print map draws the title and the sources itself; the caption adds the rest
-        caption=caption_lines(spec, dataset, options)[1:3],
-        generated=dt.date.today().isoformat(),
-    )
+    render_static(spec, dataset, out, fmt, **_print_args(spec, dataset, options))
     return out.getvalue()
 
 
@@ -309,12 +330,35 @@ def bundle_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) 
     return out.getvalue()
 
 
+def _frame_drawer(dataset: Dataset, options: SnapshotOptions) -> DrawFrame:
+    """One animation frame's view -> PNG bytes: the print map unless the browser is asked
+    for. The frame's view carries the title with its date, so the options' title goes."""
+    from regionmap.plot import render_pixels
+
+    if options.renderer == "browser":
+        untitled = dataclasses.replace(options, title="")
+        return lambda frame: png_snapshot(frame, dataset, untitled)
+    return lambda frame: render_pixels(frame, dataset, **_print_args(frame, dataset, options))
+
+
 def snapshot_bytes(
-    spec: ViewSpec, dataset: Dataset, fmt: str, options: SnapshotOptions | None = None
+    spec: ViewSpec,
+    dataset: Dataset,
+    fmt: str,
+    options: SnapshotOptions | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The snapshot in memory (the dashboard's download button uses this)."""
+    """The snapshot in memory (the dashboard's download button uses this); ``progress(done,
+    total)`` is called after each frame of an animation."""
     options = options or SnapshotOptions()
     spec.check(dataset.catalog)
+    if fmt in ANIMATION_FORMATS:
+        # a frame's title is the view's, with the frame's date added: the options' goes there
+        spec = spec.replace(title=options.title) if options.title else spec
+        draw = _frame_drawer(dataset, options)
+        return animation_bytes(
+            spec, dataset, fmt, draw, step=options.step, fps=options.fps, progress=progress
+        )
     if fmt == "png":
         return png_snapshot(spec, dataset, options)
     if fmt == "html":
@@ -336,6 +380,7 @@ def snapshot(
     out: str | Path,
     fmt: str | None = None,
     options: SnapshotOptions | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write a snapshot of a view to ``out``, atomically (a temporary file, then a rename).
 
@@ -343,16 +388,19 @@ def snapshot(
     ----------
     spec : ViewSpec
         The view; it is carried inside the file (PNG text, HTML, SVG/PDF metadata, the
-        bundle's view.json) so `read_view` brings it back.
+        bundle's view.json, an animation's comment) so `read_view` brings it back.
     dataset : Dataset
         What the view draws from.
     out : path
         The file to write; its folder must exist. A file already there is replaced only
         once the new one is complete.
-    fmt : {"png", "html", "svg", "pdf", "geojson", "csv", "zip"}, optional
+    fmt : {"png", "html", "svg", "pdf", "geojson", "csv", "zip", "gif", "mp4", "webm"}, optional
         Default: from ``out``'s suffix.
     options : SnapshotOptions, optional
-        Size in CSS pixels, pixel ratio, title, and the PNG renderer (browser or static).
+        Size in CSS pixels, pixel ratio, title, the renderer (browser or static), and an
+        animation's step and frames per second.
+    progress : callable, optional
+        ``progress(done, total)`` after each frame of an animation.
 
     Returns
     -------
@@ -362,13 +410,14 @@ def snapshot(
     Raises
     ------
     ExportError
-        Unknown format, missing folder, no Chromium for a browser PNG, or a failed write.
+        Unknown format, missing folder, no Chromium for a browser PNG, an animation's
+        window that cannot be stepped, or a failed encoding or write.
     """
     out = Path(out)
     fmt = format_for(out, fmt)
     if not out.parent.is_dir():
         raise ExportError(f"{out}: folder {out.parent} does not exist")
-    data = snapshot_bytes(spec, dataset, fmt, options)
+    data = snapshot_bytes(spec, dataset, fmt, options, progress)
     try:
         atomic_write_bytes(out, data)
     except OSError as exc:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from regionmap import (
+    ANIMATION_STEPS,
     FORMATS,
     LANGS,
     EventFilter,
@@ -95,9 +96,14 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         print(f"regionmap snapshot: {exc}", file=sys.stderr)
         return 2
     options = SnapshotOptions(
-        size=args.size, scale=args.scale, title=args.title or "", renderer=args.renderer
+        size=args.size,
+        scale=args.scale,
+        title=args.title or "",
+        renderer=args.renderer,
+        step=args.step,
+        fps=args.fps,
     )
-    out = snapshot(spec, dataset, args.out, args.format, options)
+    out = snapshot(spec, dataset, args.out, args.format, options, _frame_progress)
     print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
 
@@ -129,6 +135,11 @@ def _page_progress(done: int, total: int) -> None:
     print_progress(done, total, "pages")
 
 
+def _frame_progress(done: int, total: int) -> None:
+    """An animation's frames drawn so far, one line on stderr rewritten in place."""
+    print_progress(done, total, "frames")
+
+
 def add_output_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """events, snapshot: what a view shows, as files."""
     p = sub.add_parser("events", parents=[common], help="filter events, print CSV or GeoJSON")
@@ -156,7 +167,17 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
     p.add_argument("--lang", choices=tuple(LANGS), help="the labels' language (default: en)")
-    p.add_argument("--renderer", choices=("browser", "static"), default="browser")
+    p.add_argument(
+        "--renderer",
+        choices=("browser", "static"),
+        help="browser (default for png) or static, the print map (default for gif, mp4, webm)",
+    )
+    p.add_argument(
+        "--step", choices=ANIMATION_STEPS, default="month", help="an animation's frame step"
+    )
+    p.add_argument(
+        "--fps", type=float, default=SnapshotOptions.fps, help="an animation's frames a second"
+    )
     add_framing_arguments(p)
     add_store_option(p)
     p.set_defaults(func=cmd_snapshot)

@@ -3,7 +3,8 @@
 Only the names in ``__all__`` are public; the modules behind them are private, each with
 one job:
 
-- `_render`: the entry point `render_static`, the figure and the file's metadata;
+- `_render`: the entry points `render_static` (a file) and `render_pixels` (an RGB array),
+  the figure and the file's metadata;
 - `_layout`: the page (title, subtitle, caption, footer) and the legend placement loop;
 - `_extent`: the map's extent in degrees and the axes that show it undistorted;
 - `_geometry`: basemap, overlay layers and events drawn on lon/lat axes;
@@ -16,7 +17,7 @@ This package never imports pyplot, folium or streamlit.
 """
 
 from regionmap.plot._extent import map_extent
-from regionmap.plot._render import FORMATS, VIEW_KEY, render_static
+from regionmap.plot._render import FORMATS, VIEW_KEY, render_pixels, render_static
 from regionmap.plot._text import map_title
 
-__all__ = ["FORMATS", "VIEW_KEY", "map_extent", "map_title", "render_static"]
+__all__ = ["FORMATS", "VIEW_KEY", "map_extent", "map_title", "render_pixels", "render_static"]
