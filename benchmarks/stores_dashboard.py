@@ -59,7 +59,9 @@ DECK = "[data-testid=stDeckGlJsonChart]"
 
 def wait_points(page, timeout_s: float = 900) -> None:
     """Until deck.gl has drawn points: the chart's pixels (a screenshot, as composited; a
-    WebGL canvas cannot be read back) differ from its blank background in many places."""
+    WebGL canvas cannot be read back) differ from its blank background in many places.
+
+    Raises RuntimeError with Streamlit's message when it refused to send the chart."""
     import io
     import time
 
@@ -72,14 +74,18 @@ def wait_points(page, timeout_s: float = 900) -> None:
             shot = Image.open(io.BytesIO(chart.first.screenshot(timeout=60_000))).convert("L")
             if sum(shot.histogram()[:200]) > 2000:  # points, not a white canvas
                 return
+        refused = page.locator("[data-testid=stAlertContentError], [data-testid=stException]")
+        if refused.count():
+            raise RuntimeError(" ".join(refused.first.inner_text().split())[:200])
         page.wait_for_timeout(50)
     raise TimeoutError("no points drawn")
 
 
-def pydeck_figures(csv: Path) -> dict:
+def pydeck_figures(csv: Path, max_message_mb: int | None = None) -> dict:
     """benchmarks/pydeck_app.py on its own server: page open to points drawn (the first
     visit reads the CSV; the second is served from st.cache_data), bytes over the
-    websocket for a visit, server memory."""
+    websocket for a visit, server memory. ``max_message_mb`` raises Streamlit's
+    ``server.maxMessageSize`` (200 MB by default), which a million points exceed."""
     import time
 
     from playwright.sync_api import sync_playwright
@@ -88,24 +94,34 @@ def pydeck_figures(csv: Path) -> dict:
 
     out: dict = {}
     app = ROOT / "benchmarks" / "pydeck_app.py"
-    with sync_playwright() as p, dashboard_server(env={"PYDECK_EVENTS": str(csv)}, app=app) as url:
+    env = {"PYDECK_EVENTS": str(csv)}
+    if max_message_mb:
+        env["STREAMLIT_SERVER_MAX_MESSAGE_SIZE"] = str(max_message_mb)
+    with sync_playwright() as p, dashboard_server(env=env, app=app) as url:
         port = int(url.rstrip("/").rsplit(":", 1)[1])
         # Debian's Chromium draws WebGL in software only when allowed to
         args = [*CHROMIUM_ARGS, "--enable-unsafe-swiftshader"]
-        for visit in ("first_start_page_to_map_s", "page_open_to_map_s"):
-            browser = p.chromium.launch(executable_path=chromium_path(), args=args)
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            frames: list[int] = []
-            page.on(
-                "websocket", lambda ws, f=frames: ws.on("framereceived", lambda d: f.append(len(d)))
-            )
-            t0 = time.perf_counter()
-            page.goto(url)
-            wait_points(page)
-            out[visit] = time.perf_counter() - t0
-            page.wait_for_timeout(1000)
-            out["bytes_page_open"] = sum(frames)
-            browser.close()
+        try:
+            for visit in ("first_start_page_to_map_s", "page_open_to_map_s"):
+                browser = p.chromium.launch(executable_path=chromium_path(), args=args)
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                frames: list[int] = []
+                page.on(
+                    "websocket",
+                    lambda ws, f=frames: ws.on("framereceived", lambda d: f.append(len(d))),
+                )
+                t0 = time.perf_counter()
+                page.goto(url)
+                try:
+                    wait_points(page)
+                finally:
+                    out[visit] = time.perf_counter() - t0
+                    out["bytes_page_open"] = sum(frames)
+                page.wait_for_timeout(1000)
+                out["bytes_page_open"] = sum(frames)
+                browser.close()
+        except RuntimeError as exc:
+            out["error"] = str(exc)
         out["server_rss_mb"] = round(server_rss_mb(port), 1)
         out["server_peak_rss_mb"] = round(server_rss_mb(port, "VmHWM"), 1)
     return out
@@ -114,7 +130,7 @@ def pydeck_figures(csv: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--engines", default="pandas,duckdb,postgis,pydeck")
+    parser.add_argument("--engines", default="pandas,duckdb,postgis,pydeck,pydeck-1GB")
     args = parser.parse_args()
 
     import regionmap
@@ -153,12 +169,13 @@ def main() -> int:
                     raise
                 out["engines"]["postgis"] = {"error": str(exc)}
             print("postgis", out["engines"]["postgis"], file=sys.stderr)
-        if "pydeck" in engines:
-            try:
-                out["engines"]["pydeck"] = pydeck_figures(csv)
-            except Exception as exc:
-                out["engines"]["pydeck"] = {"error": f"{type(exc).__name__}: {exc}"}
-            print("pydeck", out["engines"]["pydeck"], file=sys.stderr)
+        for engine, limit in (("pydeck", None), ("pydeck-1GB", 1024)):
+            if engine in engines:
+                try:
+                    out["engines"][engine] = pydeck_figures(csv, limit)
+                except Exception as exc:
+                    out["engines"][engine] = {"error": f"{type(exc).__name__}: {exc}"}
+                print(engine, out["engines"][engine], file=sys.stderr)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "stores_dashboard.json").write_text(json.dumps(out, indent=2) + "\n")
     print(table(out))
@@ -171,6 +188,7 @@ def table(out: dict) -> str:
         "duckdb": "DuckDB",
         "postgis": "PostGIS",
         "pydeck": "st.pydeck_chart, every point",
+        "pydeck-1GB": "the same, maxMessageSize 1 GB",
     }
     engines = [e for e in names if e in out["engines"]]
     lines = [
@@ -187,7 +205,7 @@ def table(out: dict) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for engine in engines:
         if "error" in out["engines"][engine]:
-            lines.append(f"{engine}: not run ({out['engines'][engine]['error']})")
+            lines.append(f"{names[engine]}: {out['engines'][engine]['error']}")
     return "\n".join(lines)
 
 

@@ -2,7 +2,8 @@
 uploads with "Keep my files" ticked in one shows in the other's open session after a rerun.
 
 Each process has its own local user data folder, so what travels goes through the store.
-Skips without Chromium or PostgreSQL (fails under CI's REGIONMAP_REQUIRE_* flags).
+Skips without Chromium or PostgreSQL (fails under CI's REGIONMAP_REQUIRE_BROWSER and
+REGIONMAP_REQUIRE_POSTGIS).
 """
 
 from __future__ import annotations
