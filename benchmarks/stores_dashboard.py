@@ -106,19 +106,20 @@ def pydeck_figures(csv: Path, max_message_mb: int | None = None) -> dict:
                 browser = p.chromium.launch(executable_path=chromium_path(), args=args)
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 frames: list[int] = []
-                page.on(
-                    "websocket",
-                    lambda ws, f=frames: ws.on("framereceived", lambda d: f.append(len(d))),
-                )
+                if not max_message_mb:  # a frame of hundreds of MB kills Playwright's driver
+                    page.on(
+                        "websocket",
+                        lambda ws, f=frames: ws.on("framereceived", lambda d: f.append(len(d))),
+                    )
                 t0 = time.perf_counter()
                 page.goto(url)
                 try:
                     wait_points(page)
                 finally:
                     out[visit] = time.perf_counter() - t0
-                    out["bytes_page_open"] = sum(frames)
+                    out["bytes_page_open"] = sum(frames) or None
                 page.wait_for_timeout(1000)
-                out["bytes_page_open"] = sum(frames)
+                out["bytes_page_open"] = sum(frames) or None
                 browser.close()
         except RuntimeError as exc:
             out["error"] = str(exc)
