@@ -54,75 +54,33 @@ def figures(env: dict[str, str], geodata: Path, user_data: Path) -> dict:
                 os.environ[key] = value
 
 
-DECK = "[data-testid=stDeckGlJsonChart]"
-
-
-def wait_points(page, timeout_s: float = 900) -> None:
-    """Until deck.gl has drawn points: the chart's pixels (a screenshot, as composited; a
-    WebGL canvas cannot be read back) differ from its blank background in many places.
-
-    Raises RuntimeError with Streamlit's message when it refused to send the chart."""
-    import io
-    import time
-
-    from PIL import Image
-
-    deadline = time.perf_counter() + timeout_s
-    while time.perf_counter() < deadline:
-        chart = page.locator(DECK)
-        if chart.count() and chart.first.locator("canvas").count():
-            shot = Image.open(io.BytesIO(chart.first.screenshot(timeout=60_000))).convert("L")
-            if sum(shot.histogram()[:200]) > 2000:  # points, not a white canvas
-                return
-        refused = page.locator("[data-testid=stAlertContentError], [data-testid=stException]")
-        if refused.count():
-            raise RuntimeError(" ".join(refused.first.inner_text().split())[:200])
-        page.wait_for_timeout(50)
-    raise TimeoutError("no points drawn")
-
-
 def pydeck_figures(csv: Path, max_message_mb: int | None = None) -> dict:
     """benchmarks/pydeck_app.py on its own server: page open to points drawn (the first
-    visit reads the CSV; the second is served from st.cache_data), bytes over the
-    websocket for a visit, server memory. ``max_message_mb`` raises Streamlit's
-    ``server.maxMessageSize`` (200 MB by default), which a million points exceed."""
+    visit reads the CSV; the second is served from st.cache_data) and server memory.
+    ``max_message_mb`` raises Streamlit's ``server.maxMessageSize`` (200 MB by default),
+    which a million points exceed; the size of the message is in Streamlit's refusal."""
+    import re
     import time
 
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser_support import CHROMIUM_ARGS, chromium_path, dashboard_server, server_rss_mb
+    from benchmarks.deck_cdp import page_to_points
+    from tests.browser_support import dashboard_server, server_rss_mb
 
     out: dict = {}
-    app = ROOT / "benchmarks" / "pydeck_app.py"
     env = {"PYDECK_EVENTS": str(csv)}
     if max_message_mb:
         env["STREAMLIT_SERVER_MAX_MESSAGE_SIZE"] = str(max_message_mb)
-    with sync_playwright() as p, dashboard_server(env=env, app=app) as url:
+    app = ROOT / "benchmarks" / "pydeck_app.py"
+    with dashboard_server(env=env, app=app) as url:
         port = int(url.rstrip("/").rsplit(":", 1)[1])
-        # Debian's Chromium draws WebGL in software only when allowed to
-        args = [*CHROMIUM_ARGS, "--enable-unsafe-swiftshader"]
-        try:
-            for visit in ("first_start_page_to_map_s", "page_open_to_map_s"):
-                browser = p.chromium.launch(executable_path=chromium_path(), args=args)
-                page = browser.new_page(viewport={"width": 1500, "height": 1000})
-                frames: list[int] = []
-                if not max_message_mb:  # a frame of hundreds of MB kills Playwright's driver
-                    page.on(
-                        "websocket",
-                        lambda ws, f=frames: ws.on("framereceived", lambda d: f.append(len(d))),
-                    )
-                t0 = time.perf_counter()
-                page.goto(url)
-                try:
-                    wait_points(page)
-                finally:
-                    out[visit] = time.perf_counter() - t0
-                    out["bytes_page_open"] = sum(frames) or None
-                page.wait_for_timeout(1000)
-                out["bytes_page_open"] = sum(frames) or None
-                browser.close()
-        except RuntimeError as exc:
-            out["error"] = str(exc)
+        for visit in ("first_start_page_to_map_s", "page_open_to_map_s"):
+            t0 = time.perf_counter()
+            try:
+                out[visit] = page_to_points(url)
+            except RuntimeError as exc:
+                out["error"] = f"refused after {time.perf_counter() - t0:.0f} s: {exc}"
+                size = re.search(r"Data of size ([\d.]+) MB", str(exc))
+                out["message_mb"] = float(size[1]) if size else None
+                break
         out["server_rss_mb"] = round(server_rss_mb(port), 1)
         out["server_peak_rss_mb"] = round(server_rss_mb(port, "VmHWM"), 1)
     return out
