@@ -152,6 +152,7 @@ def browser_figures(geodata: Path, user_data: Path) -> dict:
                     continue
                 page.wait_for_timeout(2000)
                 legend = wait_map(page)
+                out["bytes_page_open"] = sum(frames)
                 frames.clear()
                 t2 = time.perf_counter()
                 page.get_by_role("button", name="2020 war").click()

@@ -161,6 +161,44 @@ def test_dashboard_says_which_mode_is_on(synthetic_csv):
     assert args["returned_objects"] == ["last_active_drawing"]  # panning reruns nothing
 
 
+def _leaflet_bounds(lat: float, lon: float, zoom: int, width: int, height: int) -> dict:
+    """The bounds Leaflet reports for a map of this size centred at (lat, lon)."""
+    import math
+
+    scale = 256 * 2**zoom / (2 * math.pi)  # pixels per Mercator radian
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    def lat_at(pixels: float) -> float:
+        return math.degrees(math.atan(math.sinh(y + pixels / scale)))
+
+    half_lon = math.degrees(width / 2 / scale)
+    return {
+        "_southWest": {"lat": lat_at(-height / 2), "lng": lon - half_lon},
+        "_northEast": {"lat": lat_at(height / 2), "lng": lon + half_lon},
+    }
+
+
+def test_the_map_stays_where_it_reported_itself(synthetic_csv):
+    """The aggregated view re-centres on the bounds the map returns. Their mean latitude is
+    south of the centre (Web Mercator), so each rerun drew the map further south, which
+    reported new bounds: an endless rerun loop (58 s and 7.8 MB for one filter change)."""
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.session_state["user_files"] = {"acled-10k.csv": synthetic_csv.read_bytes()}
+    at.run()
+    at.button(key="preset:all").click().run()
+    at.session_state["map"] = {"bounds": _leaflet_bounds(37.2303, 28.7402, 4, 1200, 620), "zoom": 4}
+    at.run()
+    assert not at.exception
+    script = next(c for c in at.get("component_instance") if "folium" in c.proto.component_name)
+    centre = re.search(r"center: \[([-\d.]+), ([-\d.]+)\]", script.proto.json_args)
+    assert centre, "no map centre in the component's script"
+    assert abs(float(centre[1]) - 37.2303) < 0.01 and abs(float(centre[2]) - 28.7402) < 0.01
+
+
 # ---------------------------------------------------------------- large files, read in chunks
 
 

@@ -77,9 +77,10 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
         returned += ("bounds", "zoom")
         last = _last_bounds()
         if last is not None:
-            (west, south, east, north), zoom = last
-            center = (round((south + north) / 2, 4), round((west + east) / 2, 4))  # (lat, lon)
-            spec = spec.replace(center=center, zoom=zoom)
+            # the Web Mercator centre: the mean of the latitudes lies south of it, so each
+            # rerun drew the map further south, which reported new bounds: an endless loop
+            center = regionmap.fit_view(last[0])[0]  # (lat, lon)
+            spec = spec.replace(center=center, zoom=last[1])
             event_filter = dataclasses.replace(event_filter, bbox=last[0])
             if sql:
                 in_map = data.count_events(event_filter)

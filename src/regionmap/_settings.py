@@ -42,6 +42,21 @@ ENVIRONMENT: tuple[Setting, ...] = (
         "--events file queried from its Parquet copy (also `--store`).",
     ),
     Setting(
+        "REGIONMAP_ACLED_USER",
+        "(none)",
+        "The myACLED e-mail `regionmap store refresh-acled` logs in with (also `--user`).",
+    ),
+    Setting(
+        "REGIONMAP_ACLED_PASSWORD",
+        "(none)",
+        "Its password (asked for at a terminal when unset); never printed, never an option.",
+    ),
+    Setting(
+        "REGIONMAP_ACLED_URL",
+        "https://acleddata.com",
+        "ACLED's API: /oauth/token, /api/acled/read, /api/deleted/read (tests use a local server).",
+    ),
+    Setting(
         "REGIONMAP_CHROMIUM",
         "chromium, chromium-browser or google-chrome on PATH",
         "The Chromium that draws PNG snapshots as seen and runs the browser tests.",

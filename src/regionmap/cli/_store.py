@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import sys
+import tempfile
 from pathlib import Path
 
-from regionmap import EventError, load_catalog, read_events, user_data_dir
+from regionmap import EventError, load_catalog, read_events, read_setting, user_data_dir
 from regionmap.events import ACLED_ID
-from regionmap.stores import STORE_ENV, DuckStore, PostgisStore, StoreError, mask_url, origin_of
+from regionmap.stores import (
+    ACLED_COUNTRIES,
+    ACLED_PAGE_ROWS,
+    STORE_ENV,
+    AcledClient,
+    DuckStore,
+    PostgisStore,
+    StoreError,
+    acled_rows_csv,
+    mask_url,
+    origin_of,
+    refresh_acled_file,
+)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -50,20 +64,82 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = PostgisStore(args.into)
     store.check()
     catalog = load_catalog(args.geodata)
-    result = read_events(args.file, catalog)
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-    origin = origin_of(result.format)
     progress = None if args.quiet else print_progress
-    written = store.upsert(result.frame, origin, progress=progress)
+    written, origin, problems = _import_file(store, args.file, catalog, progress)
     deleted = store.delete(read_deletions(args.deletions), "acled") if args.deletions else 0
     print(
         f"{written:,} events from {args.file} upserted into {store.masked} as {origin}"
         + (f"; {deleted:,} deleted" if args.deletions else "")
-        + (f"; {len(result.problems):,} bad rows skipped" if result.problems else ""),
+        + (f"; {problems:,} bad rows skipped" if problems else ""),
         file=sys.stderr,
     )
-    return 1 if result.problems else 0
+    return 1 if problems else 0
+
+
+def _import_file(store: PostgisStore, path, catalog, progress) -> tuple[int, str, int]:
+    """Validate an events file, print its bad rows, upsert the good ones: (rows written,
+    origin, bad rows)."""
+    result = read_events(path, catalog)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    origin = origin_of(result.format)
+    written = store.upsert(result.frame, origin, progress=progress)
+    return written, origin, len(result.problems)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD day: {text!r}") from None
+
+
+def _acled_client(args: argparse.Namespace) -> AcledClient:
+    """The account from --user / $REGIONMAP_ACLED_USER and $REGIONMAP_ACLED_PASSWORD (or a
+    prompt at a terminal): a password is never an option, so it stays out of `ps`."""
+    import getpass
+
+    user = args.user or read_setting("REGIONMAP_ACLED_USER")
+    password = read_setting("REGIONMAP_ACLED_PASSWORD")
+    if user and not password and sys.stdin.isatty():
+        password = getpass.getpass(f"ACLED password for {user}: ")
+    return AcledClient(user or "", password or "")
+
+
+def cmd_refresh_acled(args: argparse.Namespace) -> int:
+    """Fetch ACLED's events (paged) and deletions; upsert into a store or refresh a CSV."""
+    client = _acled_client(args)
+    countries = tuple(args.country or ACLED_COUNTRIES)
+    pages = client.events(countries, args.since, args.page_rows)
+    if args.out:
+        pages = list(pages)  # all events first: a deletion made meanwhile still applies
+        fetched, gone, total = refresh_acled_file(
+            args.out, pages, client.deleted(args.deleted_since)
+        )
+        print(
+            f"{fetched:,} ACLED events fetched, {gone:,} deleted; {args.out} holds {total:,}",
+            file=sys.stderr,
+        )
+        return 0
+    store = PostgisStore(args.into)
+    store.check()
+    catalog = load_catalog(args.geodata)
+    written = problems = 0
+    with tempfile.TemporaryDirectory(prefix="regionmap-acled-") as folder:
+        page_csv = Path(folder) / "acled_page.csv"
+        for rows in pages:
+            page_csv.write_text(acled_rows_csv(rows), encoding="utf-8")
+            n, _, bad = _import_file(store, page_csv, catalog, None)
+            written, problems = written + n, problems + bad
+            if not args.quiet:
+                print(f"{written:,} ACLED events upserted", file=sys.stderr)
+    deleted = store.delete(client.deleted(args.deleted_since), "acled")
+    print(
+        f"{written:,} ACLED events upserted into {store.masked}, {deleted:,} deleted"
+        + (f"; {problems:,} bad rows skipped" if problems else ""),
+        file=sys.stderr,
+    )
+    return 1 if problems else 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -82,7 +158,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """The ``store`` command and its sub-commands."""
     store = sub.add_parser(
-        "store", help="the shared PostGIS store: init, import, stats", parents=[common]
+        "store",
+        help="the shared PostGIS store: init, import, stats, refresh-acled",
+        parents=[common],
     )
     ssub = store.add_subparsers(dest="store_command", required=True, metavar="STORE_COMMAND")
     p = ssub.add_parser("init", help="create PostGIS, the tables and indexes (safe to rerun)")
@@ -99,6 +177,40 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p = ssub.add_parser("stats", help="what the store holds")
     p.add_argument("url", metavar="URL")
     p.set_defaults(func=cmd_stats)
+    _add_refresh_parser(ssub, common)
+
+
+def _add_refresh_parser(ssub: argparse._SubParsersAction, common) -> None:
+    p = ssub.add_parser(
+        "refresh-acled",
+        parents=[common],
+        help="fetch ACLED's events and deletions over its API (OAuth) into a store or a CSV",
+        description="The account: --user or $REGIONMAP_ACLED_USER, the password from "
+        "$REGIONMAP_ACLED_PASSWORD (or asked for at a terminal); the API at "
+        "$REGIONMAP_ACLED_URL (default https://acleddata.com).",
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--into", metavar="URL", help="upsert into this PostGIS store")
+    target.add_argument("--out", metavar="FILE", help="write or bring up to date this CSV")
+    p.add_argument("--user", metavar="EMAIL", help="the myACLED account's e-mail")
+    p.add_argument(
+        "--country",
+        action="append",
+        metavar="NAME",
+        help=f"ACLED's country name, repeatable (default: {', '.join(ACLED_COUNTRIES)})",
+    )
+    p.add_argument("--since", type=_day, metavar="DAY", help="events on or after this day")
+    p.add_argument(
+        "--deleted-since", type=_day, metavar="DAY", help="deletions on or after this day"
+    )
+    p.add_argument(
+        "--page-rows",
+        type=int,
+        default=ACLED_PAGE_ROWS,
+        help=f"rows per API page (default {ACLED_PAGE_ROWS})",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_refresh_acled)
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:

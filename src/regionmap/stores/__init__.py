@@ -5,6 +5,14 @@ in the shared store. Both return what
 
 from __future__ import annotations
 
+from regionmap.stores._acled import (
+    ACLED_COUNTRIES,
+    ACLED_PAGE_ROWS,
+    AcledClient,
+    AcledError,
+    acled_rows_csv,
+    refresh_acled_file,
+)
 from regionmap.stores._base import STORE_ENV, StoreError, mask_url
 from regionmap.stores._duck import DuckStore
 from regionmap.stores._open import open_postgis, store_url
@@ -14,14 +22,20 @@ EventQueries = DuckStore | PostgisStore
 
 
 __all__ = [
+    "ACLED_COUNTRIES",
+    "ACLED_PAGE_ROWS",
     "STORE_ENV",
+    "AcledClient",
+    "AcledError",
     "DuckStore",
     "EventQueries",
     "PostgisStore",
     "StoreError",
+    "acled_rows_csv",
     "is_postgres_url",
     "mask_url",
     "open_postgis",
     "origin_of",
+    "refresh_acled_file",
     "store_url",
 ]
