@@ -194,3 +194,15 @@ def test_stale_layer_is_detected(tmp_path, catalog):
     target.write_text(target.read_text().replace("Kars", "Karz", 1))
     stale = regionmap.stale_layers(regionmap.load_catalog(copy))
     assert stale == [target]
+
+
+def test_the_basemap_reaches_the_ukraine_theatre():
+    """Kyiv (50.45°N) and Kharkiv (50.0°N) are land: the clip stopped at 47°N and drew
+    them as sea on the Black Sea and Ukraine page."""
+    import shapely
+
+    dataset = regionmap.load_dataset(ROOT / "geodata")
+    countries = dataset.layers["basemap"].frame
+    ukraine = countries[countries["iso_a3"] == "UKR"].geometry.union_all()
+    for lon, lat in ((30.52, 50.45), (36.23, 49.99)):
+        assert ukraine.contains(shapely.Point(lon, lat)), (lon, lat)

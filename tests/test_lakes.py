@@ -63,7 +63,7 @@ def test_shipped_lakes_hold_van_sevan_and_urmia(dataset):
 def test_web_basemap_draws_lakes_in_their_own_style(dataset):
     doc = basemap_geojson(dataset)
     water = [f for f in doc["features"] if f["properties"].get("s") == 1]
-    assert len(water) == len(dataset.display["lakes"]) == 32
+    assert len(water) == len(dataset.display["lakes"]) == 55
     spec = regionmap.ViewSpec.default(dataset.catalog)
     page = regionmap.render_map(spec, dataset).get_root().render()
     assert '"fillColor": "#e4edf3"' in page and "styles[f.properties.s || 0]" in page
