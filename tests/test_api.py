@@ -150,3 +150,15 @@ def test_no_function_over_80_lines():
                 if lines >= 80:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines})")
     assert long == []
+
+
+def test_no_module_over_about_400_lines():
+    """A module that long holds several jobs; split it, or say in its docstring why it is
+    one piece (issue 12)."""
+    long = []
+    for path in sorted((ROOT / "src" / "regionmap").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if len(text.splitlines()) > 420 and "one piece" not in doc:
+            long.append(f"{path.relative_to(ROOT)} ({len(text.splitlines())} lines)")
+    assert long == []

@@ -339,7 +339,7 @@ def test_popup_lists_history_and_status_in_force(catalog, layers):
 
 
 def test_geojson_export_carries_status_in_force(catalog):
-    from regionmap._export import geojson_snapshot
+    from regionmap._datafiles import geojson_snapshot
 
     dataset = regionmap.load_dataset(catalog.root)
     spec = regionmap.ViewSpec(layers=("syria-zones",), end=dt.date(2024, 1, 1))

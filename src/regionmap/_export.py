@@ -16,7 +16,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from branca.element import Element
 
 from regionmap._animate import (
@@ -27,15 +26,12 @@ from regionmap._animate import (
     animation_bytes,
 )
 from regionmap._atomic import atomic_write_bytes
-from regionmap._build import dumps_features
 from regionmap._chromium import NO_CHROMIUM, capture_png, chromium_path
-from regionmap._compose import in_window
+from regionmap._datafiles import csv_snapshot, geojson_snapshot, sources_markdown
 from regionmap._dataset import Dataset
 from regionmap._errors import ExportError
 from regionmap._spec import ViewSpec
-from regionmap._status import as_periods, describe, status_at
 from regionmap._viewfiles import VIEW_KEY, with_png_text
-from regionmap.events import neutralise_formulas
 from regionmap.web import Assets, render_map, stylesheet, template_safe_html
 
 FORMATS = ("png", "html", "svg", "pdf", "geojson", "csv", "zip", *ANIMATION_FORMATS)
@@ -137,28 +133,6 @@ def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
     ]
 
 
-def sources_markdown(spec: ViewSpec, dataset: Dataset) -> str:
-    """Every source behind what is shown: catalogue sources, feature and event citations."""
-    lines = ["# Sources of this snapshot", "", f"View: `{spec.to_json()}`", "", "## Datasets", ""]
-    lines += [
-        f"- {s.title} — {s.licence}" + (f" <{s.url}>" if s.url else "")
-        for s in dataset.catalog.sources
-    ]
-    lines += ["", "## Features", ""]
-    seen: set[tuple[str, str]] = set()
-    for layer_id in spec.layers:
-        frame = dataset.layers[layer_id].frame
-        for source, url in zip(frame.get("source", []), frame.get("source_url", []), strict=False):
-            if (source, url) not in seen:
-                seen.add((source, url))
-                lines.append(f"- {source}" + (f" <{url}>" if url else ""))
-    if spec.show_events:
-        lines += ["", "## Events", ""]
-        for row in dataset.visible_events(spec).itertuples():
-            lines.append(f"- {row.event_id} ({row.title}): {row.source} {row.source_url}".rstrip())
-    return "\n".join(lines) + "\n"
-
-
 # ---------------------------------------------------------------- formats
 
 
@@ -235,83 +209,6 @@ def static_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions, 
     out = io.BytesIO()
     render_static(spec, dataset, out, fmt, **_print_args(spec, dataset, options))
     return out.getvalue()
-
-
-def _feature_records(spec: ViewSpec, dataset: Dataset) -> list[dict]:
-    """Visible layer features as stored (unsimplified), with their provenance."""
-    out = []
-    for layer in dataset.catalog.layers:
-        if layer.id not in spec.layers:
-            continue
-        frame = dataset.layers[layer.id].frame
-        for record, geom in zip(
-            frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
-        ):
-            active = in_window(
-                record.get("valid_from"), record.get("valid_to"), spec.start, spec.end
-            )
-            in_force = status_at(record.get("status_periods"), spec.end)
-            out.append(
-                {
-                    "layer": layer.id,
-                    "theatre": layer.theatre,
-                    "in_window": active,
-                    "status_in_force": describe(in_force),
-                    "status_in_force_as_of": (in_force or {}).get("as_of", ""),
-                    **record,
-                    "geometry": geom,
-                }
-            )
-    return out
-
-
-def geojson_snapshot(spec: ViewSpec, dataset: Dataset) -> str:
-    """RFC 7946: the layer features and the events in the view, with provenance."""
-    features = []
-    for record in _feature_records(spec, dataset):
-        geom = record.pop("geometry")
-        features.append(
-            {"type": "Feature", "properties": {"record": "feature", **record}, "geometry": geom}
-        )
-    if spec.show_events:
-        events = dataset.visible_events(spec)
-        for record in _event_table(events).to_dict("records"):
-            point = {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]}
-            features.append(
-                {"type": "Feature", "properties": {"record": "event", **record}, "geometry": point}
-            )
-    return dumps_features(features, 6, name="regionmap snapshot")
-
-
-def _event_table(events: pd.DataFrame) -> pd.DataFrame:
-    drop = [c for c in ("start", "end", "is_span", "geometry") if c in events.columns]
-    return pd.DataFrame(events.drop(columns=drop))
-
-
-def csv_snapshot(spec: ViewSpec, dataset: Dataset) -> str:
-    """One row per feature and event in the view; geometry as WKT; formulas neutralised."""
-    rows = []
-    for record in _feature_records(spec, dataset):
-        geom = record.pop("geometry")
-        if "status_periods" in record:  # a list of periods: one readable cell, not a repr
-            periods = as_periods(record["status_periods"])
-            record["status_periods"] = " | ".join(map(describe, periods))
-        rows.append({"record": "feature", **record, "wkt": geom.wkt})
-    if spec.show_events:
-        events = dataset.visible_events(spec)
-        for record in _event_table(events).to_dict("records"):
-            rows.append(
-                {
-                    "record": "event",
-                    "layer": "events",
-                    "id": record["event_id"],
-                    "name": record["title"],
-                    **record,
-                    "wkt": f"POINT ({record['longitude']} {record['latitude']})",
-                }
-            )
-    table = pd.DataFrame(rows)
-    return neutralise_formulas(table).to_csv(index=False, lineterminator="\n")
 
 
 def bundle_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> bytes:
