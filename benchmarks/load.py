@@ -66,6 +66,11 @@ async def session(browser, url: str, index: int, seconds: float, stats: dict) ->
     await frame.locator("path.rm-layer-kars-borders").first.wait_for(
         state="attached", timeout=120_000
     )
+    # the theatres' layer groups start folded: unfold them all (the clicks below need them)
+    for summary in await page.locator(
+        "[data-testid=stSidebarUserContent] [data-testid=stExpander] summary"
+    ).all():
+        await summary.click()
     actions = 0
     deadline = time.monotonic() + seconds
     thumb = page.get_by_role("slider").last
