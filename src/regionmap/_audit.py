@@ -55,6 +55,23 @@ def check_path(
     the file lies inside the geodata folder, where the full provenance contract holds.
     What was found or assumed (layers, encodings, split collections) is appended to
     ``notes`` as ``"file: note"`` lines.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        The catalog whose region and theatres the file is checked against.
+    path : str or Path
+        A layer file (GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile) or an events CSV.
+    strict : bool, default False
+        Hold a layer to the full provenance contract of the shipped data.
+    notes : list of str, optional
+        Receives what was found or assumed, as ``"file: note"`` lines.
+
+    Returns
+    -------
+    list of Problem
+        Each names the file, the feature or row, and the problem; empty when clean.
+        Never raises for bad input.
     """
     path = Path(path)
     if path.suffix.lower() in EVENT_SUFFIXES:

@@ -148,7 +148,26 @@ def _require(table: dict, key: str, path: Path, where: str) -> str:
 
 
 def load_catalog(geodata: str | Path | None = None) -> Catalog:
-    """Parse and check `catalog.toml`; the files it names are checked by `validate`."""
+    """Parse and check `catalog.toml`; the files it names are checked by `validate`.
+
+    Parameters
+    ----------
+    geodata : str or Path, optional
+        The geodata folder holding ``catalog.toml``; None: ``$REGIONMAP_GEODATA``, else
+        ``./geodata``, else the one shipped beside the package.
+
+    Returns
+    -------
+    Catalog
+        Frozen specs: theatres (each with a ``bbox`` as (west, south, east, north) degrees,
+        EPSG:4326), layers, sources, the region's bbox and the as-of date.
+
+    Raises
+    ------
+    CatalogError
+        No ``catalog.toml``, invalid TOML, a missing key, a bbox not west < east and
+        south < north; names the file, the entry and the problem.
+    """
     root = Path(geodata) if geodata is not None else default_geodata_dir()
     path = root / "catalog.toml"
     try:

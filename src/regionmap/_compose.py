@@ -45,6 +45,17 @@ def shared_border(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
 
     Natural Earth's admin-0 polygons are topologically consistent (neighbours share their
     vertices), so the intersection of the two boundaries is the border itself.
+
+    Parameters
+    ----------
+    a, b : shapely geometry
+        Country (Multi)Polygons in EPSG:4326, (longitude, latitude) degrees, from the same
+        topologically consistent source (Natural Earth admin-0).
+
+    Returns
+    -------
+    shapely geometry
+        A (Multi)LineString in the same CRS; empty when the two do not touch.
     """
     common = shapely.intersection(a.boundary, b.boundary)
     lines = [
@@ -76,6 +87,16 @@ def geodesic_area_km2(geom: BaseGeometry) -> float:
     """Area on the WGS84 ellipsoid, in square kilometres, whatever the ring orientation.
 
     ``geom`` is in EPSG:4326, (longitude, latitude) degrees; lines have no area (0).
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        (Multi)Polygon in EPSG:4326, (longitude, latitude) degrees.
+
+    Returns
+    -------
+    float
+        Square kilometres on the WGS84 ellipsoid (pyproj's ``Geod``); 0 for lines and points.
     """
     area, _ = _GEOD.geometry_area_perimeter(geom)
     return abs(area) / 1e6
@@ -190,6 +211,21 @@ def simplify_for_display(
     own extent, so the error relative to the feature is the same at every scale it is drawn
     at. Large polygons are simplified as one coverage so shared edges move together; the
     rest alone. Measurements are never taken on the result.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Features in EPSG:4326, (longitude, latitude) degrees.
+    tolerance : float
+        The largest vertex move, in degrees, for features large enough to hide it.
+    digits : int, default 5
+        Decimals kept in coordinates (5 ≈ 1 m).
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy with simplified geometry, same CRS, same rows and columns. For drawing only:
+        measure on the unsimplified frame.
     """
     out = frame.copy()
     geoms = out.geometry
@@ -222,6 +258,20 @@ def measure(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     """Geodesic length (lines) or area (polygons) of each feature, official figure beside.
 
     Measured on whatever geometry is passed in: pass the layer as stored (unsimplified).
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Features in EPSG:4326, (longitude, latitude) degrees; optional columns
+        ``official_length_km`` and ``official_source`` give the published figure.
+
+    Returns
+    -------
+    DataFrame
+        One row per line or polygon: ``id``, ``name``, ``measure`` ("length_km" or
+        "area_km2"), ``value`` (geodesic on the WGS84 ellipsoid, km or km²), ``official``,
+        ``official_source`` and ``difference_pct`` (measured against official, in percent).
+        Points are left out.
     """
     geoms = frame.geometry
     lines = geoms.geom_type.isin(["LineString", "MultiLineString"])

@@ -51,7 +51,23 @@ def view_size_m(
 
 
 def check_bbox(bbox: tuple[float, ...]) -> BBox:
-    """``bbox`` as (west, south, east, north) degrees, or `ViewError` saying what is wrong."""
+    """``bbox`` as (west, south, east, north) degrees, or `ViewError` saying what is wrong.
+
+    Parameters
+    ----------
+    bbox : tuple of float
+        (west, south, east, north) in degrees, EPSG:4326.
+
+    Returns
+    -------
+    BBox
+        The same four numbers as floats.
+
+    Raises
+    ------
+    ViewError
+        Not four numbers, west ≥ east, south ≥ north, or outside ±180° / ±90°.
+    """
     if len(bbox) != 4:
         raise ViewError(f"a bbox is WEST,SOUTH,EAST,NORTH in degrees, got {len(bbox)} numbers")
     west, south, east, north = (float(v) for v in bbox)

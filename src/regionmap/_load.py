@@ -324,7 +324,20 @@ def read_catalog_layer(catalog: Catalog, layer: LayerSpec | str) -> LayerResult:
 
 
 def load_layers(catalog: Catalog) -> dict[str, LayerResult]:
-    """Every catalogued layer; a broken one is a result with problems, not an exception."""
+    """Every catalogued layer; a broken one is a result with problems, not an exception.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        What to load (`load_catalog`); files are read from ``catalog.root / layers``.
+
+    Returns
+    -------
+    dict of str to LayerResult
+        By layer id: a GeoDataFrame in EPSG:4326, (longitude, latitude) degrees,
+        unsimplified (measure on these), and the problems found (file, feature, problem).
+        Never raises for bad data: a missing or broken file is an empty frame with problems.
+    """
     results: dict[str, LayerResult] = {}
     for spec in catalog.layers:
         try:

@@ -162,7 +162,29 @@ def _child() -> None:
 def load_store(
     path: str | Path, catalog: Catalog, cache_dir: str | Path | None = None
 ) -> EventStore:
-    """Events from a large CSV (ours or ACLED's), through a Parquet cache when given one."""
+    """Events from a large CSV (ours or ACLED's), through a Parquet cache when given one.
+
+    Parameters
+    ----------
+    path : str or Path
+        An events CSV (ours, ACLED's, UCDP GED, HDX); any size.
+    catalog : Catalog
+        Gives the theatres each event is placed in (by its longitude, latitude, EPSG:4326).
+    cache_dir : str or Path, optional
+        Where the validated Parquet copy is kept, keyed by the file's size and time; a
+        second load reads it instead of validating again.
+
+    Returns
+    -------
+    EventStore
+        The validated frame (dates as datetime64 midnights, repeating text categorical)
+        and the problems of the rows left out.
+
+    Raises
+    ------
+    EventError
+        The file is missing, unreadable, or not an events file (names the file).
+    """
     path = Path(path)
     if not path.is_file():
         raise EventError(path, "file not found")

@@ -147,6 +147,29 @@ def _pdf_view(data: bytes, name: str) -> ViewSpec:
 
 
 def view_from_args(dataset: Dataset, base: ViewSpec | None = None, **changes: object) -> ViewSpec:
+    """A view from command-line options: ``base`` (or the default view) with every change
+    that is not None applied, then checked against the catalog.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Its catalog checks layer and theatre ids.
+    base : ViewSpec, optional
+        A view read from a file (``--view``); None starts from `ViewSpec.default`.
+    **changes
+        ViewSpec fields (``layers``, ``start``, ``end``, ``event_types``, ``title``,
+        ``lang``, …); None leaves a field as it is.
+
+    Returns
+    -------
+    ViewSpec
+
+    Raises
+    ------
+    ViewError
+        An unknown layer, theatre, basemap or language, or a window that ends before it
+        starts.
+    """
     spec = base or ViewSpec.default(dataset.catalog)
     return spec.replace(**{k: v for k, v in changes.items() if v is not None}).check(
         dataset.catalog
