@@ -141,12 +141,16 @@ def test_dashboard_uses_only_public_names():
 
 
 def test_no_function_over_80_lines():
-    """A function that long does several jobs; split it (issue 12)."""
+    """A function that long does several jobs; split it (issue 12). Its docstring does
+    not count: a full NumPy docstring must not push a function over."""
     long = []
     for path in sorted((ROOT / "src" / "regionmap").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 lines = node.end_lineno - node.lineno + 1
+                first = node.body[0]
+                if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                    lines -= first.end_lineno - first.lineno + 1  # a docstring is not code
                 if lines >= 80:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines})")
     assert long == []
