@@ -357,3 +357,15 @@ def test_look_of_an_inactive_feature_is_grey_and_dashed():
     assert active.linestyle == "solid" and active.edge[0] > 0.6
     assert inactive.edge[:3] == pytest.approx((0x9E / 255,) * 3)
     assert inactive.linestyle != "solid" and inactive.lw < active.lw
+
+
+def test_arabic_text_is_shaped_and_in_reading_order(spec, dataset):
+    """Matplotlib lays letters left to right one by one: Arabic came out reversed and
+    unjoined. The print map shapes it and puts it in display order first."""
+    from regionmap.plot._text import tex
+
+    assert tex("سرت") == "\ufe95\ufeae\ufeb3"  # teh, reh final; seen initial: left to right
+    assert tex("Sirte (سرت) $") == "Sirte (\ufe95\ufeae\ufeb3) \\$"
+    assert tex("Kars") == "Kars"
+    svg = draw(spec.replace(title="ليبيا: سرت"), dataset, "svg", size=(800, 500)).decode()
+    assert "\ufe95\ufeae\ufeb3 :\ufe8e\ufef4\ufe92\ufef4\ufedf" in svg

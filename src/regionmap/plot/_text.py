@@ -10,6 +10,8 @@ rcParams (every text sets ``usetex=False`` itself).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from matplotlib.font_manager import FontProperties
 
@@ -18,9 +20,23 @@ from regionmap._spec import ViewSpec
 DEFAULT_TITLE = "Where Russia and Turkey meet"
 
 
+RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic and their forms
+
+
 def tex(text: object) -> str:
-    """Data text, printed literally: ``$`` would start mathtext."""
-    return str(text).replace("$", r"\$")
+    """Data text, printed literally: ``$`` would start mathtext.
+
+    Matplotlib lays text out left to right, letter by letter: Arabic came out reversed and
+    unjoined ("ت ر س" for "سرت"). Text with right-to-left letters is shaped
+    (arabic-reshaper) and put in display order (python-bidi) first, line by line.
+    """
+    text = str(text)
+    if RTL.search(text):
+        from arabic_reshaper import reshape
+        from bidi import get_display
+
+        text = "\n".join(get_display(reshape(line)) for line in text.split("\n"))
+    return text.replace("$", r"\$")
 
 
 def deg(value: float, pos: str, neg: str) -> str:
