@@ -108,3 +108,25 @@ def test_a_closed_status_at_the_windows_end_draws_the_feature_as_not_in_force(da
     closed = route(dt.date(2023, 8, 1))
     assert not closed.active and closed.look.color == INACTIVE_COLOR
     assert closed.why == "closed at the window's end (since 2023-07-11)"
+
+
+def test_the_first_view_shows_each_place_as_it_stands_today(dataset):
+    """Open start (every event up to today): layers are judged on the window's last day.
+    The corridor (closed 2023) and the Sochi strips (patrols ended) are drawn not in force;
+    with a start the whole window counts, and the 2021 corridor is in force in 2019–2024."""
+    catalog = dataset.catalog
+    today = regionmap.ViewSpec.default(catalog)
+    assert today.start is None and today.end is None
+    plan = MapPlan.from_view(today, dataset)
+    corridor = next(p for p in plan.layers if p.layer.id == "lachin-corridor")
+    assert corridor.features and not any(f.active for f in corridor.features)
+    strips = next(p for p in plan.layers if p.layer.id == "syria-zones")
+    patrol = [f for f in strips.features if "patrol" in str(f.record.get("name", "")).lower()]
+    assert patrol and not any(f.active for f in patrol)
+    kars = next(p for p in plan.layers if p.layer.id == "kars-borders")
+    assert all(f.active for f in kars.features)  # the 1921 borders still hold
+    window = today.replace(start=dt.date(2019, 1, 1), end=dt.date(2024, 12, 31))
+    corridor = next(
+        p for p in MapPlan.from_view(window, dataset).layers if p.layer.id == "lachin-corridor"
+    )
+    assert any(f.active for f in corridor.features)

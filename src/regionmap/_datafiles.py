@@ -47,7 +47,7 @@ def _feature_records(spec: ViewSpec, dataset: Dataset) -> list[dict]:
             frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
         ):
             active = in_window(
-                record.get("valid_from"), record.get("valid_to"), spec.start, spec.end
+                record.get("valid_from"), record.get("valid_to"), *spec.layer_window()
             )
             in_force = status_at(record.get("status_periods"), spec.end)
             out.append(

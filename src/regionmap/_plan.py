@@ -368,12 +368,14 @@ def _variant_entries(planned: PlannedLayer) -> list[LegendEntry]:
 def _in_force(record: dict, spec: ViewSpec) -> tuple[bool, str]:
     """Whether a feature holds in the view's window, and if not, why.
 
-    It does not when the window misses its ``valid_from``–``valid_to``, nor when its
+    It does not when the window (its last day, if the start is open: `ViewSpec.layer_window`)
+    misses its ``valid_from``–``valid_to``, nor when its
     dated status at the window's end (today if open) is suspended, lapsed or closed: the
     Lachin road after 11 July 2023, the Sochi strips' patrols while suspended."""
     start, end = _blank(record.get("valid_from")), _blank(record.get("valid_to"))
-    if not in_window(start, end, spec.start, spec.end):
-        return False, f"not in force in this window: {start or '…'} – {end or 'now'}"
+    if not in_window(start, end, *spec.layer_window()):
+        when = "in this window" if spec.start else "on the window's last day"
+        return False, f"not in force {when}: {start or '…'} – {end or 'now'}"
     periods = _blank(record.get("status_periods"))
     period = status_at(periods, spec.end) if periods is not None else None
     if period is not None and period.get("status") in STOPPED_STATUSES:

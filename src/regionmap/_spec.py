@@ -95,6 +95,17 @@ class ViewSpec:
             return f"up to {day_text(end)}"
         return f"{day_text(self.start)} – {day_text(end)}"
 
+    def layer_window(self) -> tuple[dt.date | None, dt.date]:
+        """The window a layer feature must overlap to be drawn in force.
+
+        With an open start ("up to a day", the first view: every event up to today) a
+        feature is judged on the window's last day, so the map shows each place as it
+        stood then: the Lachin corridor closed, the Sochi patrols ended. With a start, on
+        the whole window: a feature in force at any time in it is drawn in force.
+        """
+        end = self.end or dt.datetime.now(dt.UTC).date()
+        return (self.start if self.start is not None else end), end
+
     def event_filter(self) -> EventFilter:
         return EventFilter(
             start=self.start,

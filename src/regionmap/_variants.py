@@ -96,7 +96,7 @@ def dated_variants(
         feature_period(r) if "Point" not in g.geom_type else (None, None)
         for r, g in zip(records, geoms, strict=True)
     ]
-    shown = {p for p in periods if (p[0] or p[1]) and in_window(p[0], p[1], spec.start, spec.end)}
+    shown = {p for p in periods if (p[0] or p[1]) and in_window(p[0], p[1], *spec.layer_window())}
     if not 2 <= len(shown) <= MAX_VARIANTS or not _successive(list(shown)):
         return [None] * len(records)
     newest = max(shown, key=lambda p: (p[0] or "", p[1] or "9999"))

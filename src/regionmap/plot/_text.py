@@ -78,7 +78,8 @@ def subtitle(spec: ViewSpec, events: pd.DataFrame) -> str:
     ):
         if values:
             parts.append(f"{label}: {', '.join(values)}")
-    parts.append("layers not in force in the window are grey and dashed")
+    when = "in the window" if spec.start else f"on {spec.window_text()[len('up to ') :]}"
+    parts.append(f"layers not in force {when} are grey and dashed")
     return " · ".join(parts)
 
 
