@@ -1,10 +1,11 @@
 """The map: the heading above it, the data problems note, the map itself, and which events
 it draws.
 
-Owns the map component (key ``map``), its height (`regionmap.MAP_HEIGHT_PX`, the one the
-print map assumes too) and the list of values it returns: only ``last_active_drawing`` (the
-clicked feature as GeoJSON, read by `feature`), plus ``bounds`` and ``zoom`` in the
-aggregated view, whose counts follow the map; so panning reruns the app only there.
+Owns the map components (key ``map``, and ``map_compare`` for a compare window's second
+map), their height (`regionmap.MAP_HEIGHT_PX`, the one the print map assumes too) and the
+list of values the first returns: only ``last_active_drawing`` (the clicked feature as
+GeoJSON, read by `feature`), plus ``bounds`` and ``zoom`` in the aggregated view, whose
+counts follow the map; so panning reruns the app only there.
 Must not cache the `folium.Map` (it draws blank when reused) nor build or style map parts:
 `regionmap.render_map` does.
 """
@@ -97,7 +98,7 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
 
 def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
     """The title with the window, the caption, and the data problems, if any."""
-    st.subheader(f"Where Russia and Turkey meet: events {spec.window_text()}")
+    st.subheader(f"Where Russia and Turkey meet: events {spec.compare_text()}")
     st.caption(
         f"{' · '.join(t.title for t in data.catalog.theatres)} — "
         f"{len(spec.layers)} layers, {n_shown} events · data as of {data.catalog.as_of} · "
@@ -115,10 +116,12 @@ def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
                 )
 
 
-def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -> Mapping[str, Any]:
-    """Draw the map; return what the component reports (empty until the browser answers)."""
+def _component(
+    events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets, key: str
+) -> Mapping[str, Any]:
+    """One map component drawn from ``events.spec``'s first window, under ``key``."""
     fmap = regionmap.render_map(
-        events.spec,
+        events.spec.window_views()[0],
         data,
         assets,
         events=events.shown,
@@ -127,12 +130,35 @@ def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -
     )
     returned = st_folium(
         fmap,
-        key="map",
+        key=key,
         height=regionmap.MAP_HEIGHT_PX,
         use_container_width=True,
         returned_objects=list(events.returned),
     )
     return returned or {}
+
+
+def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -> Mapping[str, Any]:
+    """Draw the map; return what the component reports (empty until the browser answers).
+
+    With a compare window, two maps side by side (keys ``map`` and ``map_compare``), each
+    titled with its window. Both are framed by the view's centre and zoom (in the
+    aggregated view, the first map's last bounds), so they line up at every rerun; the
+    second returns nothing, so panning it reruns nothing and does not move the first."""
+    first, *second = events.spec.window_views()
+    if not second:
+        return _component(events, data, assets, "map")
+    other = events_to_draw(second[0], data)  # its events; the first map's bounds
+    other = dataclasses.replace(other, spec=other.spec.replace(center=events.spec.center,
+                                zoom=events.spec.zoom), returned=())  # fmt: skip
+    left, right = st.columns(2, gap="small")
+    with left:
+        st.markdown(f"**{first.window_text()}** · {events.in_map:,} events")
+        returned = _component(events, data, assets, "map")
+    with right:
+        st.markdown(f"**{second[0].window_text()}** · {other.in_map:,} events")
+        _component(other, data, assets, "map_compare")
+    return returned
 
 
 def clicked_feature(returned: Mapping[str, Any]) -> Mapping[str, Any] | None:
