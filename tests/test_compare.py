@@ -116,7 +116,15 @@ def test_dashboard_opens_a_shared_compare_link_as_two_maps(lachin, catalog):
     at = start(lachin.to_query(catalog))
     assert at.toggle(key="compare").value is True
     assert at.slider(key="compare_window").value[0] == AFTER
-    assert len(_folium_maps(at)) == 2
+    first, second = _folium_maps(at)
+    assert first["returned_objects"] == ["last_active_drawing", "center", "zoom"]
+    assert second["returned_objects"] == []  # panning the second alone reruns nothing
+    # the first map was panned: on the rerun the second is drawn where the first is
+    at.session_state["map"] = {"center": {"lat": 39.7, "lng": 46.6}, "zoom": 9.25}
+    at.run()
+    first, second = _folium_maps(at)
+    assert "center: [39.7, 46.6]" in second["script"] and '"zoom": 9,' in second["script"]
+    assert "center: [39.7, 46.6]" not in first["script"]  # the first stays as the browser has it
 
 
 def _svg(spec: ViewSpec, dataset) -> str:

@@ -138,19 +138,31 @@ def _component(
     return returned or {}
 
 
+def _first_map_position(spec: ViewSpec) -> tuple[tuple[float, float] | None, int | None]:
+    """Where the browser last showed the first map ((lat, lon), whole zoom), else the view's."""
+    last = st.session_state.get("map") or {}
+    center, zoom = last.get("center") or {}, last.get("zoom")
+    if zoom and "lat" in center and "lng" in center:
+        return (round(center["lat"], 4), round(center["lng"], 4)), round(zoom)
+    return spec.center, spec.zoom
+
+
 def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -> Mapping[str, Any]:
     """Draw the map; return what the component reports (empty until the browser answers).
 
     With a compare window, two maps side by side (keys ``map`` and ``map_compare``), each
-    titled with its window. Both are framed by the view's centre and zoom (in the
-    aggregated view, the first map's last bounds), so they line up at every rerun; the
-    second returns nothing, so panning it reruns nothing and does not move the first."""
+    titled with its window. The first also returns its centre and zoom, so panning it
+    reruns the app and the second is redrawn where the first is (Streamlit cannot move one
+    map from the other in the browser); the second returns nothing: panning it alone
+    reruns nothing and moves only it."""
     first, *second = events.spec.window_views()
     if not second:
         return _component(events, data, assets, "map")
-    other = events_to_draw(second[0], data)  # its events; the first map's bounds
-    other = dataclasses.replace(other, spec=other.spec.replace(center=events.spec.center,
-                                zoom=events.spec.zoom), returned=())  # fmt: skip
+    events = dataclasses.replace(events, returned=(*events.returned, "center", "zoom"))
+    center, zoom = _first_map_position(events.spec)
+    other = events_to_draw(second[0], data)  # its events; in the aggregated view, in bounds
+    other = dataclasses.replace(other, spec=other.spec.replace(center=center, zoom=zoom),
+                                returned=())  # fmt: skip
     left, right = st.columns(2, gap="small")
     with left:
         st.markdown(f"**{first.window_text()}** · {events.in_map:,} events")
