@@ -182,3 +182,13 @@ def test_html_snapshot_draws_the_first_window_and_says_so(lachin, dataset):
     first = lachin.window_views()[0]
     assert page.count('"eid": ') == len(dataset.visible_events(first))
     assert "The map shows the first window" in page
+
+
+def test_dashboard_export_of_a_compare_view_is_the_two_panel_print_map(lachin, catalog):
+    at = start(lachin.to_query(catalog))
+    at.selectbox(key="export_format").set_value("svg").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception and not at.error
+    name, payload, _ = at.session_state["export_file"]
+    assert name.endswith(".svg") and len(re.findall(rb'id="axes_\d+"', payload)) == 2
+    assert regionmap.read_view(payload, name).compare == (AFTER, None)
