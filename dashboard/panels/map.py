@@ -1,10 +1,11 @@
 """The map: the heading above it, the data problems note, the map itself, and which events
 it draws.
 
-Owns the map component (key ``map``), its height (`regionmap.MAP_HEIGHT_PX`, the one the
-print map assumes too) and the list of values it returns: only ``last_active_drawing`` (the
-clicked feature as GeoJSON, read by `feature`), plus ``bounds`` and ``zoom`` in the
-aggregated view, whose counts follow the map; so panning reruns the app only there.
+Owns the map components (key ``map``, and ``map_compare`` for a compare window's second
+map), their height (`regionmap.MAP_HEIGHT_PX`, the one the print map assumes too) and the
+list of values the first returns: only ``last_active_drawing`` (the clicked feature as
+GeoJSON, read by `feature`), plus ``bounds`` and ``zoom`` in the aggregated view, whose
+counts follow the map; so panning reruns the app only there.
 Must not cache the `folium.Map` (it draws blank when reused) nor build or style map parts:
 `regionmap.render_map` does.
 """
@@ -98,7 +99,7 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
 
 def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
     """The title with the window, the caption, and the data problems, if any."""
-    st.subheader(f"Where Russia and Turkey meet: events {spec.window_text()}")
+    st.subheader(f"Where Russia and Turkey meet: events {spec.compare_text()}")
     st.caption(
         f"{' · '.join(t.title for t in data.catalog.theatres)} — "
         f"{len(spec.layers)} layers, {n_shown} events · data as of {data.catalog.as_of} · "
@@ -116,10 +117,12 @@ def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
                 )
 
 
-def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -> Mapping[str, Any]:
-    """Draw the map; return what the component reports (empty until the browser answers)."""
+def _component(
+    events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets, key: str
+) -> Mapping[str, Any]:
+    """One map component drawn from ``events.spec``'s first window, under ``key``."""
     fmap = regionmap.render_map(
-        events.spec,
+        events.spec.window_views()[0],
         data,
         assets,
         events=events.shown,
@@ -128,12 +131,47 @@ def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -
     )
     returned = st_folium(
         fmap,
-        key="map",
+        key=key,
         height=regionmap.MAP_HEIGHT_PX,
         use_container_width=True,
         returned_objects=list(events.returned),
     )
     return returned or {}
+
+
+def _first_map_position(spec: ViewSpec) -> tuple[tuple[float, float] | None, int | None]:
+    """Where the browser last showed the first map ((lat, lon), whole zoom), else the view's."""
+    last = st.session_state.get("map") or {}
+    center, zoom = last.get("center") or {}, last.get("zoom")
+    if zoom and "lat" in center and "lng" in center:
+        return (round(center["lat"], 4), round(center["lng"], 4)), round(zoom)
+    return spec.center, spec.zoom
+
+
+def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -> Mapping[str, Any]:
+    """Draw the map; return what the component reports (empty until the browser answers).
+
+    With a compare window, two maps side by side (keys ``map`` and ``map_compare``), each
+    titled with its window. The first also returns its centre and zoom, so panning it
+    reruns the app and the second is redrawn where the first is (Streamlit cannot move one
+    map from the other in the browser); the second returns nothing: panning it alone
+    reruns nothing and moves only it."""
+    first, *second = events.spec.window_views()
+    if not second:
+        return _component(events, data, assets, "map")
+    events = dataclasses.replace(events, returned=(*events.returned, "center", "zoom"))
+    center, zoom = _first_map_position(events.spec)
+    other = events_to_draw(second[0], data)  # its events; in the aggregated view, in bounds
+    other = dataclasses.replace(other, spec=other.spec.replace(center=center, zoom=zoom),
+                                returned=())  # fmt: skip
+    left, right = st.columns(2, gap="small")
+    with left:
+        st.markdown(f"**{first.window_text()}** · {events.in_map:,} events")
+        returned = _component(events, data, assets, "map")
+    with right:
+        st.markdown(f"**{second[0].window_text()}** · {other.in_map:,} events")
+        _component(other, data, assets, "map_compare")
+    return returned
 
 
 def clicked_feature(returned: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -1,11 +1,12 @@
 """The sidebar: time window, layers, your data, basemap, events filters, and the count of
 events shown.
 
-Owns these widgets and their keys (``preset:<id>``, ``window``, ``layer:<id>``,
-``zoom:<theatre>``, ``uploads``, ``keep_uploads``, ``remove:<n>``, ``basemap``, ``lang``,
-``show_events``, ``types``, ``actors``, ``theatres``) and the user's files in session state
-(``user_files``). It writes the view only through `view`; it must not build the
-`ViewSpec`, draw the map, or read or check a file itself (`regionmap` does).
+Owns these widgets and their keys (``preset:<id>``, ``window``, ``compare``,
+``compare_window``, ``layer:<id>``, ``zoom:<theatre>``, ``uploads``, ``keep_uploads``,
+``remove:<n>``, ``basemap``, ``lang``, ``show_events``, ``types``, ``actors``,
+``theatres``) and the user's files in session state (``user_files``). It writes the view
+only through `view`; it must not build the `ViewSpec`, draw the map, or read or check a
+file itself (`regionmap` does).
 """
 
 from __future__ import annotations
@@ -89,6 +90,21 @@ def _time_window(days: view.Days) -> None:
         key="window",
         format="YYYY-MM-DD",
     )
+    side.toggle(
+        "Compare with another window",
+        key="compare",
+        on_change=view.start_compare,
+        args=(days,),
+        help="Two maps side by side, the same view at two windows; kept in the URL.",
+    )
+    if st.session_state.get("compare"):
+        side.slider(
+            "Second window",
+            min_value=days.first,
+            max_value=days.last,
+            key="compare_window",
+            format="YYYY-MM-DD",
+        )
 
 
 def _layers(data: regionmap.Dataset) -> None:

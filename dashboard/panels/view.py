@@ -1,9 +1,10 @@
 """The view in session state: widget keys ⇄ `ViewSpec` ⇄ the page's URL.
 
 Owns the session-state keys the sidebar's view widgets write (``layer:<id>``, ``basemap``,
-``lang``, ``window``, ``types``, ``actors``, ``theatres``, ``show_events``), the ends of the time
-slider, and ``view_override`` (a centre and zoom chosen by a button or a restored snapshot,
-used once). Draws nothing; must not read files, build maps or know about other panels.
+``lang``, ``window``, ``compare``, ``compare_window``, ``types``, ``actors``, ``theatres``,
+``show_events``), the ends of the time sliders, and ``view_override`` (a centre and zoom
+chosen by a button or a restored snapshot, used once). Draws nothing; must not read
+files, build maps or know about other panels.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ def apply_spec(spec: ViewSpec, catalog: regionmap.Catalog, days: Days) -> None:
     state["basemap"] = spec.basemap
     state["lang"] = spec.lang
     state["window"] = (spec.start or days.first, spec.end or days.last)
+    state["compare"] = spec.compare is not None
+    if spec.compare is not None:
+        start, end = spec.compare
+        state["compare_window"] = (start or days.first, end or days.last)
     state["types"] = list(spec.event_types)
     state["actors"] = list(spec.actors)
     state["theatres"] = list(spec.theatres)
@@ -63,6 +68,26 @@ def initialise(catalog: regionmap.Catalog, days: Days) -> None:
 def set_window(start: dt.date | None, end: dt.date | None, days: Days) -> None:
     """A preset: None on either side opens the window to the slider's end."""
     st.session_state["window"] = (start or days.first, end or days.last)
+
+
+def start_compare(days: Days) -> None:
+    """Compare switched on: the second window starts as the days after the first (the
+    whole range when the first runs to today); the slider is not drawn while it is off."""
+    state = st.session_state
+    if not state.get("compare"):
+        return
+    start, end = state["window"]
+    after = end + dt.timedelta(days=1)
+    state["compare_window"] = (after, days.last) if end < days.last else (start, end)
+
+
+def _compare_window(days: Days) -> tuple[dt.date | None, dt.date | None] | None:
+    """The second window from the sidebar, open where it touches the slider's ends."""
+    state = st.session_state
+    if not state.get("compare") or "compare_window" not in state:
+        return None
+    start, end = state["compare_window"]
+    return (None if start <= days.first else start, None if end >= days.last else end)
 
 
 def override_position(center: tuple[float, float] | None, zoom: int | None) -> None:
@@ -100,6 +125,7 @@ def spec_from_state(catalog: regionmap.Catalog, days: Days) -> ViewSpec:
         center=center,
         zoom=zoom,
         lang=state.get("lang", "en"),
+        compare=_compare_window(days),
     )
 
 

@@ -104,7 +104,7 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
 
 def snapshot_title(spec: ViewSpec, options: SnapshotOptions) -> str:
     return (
-        options.title or spec.title or f"Where Russia and Turkey meet: events {spec.window_text()}"
+        options.title or spec.title or f"Where Russia and Turkey meet: events {spec.compare_text()}"
     )
 
 
@@ -121,11 +121,14 @@ def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
         )
         if values
     ]
-    n_events = len(dataset.visible_events(spec)) if spec.show_events else 0
+    windows = " · compared with ".join(
+        f"{view.window_text()} · "
+        f"{len(dataset.visible_events(view)) if spec.show_events else 0} events"
+        for view in spec.window_views()
+    )
     return [
         snapshot_title(spec, options),
-        f"Window: {spec.window_text()} · {n_events} events"
-        + (f" · filters: {'; '.join(filters)}" if filters else ""),
+        f"Window: {windows}" + (f" · filters: {'; '.join(filters)}" if filters else ""),
         "Layers: " + ("; ".join(titles) if titles else "none"),
         f"Data as of {catalog.as_of} · Sources: "
         + "; ".join(s.title for s in catalog.sources)
@@ -136,6 +139,11 @@ def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
 # ---------------------------------------------------------------- formats
 
 
+# A browser page holds one map: with a compare window it draws the first and says so.
+COMPARE_NOTE = (
+    "The map shows the first window; the print map (SVG, PDF, PNG print map) draws both "
+    "side by side."
+)
 # The exported page's title block and caption, in CSS pixels (web/templates/snapshot.css).
 TITLE_PX, CAPTION_PX = 64, 76
 
@@ -154,12 +162,13 @@ def html_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
     """One self-contained page: scripts, styles and data inline; opens with no network.
 
     A title block, the map (its legend fitted inside it, every row named) and a caption,
-    as the browser PNG shows them; the map is ``options.size`` less the two bands."""
+    as the browser PNG shows them; the map is ``options.size`` less the two bands. With a
+    compare window the map is the first window's and the caption says so (`COMPARE_NOTE`)."""
     width, height = options.size
     map_px = (width, max(100, height - TITLE_PX - CAPTION_PX))
     fmap = render_map(
-        spec, dataset, Assets(inline=True), layer_control=True, animate=False, size_px=map_px,
-        page=True,
+        spec.window_views()[0], dataset, Assets(inline=True), layer_control=True,
+        animate=False, size_px=map_px, page=True,
     )  # fmt: skip
     root = fmap.get_root()
     # branca compiles an Element's text as a Jinja template: braces must not reach it raw
@@ -168,7 +177,10 @@ def html_snapshot(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
     root.header.add_child(Element(f'<meta name="{VIEW_KEY}" content="{view}">'))
     root.header.add_child(Element(f"<title>{title}</title>"))
     root.header.add_child(Element(stylesheet("snapshot.css")))  # our file: no user text
-    caption = template_safe_html(_caption_html(caption_lines(spec, dataset, options)))
+    lines = caption_lines(spec, dataset, options)
+    if spec.compare is not None:
+        lines.append(COMPARE_NOTE)
+    caption = template_safe_html(_caption_html(lines))
     root.html.add_child(Element(caption))
     return root.render()
 
@@ -252,6 +264,7 @@ def snapshot_bytes(
     if fmt in ANIMATION_FORMATS:
         # a frame's title is the view's, with the frame's date added: the options' goes there
         spec = spec.replace(title=options.title) if options.title else spec
+        spec = spec.window_views()[0]  # frames step through the first window
         draw = _frame_drawer(dataset, options)
         return animation_bytes(
             spec, dataset, fmt, draw, step=options.step, fps=options.fps, progress=progress

@@ -60,6 +60,16 @@ def day_text(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+Window = tuple[dt.date | None, dt.date | None]  # (start, end), each None when open
+
+
+def _window_text(start: dt.date | None, end: dt.date | None) -> str:
+    end = end or dt.datetime.now(dt.UTC).date()  # open: today, as the status rule reads it
+    if start is None:
+        return f"up to {day_text(end)}"
+    return f"{day_text(start)} – {day_text(end)}"
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     """What to show. Empty filter tuples keep everything; `layers` lists the visible ones."""
@@ -76,6 +86,9 @@ class ViewSpec:
     zoom: int | None = None
     title: str = ""
     lang: str = "en"  # the labels' language, one of LANGS
+    # A second window (start, end) shown beside the first; None: no compare. Either end may
+    # be None (open), so (None, None) compares with every date up to today.
+    compare: Window | None = None
 
     # -------------------------------------------------------------- building
 
@@ -90,10 +103,23 @@ class ViewSpec:
 
     def window_text(self) -> str:
         """The date window in words, as titles, captions and the legend say it."""
-        end = self.end or dt.datetime.now(dt.UTC).date()  # open: today, as the status rule reads it
-        if self.start is None:
-            return f"up to {day_text(end)}"
-        return f"{day_text(self.start)} – {day_text(end)}"
+        return _window_text(self.start, self.end)
+
+    def compare_text(self) -> str:
+        """'<first window> compared with <second>', or the first window alone."""
+        if self.compare is None:
+            return self.window_text()
+        return f"{self.window_text()} compared with {_window_text(*self.compare)}"
+
+    def window_views(self) -> tuple[ViewSpec, ...]:
+        """One view per window, none with a compare window: ``(self,)`` without one, else
+        (the first window, the second) with everything else (layers, filters, centre) the
+        same. Each map panel draws one."""
+        first = self.replace(compare=None)
+        if self.compare is None:
+            return (first,)
+        start, end = self.compare
+        return first, first.replace(start=start, end=end)
 
     def layer_window(self) -> tuple[dt.date | None, dt.date]:
         """The window a layer feature must overlap to be drawn in force.
@@ -144,6 +170,10 @@ class ViewSpec:
             raise ViewError(f"unknown label language {self.lang!r}; known: {list(LANGS)}")
         if self.start and self.end and self.start > self.end:
             raise ViewError(f"the window starts ({self.start}) after it ends ({self.end})")
+        if self.compare is not None:
+            start, end = self.compare
+            if start and end and start > end:
+                raise ViewError(f"the compare window starts ({start}) after it ends ({end})")
         return self
 
     # -------------------------------------------------------------- JSON
@@ -152,8 +182,8 @@ class ViewSpec:
         return {
             "layers": list(self.layers),
             "basemap": self.basemap,
-            "start": self.start.isoformat() if self.start else None,
-            "end": self.end.isoformat() if self.end else None,
+            "start": _iso(self.start),
+            "end": _iso(self.end),
             "event_types": list(self.event_types),
             "actors": list(self.actors),
             "theatres": list(self.theatres),
@@ -162,6 +192,7 @@ class ViewSpec:
             "zoom": self.zoom,
             "title": self.title,
             "lang": self.lang,
+            "compare": [_iso(day) for day in self.compare] if self.compare else None,
         }
 
     def to_json(self) -> str:
@@ -184,6 +215,7 @@ class ViewSpec:
                 zoom=int(data["zoom"]) if data.get("zoom") is not None else None,
                 title=str(data.get("title", "")),
                 lang=str(data.get("lang") or "en"),
+                compare=_window(data.get("compare")),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ViewError(f"not a view spec: {exc!r}") from None
@@ -220,6 +252,8 @@ class ViewSpec:
             q["events"] = "off"
         if self.lang != base.lang:
             q["lang"] = self.lang
+        if self.compare is not None:
+            q["cfrom"], q["cto"] = (_iso(day) or "" for day in self.compare)
         if self.center is not None and self.zoom is not None:
             q["c"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
             q["z"] = str(self.zoom)
@@ -265,6 +299,8 @@ class ViewSpec:
                 changes["lang"] = params["lang"]
             else:
                 warnings.append(f"unknown label language ignored: {params['lang']}")
+        if "cfrom" in params or "cto" in params:
+            changes["compare"] = _query_window(params, warnings)
         if params.get("events") == "off":
             changes["show_events"] = False
         if "c" in params and "z" in params:
@@ -281,6 +317,35 @@ class ViewSpec:
             warnings.append("the window started after it ended; showing all dates instead")
             spec = spec.replace(start=None, end=None)
         return spec, warnings
+
+
+def _query_window(params: Mapping[str, str], warnings: list[str]) -> Window | None:
+    """The compare window of ``cfrom``/``cto`` (either may be empty: open), or None with a
+    warning when one is not a date or the window ends before it starts."""
+    try:
+        window = (_date(params.get("cfrom")), _date(params.get("cto")))
+    except ValueError:
+        warnings.append(
+            f"compare window ignored: cfrom={params.get('cfrom')} cto={params.get('cto')}"
+        )
+        return None
+    if window[0] and window[1] and window[0] > window[1]:
+        warnings.append("the compare window started after it ended; compare is off")
+        return None
+    return window
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _window(value: object) -> Window | None:
+    """A JSON ``[start, end]`` (ISO dates or null) as a window; null or absent: None."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError(f"compare must be [start, end], got {value!r}")
+    return _date(value[0]), _date(value[1])
 
 
 def _date(value: object) -> dt.date | None:

@@ -89,6 +89,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         event_types=args.event_types,
         title=args.title,
         lang=args.lang,
+        compare=_compare_window(args),
     )
     try:
         spec = framing_from_args(spec, dataset.catalog, args)
@@ -106,6 +107,14 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     out = snapshot(spec, dataset, args.out, args.format, options, _frame_progress)
     print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
+
+
+def _compare_window(args: argparse.Namespace) -> tuple | None:
+    """``--compare-from``/``--compare-to`` as a compare window (an end not given is open);
+    None without either, which keeps a ``--view``'s own."""
+    if args.compare_start is None and args.compare_end is None:
+        return None
+    return (args.compare_start, args.compare_end)
 
 
 def cmd_atlas(args: argparse.Namespace) -> int:
@@ -162,6 +171,14 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
     p.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
     p.add_argument("--event-types", type=parse_list, metavar="A,B")
+    p.add_argument(
+        "--compare-from",
+        dest="compare_start",
+        type=parse_date,
+        metavar="DATE",
+        help="a second window beside the first (print map: two panels, one legend)",
+    )
+    p.add_argument("--compare-to", dest="compare_end", type=parse_date, metavar="DATE")
     p.add_argument("--view", metavar="VIEW", help="a view JSON, or a snapshot carrying one")
     p.add_argument("--size", type=parse_size, default=(1600, 1000), metavar="WxH")
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")

@@ -41,6 +41,7 @@ from regionmap.plot._legend import (
     MIN_LEGEND_ROWS,
     cut_entries,
     legend_entries,
+    merge_entries,
     place_legend,
 )
 from regionmap.plot._look import INK, MUTED
@@ -75,6 +76,11 @@ class Page:
     @property
     def gap(self) -> float:
         return 0.25 * self.s
+
+    @property
+    def panel_gap(self) -> float:
+        """Between two map panels: room for the right one's latitude labels."""
+        return self.left - self.margin + self.gap
 
     @property
     def tick_h(self) -> float:
@@ -115,6 +121,11 @@ class Content:
     basemap: LayerSpec | None
     drawn: Drawn
     plan: MapPlan
+    other: Content | None = None  # a compare window's panel, right of this one
+
+
+def _panels(content: Content) -> int:
+    return 1 if content.other is None else 2
 
 
 @dataclass(frozen=True)
@@ -163,7 +174,10 @@ def text_blocks(
         cap_fs=cap_fs,
         foot_fs=foot_fs,
         title_h=title_h,
-        top_h=page.margin + title_h + len(sub_lines) * sub_fs * 1.25 / 72 + 0.2 * s,
+        top_h=page.margin
+        + title_h
+        + (len(sub_lines) + (spec.compare is not None)) * sub_fs * 1.25 / 72  # panel titles
+        + 0.2 * s,
         cap_h=len(cap_lines) * cap_fs * 1.3 / 72 + 0.12 * s if cap_lines else 0.0,
         foot_h=len(foot_lines) * foot_fs * 1.3 / 72 + 0.08 * s,
     )
@@ -190,10 +204,14 @@ def _room(
 def _map_box(
     page: Page, blocks: Blocks, content: Content, side: bool, room: tuple[float, float]
 ) -> Placement:
-    """The extent for the room and the axes that show it, under the title."""
+    """The extent for the room and the axes that show it, under the title; with a compare
+    panel, the extent of each of two panels sharing the room and the box of both."""
     room_w, room_h = room
-    extent = map_extent(content.spec, content.dataset, room_h / room_w)
-    ax_w, ax_h = axes_size(extent, room_w, room_h)
+    n, gap = _panels(content), page.panel_gap
+    panel_w = (room_w - (n - 1) * gap) / n
+    extent = map_extent(content.spec, content.dataset, room_h / panel_w)
+    ax_w, ax_h = axes_size(extent, panel_w, room_h)
+    ax_w = n * ax_w + (n - 1) * gap
     ax_x = page.left if side else page.left + (room_w - ax_w) / 2
     return Placement(extent, ax_x, ax_w, ax_h, page.fig_h - blocks.top_h, side)
 
@@ -240,6 +258,11 @@ def fit_map_and_legend(
         placed = _map_box(page, blocks, content, side, (room_w, room_h))
         off = off_map(content.events, placed.extent)
         full = legend_entries(content.plan, off)
+        if content.other is not None:  # one legend for both panels
+            other = content.other
+            full = merge_entries(
+                full, legend_entries(other.plan, off_map(other.events, placed.extent))
+            )
         entries = cut_entries(full, keep)
         if legend is not None:
             legend.remove()
@@ -262,6 +285,16 @@ def fit_map_and_legend(
     if placed is None:
         raise _too_small(page)
     return dataclasses.replace(placed, side=side, legend_h=legend_h)
+
+
+def panel_placements(page: Page, placed: Placement, content: Content) -> list[Placement]:
+    """Each map panel's own box within ``placed``, left to right (one without compare)."""
+    n, gap = _panels(content), page.panel_gap
+    width = (placed.ax_w - (n - 1) * gap) / n
+    return [
+        dataclasses.replace(placed, ax_x=placed.ax_x + i * (width + gap), ax_w=width)
+        for i in range(n)
+    ]
 
 
 def finish_map(ax: Axes, page: Page, placed: Placement, content: Content, measure: Measure) -> None:

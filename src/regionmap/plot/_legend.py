@@ -113,6 +113,21 @@ def legend_entries(plan: MapPlan, off: pd.Series) -> list[LegendEntry]:
     return out
 
 
+def merge_entries(first: list[LegendEntry], second: list[LegendEntry]) -> list[LegendEntry]:
+    """One legend for two map panels: ``first``'s rows, and each row of ``second`` it lacks
+    (same kind and label) after the last of ``first``'s rows of that kind, else at the end.
+    Headers come from ``first`` only: the second's would repeat them with other counts."""
+    out = list(first)
+    seen = {(e.kind, e.label) for e in out}
+    for entry in second:
+        if entry.kind == "header" or (entry.kind, entry.label) in seen:
+            continue
+        seen.add((entry.kind, entry.label))
+        same = [i for i, e in enumerate(out) if e.kind == entry.kind]
+        out.insert(same[-1] + 1 if same else len(out), entry)
+    return out
+
+
 def cut_entries(entries: list[LegendEntry], keep: int | None) -> list[LegendEntry]:
     """The first ``keep`` rows and a note of how many more, when there are more."""
     if keep is None or len(entries) <= keep:

@@ -16,11 +16,13 @@ text has ``$`` escaped (`_text.tex`) so matplotlib's mathtext never interprets i
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import BinaryIO
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -42,10 +44,11 @@ from regionmap.plot._layout import (
     draw_text,
     finish_map,
     fit_map_and_legend,
+    panel_placements,
     text_blocks,
 )
-from regionmap.plot._look import SEA_COLOR
-from regionmap.plot._text import Measure, map_title
+from regionmap.plot._look import INK, SEA_COLOR
+from regionmap.plot._text import Measure, map_title, panel_title, tex
 
 FORMATS = ("png", "svg", "pdf")
 VIEW_KEY = "regionmap:view"
@@ -144,6 +147,23 @@ def render_pixels(
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
 
 
+def _panel(
+    fig: Figure, spec: ViewSpec, dataset: Dataset, size_px: tuple[int, int], s: float
+) -> tuple[Axes, Content]:
+    """One window's map drawn on new axes; the layout places the axes afterwards."""
+    events = dataset.visible_events(spec) if spec.show_events else dataset.events.frame.iloc[:0]
+    plan = MapPlan.from_view(spec, dataset, events=events, size_px=size_px)
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set_facecolor(SEA_COLOR)
+    basemap = draw_basemap(ax, dataset, s)
+    drawn = draw_overlays(ax, plan, s)
+    if spec.show_events:
+        draw_events(ax, events, s, plan)
+    draw_variant_labels(ax, plan, s)
+    draw_labels(ax, plan.labels, s)
+    return ax, Content(spec, dataset, events, basemap, drawn, plan)
+
+
 def _draw(
     spec: ViewSpec,
     dataset: Dataset,
@@ -152,32 +172,32 @@ def _draw(
     caption: Sequence[str] | None,
     generated: str | None,
 ) -> Figure:
-    """The whole page drawn on a figure with an Agg canvas, not yet rendered."""
+    """The whole page drawn on a figure with an Agg canvas, not yet rendered: one map, or
+    with a compare window two panels side by side, each titled with its window, and one
+    legend for both."""
     fig = Figure(figsize=(page.fig_w, page.fig_h), dpi=dpi, facecolor="white")
     canvas = FigureCanvasAgg(fig)
     measure = Measure(canvas.get_renderer(), fig.dpi)
 
-    title = map_title(spec)
-    events = dataset.visible_events(spec) if spec.show_events else dataset.events.frame.iloc[:0]
+    views = spec.window_views()
     # every event (paper does not pan); halos judged on a map as tall as the frame a centre
-    # and zoom show (`map_extent`) and no wider than the page's shape allows
+    # and zoom show (`map_extent`) and no wider than a panel's share of the page allows
     frame = REFERENCE_MAP_HEIGHT_PX
-    size_px = (round(frame * min(1.0, page.fig_w / page.fig_h)), frame)
-    plan = MapPlan.from_view(spec, dataset, events=events, size_px=size_px)
-    blocks = text_blocks(page, spec, dataset, title, events, caption, generated, measure)
-
-    # The map's contents do not depend on where the axes end up: draw them first.
-    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
-    ax.set_facecolor(SEA_COLOR)
-    basemap = draw_basemap(ax, dataset, page.s)
-    drawn = draw_overlays(ax, plan, page.s)
-    if spec.show_events:
-        draw_events(ax, events, page.s, plan)
-    draw_variant_labels(ax, plan, page.s)
-    draw_labels(ax, plan.labels, page.s)
-    content = Content(spec, dataset, events, basemap, drawn, plan)
+    size_px = (round(frame * min(1.0, page.fig_w / len(views) / page.fig_h)), frame)
+    # The maps' contents do not depend on where the axes end up: draw them first.
+    panels = [_panel(fig, view, dataset, size_px, page.s) for view in views]
+    (_, content), *rest = panels
+    if rest:
+        content = dataclasses.replace(content, other=rest[0][1])
+    blocks = text_blocks(
+        page, spec, dataset, map_title(spec), content.events, caption, generated, measure
+    )
 
     placed = fit_map_and_legend(fig, page, blocks, content, measure)
-    finish_map(ax, page, placed, content, measure)
+    for (ax, panel), box in zip(panels, panel_placements(page, placed, content), strict=True):
+        finish_map(ax, page, box, panel, measure)
+        if rest:
+            ax.set_title(tex(panel_title(panel.spec, panel.events)), loc="left", usetex=False,
+                         fontsize=blocks.sub_fs, color=INK, gid="rm-panel-title")  # fmt: skip
     draw_text(fig, page, blocks, placed)
     return fig

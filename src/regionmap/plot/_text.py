@@ -61,13 +61,15 @@ def map_title(spec: ViewSpec) -> str:
     """
     if spec.title:
         return spec.title
-    return f"{DEFAULT_TITLE}: events {spec.window_text()}"
+    return f"{DEFAULT_TITLE}: events {spec.compare_text()}"
 
 
 def subtitle(spec: ViewSpec, events: pd.DataFrame) -> str:
     """The window and the filters: what decides which features are grey and which events show."""
     parts = [f"Date window: {spec.window_text()}"]
-    if spec.show_events:
+    if spec.compare is not None:  # each panel's title names its window and its events
+        parts = ["Two date windows side by side"]
+    elif spec.show_events:
         parts.append(f"{len(events)} events")
     else:
         parts.append("events hidden")
@@ -81,6 +83,12 @@ def subtitle(spec: ViewSpec, events: pd.DataFrame) -> str:
     when = "in the window" if spec.start else f"on {spec.window_text()[len('up to ') :]}"
     parts.append(f"layers not in force {when} are grey and dashed")
     return " · ".join(parts)
+
+
+def panel_title(spec: ViewSpec, events: pd.DataFrame) -> str:
+    """A compare panel's title: its window and how many events it draws."""
+    count = f"{len(events)} events" if spec.show_events else "events hidden"
+    return f"{spec.window_text()} · {count}"
 
 
 class Measure:
