@@ -296,3 +296,18 @@ def test_a_geojson_given_as_events_is_named_for_what_it_is():
     proc = run("events", "--input", str(DATA / "userfiles" / "country_top_level_id.geojson"))
     assert proc.returncode == 1
     assert "this is JSON (a GeoJSON layer?), not an events CSV" in proc.stderr
+
+
+def test_events_window_backwards_is_a_usage_error(capsys):
+    assert main(["events", "--from", "2021-01-01", "--to", "2020-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "--from 2021-01-01 is after --to 2020-01-01" in err
+
+
+def test_a_password_with_an_at_sign_is_never_printed(capsys):
+    """libpq read "ss:w0rd@127.0.0.1" as the host and its error printed "ss": a piece of
+    the password. Now the URL is refused first, with the fix."""
+    url = "postgresql://ana:p@ss:w0rd@127.0.0.1/db"
+    assert main(["store", "stats", url]) == 1
+    err = capsys.readouterr().err
+    assert "%40" in err and "w0rd" not in err and "p@ss" not in err and "host" not in err

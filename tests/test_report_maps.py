@@ -91,8 +91,15 @@ def test_snapshot_frames_from_the_command_line(tmp_path, capsys):
 
 
 def test_the_plan_draws_no_halo_over_a_quarter_of_the_map(dataset, lachin):
+    assert HALO_MAX_SHARE <= 0.25  # the ceiling
     plan = MapPlan.from_view(lachin, dataset)
-    view = regionmap.view_size_m(lachin, plan.bounds)
+    assert plan.halos == {} and plan.approximate == {2: 15_000, 3: 60_000}
+    rows = {r.kind: r.label for r in plan.legend()}
+    assert "halo" not in rows and rows["approximate"].startswith("approximate place (± 15 / 60 km)")
+    # a step out, the 15 km halo fits and is drawn; the 60 km one would not
+    wider = lachin.replace(zoom=9)
+    plan = MapPlan.from_view(wider, dataset)
+    view = regionmap.view_size_m(wider, plan.bounds)
     assert plan.halos == {2: 15_000} and plan.approximate == {3: 60_000}
     assert all(halo_share(r, view) <= HALO_MAX_SHARE for r in plan.halos.values())
     rows = {r.kind: r.label for r in plan.legend()}
@@ -126,7 +133,8 @@ def test_the_print_map_draws_no_halo_over_a_quarter_of_its_extent(
     drawn = []
     finish = _render.finish_map
     monkeypatch.setattr(_render, "finish_map", lambda ax, *a: (drawn.append(ax), finish(ax, *a)))
-    svg = regionmap.snapshot_bytes(lachin, dataset, "svg", SnapshotOptions(size=size)).decode()
+    wider = lachin.replace(zoom=8)  # at 10 every halo is drawn approximate (a twentieth)
+    svg = regionmap.snapshot_bytes(wider, dataset, "svg", SnapshotOptions(size=size)).decode()
     (ax,) = drawn
     (west, east), (south, north) = ax.get_xlim(), ax.get_ylim()
     halos = [c for c in ax.collections if isinstance(c, PatchCollection) and c.zorder == 6]

@@ -31,7 +31,9 @@ INACTIVE_DASH = "4 6"  # CSS pixels, dash then gap
 SPAN_LABEL = "span (start – end), hollow"
 # No halo may cover more than this share of the map's area: beyond it a disc buries what
 # it surrounds, so the event is drawn "approximate ± N km" (a dashed ring of fixed size).
-HALO_MAX_SHARE = 0.25
+# The ceiling is a quarter; at a quarter three 15 km halos still buried the Lachin
+# corridor at zoom 10 (a new user's report), so a halo may take a twentieth at most.
+HALO_MAX_SHARE = 0.05
 APPROX_RING_PX = 14  # the approximate style's ring radius, CSS pixels (map.css: .rm-approx-ring)
 APPROX_DASH = "2 3"
 # Older dated variants of a layer (the 2020 Lachin route beside the 2022 one): darker, and

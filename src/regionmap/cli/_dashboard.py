@@ -101,6 +101,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         return 1
     print(f"regionmap: dashboard at {url}", file=sys.stderr)
     # stdin is never the terminal's: nothing in the server may wait for an answer.
+    # Streamlit looks for the static folder once, at start; the app fills it on its first
+    # run. Made here, the first start no longer warns "no static folder found".
+    (DASHBOARD_APP.parent / "static").mkdir(exist_ok=True)
     server = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     # A service manager or a desktop session stops us with SIGTERM or SIGHUP: the server
     # goes with us, or it would live on, orphaned, and answer the next start's browser.

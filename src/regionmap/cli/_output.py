@@ -39,6 +39,9 @@ from regionmap.events import to_csv, to_geojson
 
 
 def cmd_events(args: argparse.Namespace) -> int:
+    if args.start and args.end and args.start > args.end:
+        print(f"regionmap events: --from {args.start} is after --to {args.end}", file=sys.stderr)
+        return 2
     catalog = catalog_of(args)
     f = EventFilter(
         start=args.start,

@@ -79,6 +79,14 @@ class PostgisStore(KeptFiles):
     def __init__(self, url: str) -> None:
         if not is_postgres_url(url):
             raise StoreError(f"{mask_url(url)}: not a postgresql:// URL")
+        if url.split("://", 1)[1].split("/", 1)[0].count("@") > 1:
+            # libpq would read what follows the password's "@" as the host, and its error
+            # would print that piece of the password
+            user = url.split("://", 1)[1].split(":", 1)[0]
+            raise StoreError(
+                f"postgresql://{user}:***@…: the password holds an '@'; write it as %40 "
+                "(percent-encode the password in a URL)"
+            )
         self.url = url
         self.masked = mask_url(url)
         self._conn = None
