@@ -18,6 +18,7 @@ import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from regionmap._catalog import BBox
@@ -80,9 +81,8 @@ def feature_size_m(geom: BaseGeometry) -> float | None:
     west, south, east, north = geom.bounds
     cos_lat = max(0.05, math.cos(math.radians((south + north) / 2)))
     if "Polygon" in geom.geom_type:
-        # degrees² and degrees to metres, with the latitude scale folded in
-        scale = math.sqrt(M_PER_DEG_LON * cos_lat * M_PER_DEG_LAT)
-        return 2 * geom.area / max(geom.length, 1e-12) * scale
+        local = shapely.transform(geom, lambda xy: xy * (M_PER_DEG_LON * cos_lat, M_PER_DEG_LAT))
+        return 2 * local.area / max(local.length, 1e-9)
     return max(_box_m(geom.bounds))
 
 

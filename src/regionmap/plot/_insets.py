@@ -34,6 +34,7 @@ MIN_RATIO, MAX_RATIO = 0.4, 1.0  # an inset's height / width
 EDGE_PX = 6  # from the map's frame
 GRID = 11  # candidate positions per side
 VIEW_RED = "#d62728"
+MIN_MAP_PX = 200  # a narrower map (a thumbnail) has no room for an inset
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def place_insets(ax: Axes, plan: MapPlan, renderer: object, avoid: list[Bbox]) -
     """A box inside the map for each of the plan's insets, clear of ``avoid`` (display
     boxes: the scale bar), of each other and of the box a detail inset enlarges; an inset
     with no free place is left out (the map stays readable without it)."""
-    if not plan.insets or (w := ax.get_window_extent(renderer).width) < 200:
+    if not plan.insets or (w := ax.get_window_extent(renderer).width) < MIN_MAP_PX:
         return []
     frame = ax.get_window_extent(renderer)
     soft = _obstacles(ax, plan, renderer)
