@@ -13,7 +13,7 @@ import regionmap
 from regionmap._atlas import atlas_pages
 from regionmap._insets import DETAIL_MIN_PX, LOCATOR_TITLE, feature_size_m
 from regionmap._plan import MapPlan
-from regionmap.plot._insets import MIN_MAP_PX
+from regionmap.plot._insets import MIN_MAP_PX, MIN_VIEW_PX
 from regionmap.plot._render import _draw, _page
 
 from .conftest import ROOT
@@ -73,6 +73,8 @@ def test_the_print_map_draws_the_locator_with_a_red_box_around_its_extent(datase
     assert rx < 46.55 < rx + rw and ry < 39.65 < ry + rh
     (sx0, sx1), (sy0, sy1) = sub.get_xlim(), sub.get_ylim()
     assert sx0 <= rx and rx + rw <= sx1 and sy0 <= ry and ry + rh <= sy1  # seen whole
+    shown = red.get_window_extent(fig.canvas.get_renderer())  # the view is 4 px on it
+    assert min(shown.width, shown.height) >= MIN_VIEW_PX - 0.5  # grown to be seen
     assert insets_of(fig, "detail") == []
 
 

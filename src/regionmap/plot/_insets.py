@@ -34,6 +34,7 @@ MIN_RATIO, MAX_RATIO = 0.4, 1.0  # an inset's height / width
 EDGE_PX = 6  # from the map's frame
 GRID = 11  # candidate positions per side
 VIEW_RED = "#d62728"
+MIN_VIEW_PX = 7  # the locator's red box at least this many pixels a side (at 100 dpi, scale 1)
 MIN_MAP_PX = 200  # a narrower map (a thumbnail) has no room for an inset
 
 
@@ -171,13 +172,26 @@ def draw_insets(fig: Figure, ax: Axes, plan: MapPlan, placed: list[PlacedInset],
             draw_layers(sub, [p for p in plan.layers if p.layer.theatre == inset.theatre], 0.8 * s)
             _outline(ax, inset.mark, INK, 0.7 * s, "rm-inset-leader")
         else:
-            (vw, ve), (vs, vn) = ax.get_xlim(), ax.get_ylim()
-            _outline(sub, (vw, vs, ve, vn), VIEW_RED, 1.3 * s, "rm-inset-view")
+            view = _at_least(ax.get_xlim(), ax.get_ylim(), item, MIN_VIEW_PX * s * fig.dpi / 100)
+            _outline(sub, view, VIEW_RED, 1.3 * s, "rm-inset-view")
         sub.set_xlim(west, east)
         sub.set_ylim(south, north)
         sub.text(0.03, 0.97, tex(inset.title), transform=sub.transAxes, ha="left", va="top",
                  fontsize=6.5 * s, color=INK, usetex=False, zorder=12, bbox=_PLATE,
                  gid="rm-inset-title")  # fmt: skip
+
+
+def _at_least(xlim: tuple, ylim: tuple, item: PlacedInset, px: float) -> BBox:
+    """The main map's extent (lon/lat degrees) as a box on the locator, grown about its
+    centre to ``px`` display pixels a side where smaller: a view of a few kilometres
+    would otherwise be a red dot a reader misses."""
+    (west, east), (south, north) = xlim, ylim
+    i_west, i_south, i_east, i_north = item.extent
+    min_w = px * (i_east - i_west) / item.box.width
+    min_h = px * (i_north - i_south) / item.box.height
+    cx, cy = (west + east) / 2, (south + north) / 2
+    half_w, half_h = max(east - west, min_w) / 2, max(north - south, min_h) / 2
+    return (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
 
 
 def _outline(ax: Axes, box: BBox, color: str, lw: float, gid: str) -> None:
