@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dashboard test setup lint bench bench-stores load clean
+.PHONY: dashboard test setup lint bench bench-stores load clean docs-atlas
 
 dashboard: $(STAMP)
 	$(BIN)/regionmap dashboard
@@ -29,6 +29,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/labels.py
 	$(BIN)/python benchmarks/animate.py
+	$(BIN)/python benchmarks/exports.py
+
+docs-atlas: $(STAMP)
+	$(BIN)/python docs/atlas_pngs.py
 
 bench-stores: $(STAMP)
 	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000

@@ -8,7 +8,7 @@ import regionmap
 from .conftest import ROOT
 
 PUBLIC = [
-    "LANGS", "Label",
+    "LANGS", "Inset", "Label",
     "Assets", "BASEMAPS", "Catalog", "CatalogError", "DataError", "Dataset", "EventError",
     "EventFilter", "EventResult", "ExportError", "FORMATS", "LayerError", "LayerResult",
     "LayerSpec", "PRESETS", "Problem", "RegionmapError", "SnapshotOptions", "SourceSpec",

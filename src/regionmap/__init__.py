@@ -51,6 +51,7 @@ from regionmap._export import (
     snapshot_bytes,
 )
 from regionmap._framing import check_bbox, frame_view, view_size_m
+from regionmap._insets import Inset
 from regionmap._labels import Label
 from regionmap._lakes import refresh_lakes
 from regionmap._load import LayerResult, load_layers, read_layer, read_layers
@@ -137,6 +138,7 @@ __all__ = [
     "EventStore",
     "ExportError",
     "ExportFormat",
+    "Inset",
     "Label",
     "LatLon",
     "LayerError",

@@ -21,6 +21,7 @@ from regionmap._catalog import BBox, Catalog, LayerSpec
 from regionmap._compose import in_window
 from regionmap._dataset import Dataset
 from regionmap._framing import M_PER_DEG_LAT, M_PER_DEG_LON, view_size_m
+from regionmap._insets import Inset, plan_insets
 from regionmap._labels import Label, labels_for_plan
 from regionmap._spec import ViewSpec
 from regionmap._status import status_at, theatre_freshness
@@ -159,6 +160,7 @@ class MapPlan:
     approximate: dict[int, int] = field(default_factory=dict)
     view_m: tuple[float, float] = (0.0, 0.0)  # (width, height) of ground the map shows, m
     labels: tuple[Label, ...] = ()  # names drawn, placed clear of each other (regionmap._labels)
+    insets: tuple[Inset, ...] = ()  # a locator or detail maps the print map carries (_insets)
 
     @property
     def n_events(self) -> int:
@@ -223,6 +225,7 @@ class MapPlan:
         plan.halos, plan.approximate = halo_decision(spec, plan.bounds, size_px)
         plan.view_m = view_size_m(spec, plan.bounds, size_px)
         plan.labels = labels_for_plan(plan)  # after the halos: labels avoid the symbols
+        plan.insets = plan_insets(plan)
         return plan
 
     def halo_m(self, geo_precision: object) -> int:

@@ -13,7 +13,7 @@ is added with ``autolim=False`` so the extent stays the layout's choice.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +27,7 @@ from matplotlib.path import Path as MplPath
 
 from regionmap._catalog import Catalog, LayerSpec
 from regionmap._dataset import Dataset
-from regionmap._plan import MapPlan
+from regionmap._plan import MapPlan, PlannedLayer
 from regionmap._symbology import APPROX_RING_PX, approx_text
 from regionmap.plot._look import (
     HALO_DASH,
@@ -187,8 +187,13 @@ class Drawn:
 def draw_overlays(ax: Axes, plan: MapPlan, s: float) -> Drawn:
     """The plan's layers in the plan's looks, inactive features under active ones (older
     dated variants under newer), layers in catalog order."""
+    return draw_layers(ax, plan.layers, s)
+
+
+def draw_layers(ax: Axes, layers: Sequence[PlannedLayer], s: float) -> Drawn:
+    """Planned layers as `draw_overlays` draws them: also an inset's few layers."""
     drawn = Drawn()
-    for i, planned in enumerate(plan.layers):
+    for i, planned in enumerate(layers):
         kinds: set[str] = set()
         drawn.kinds[planned.layer.id] = kinds
         for flag in (False, True):

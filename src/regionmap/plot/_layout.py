@@ -36,6 +36,7 @@ from regionmap._spec import ViewSpec
 from regionmap.plot._extent import axes_size, map_extent, off_map
 from regionmap.plot._furniture import graticule, scale_bar, theatre_labels
 from regionmap.plot._geometry import Drawn
+from regionmap.plot._insets import draw_insets, place_insets
 from regionmap.plot._legend import (
     LEGEND_FS,
     MIN_LEGEND_ROWS,
@@ -298,7 +299,8 @@ def panel_placements(page: Page, placed: Placement, content: Content) -> list[Pl
 
 
 def finish_map(ax: Axes, page: Page, placed: Placement, content: Content, measure: Measure) -> None:
-    """Put the axes where the layout left them, then graticule, scale bar and labels."""
+    """Put the axes where the layout left them, then graticule, scale bar, the plan's
+    insets (`_insets`) and the theatres' names."""
     fig_w, fig_h, s = page.fig_w, page.fig_h, page.s
     west, south, east, north = placed.extent
     ax_x, ax_w, ax_h, ax_top = placed.ax_x, placed.ax_w, placed.ax_h, placed.ax_top
@@ -310,6 +312,10 @@ def finish_map(ax: Axes, page: Page, placed: Placement, content: Content, measur
     bar = scale_bar(ax, placed.extent, (ax_w, ax_h), s)
     ax.apply_aspect()
     avoid = [bar.get_window_extent(measure.renderer)]
+    # insets inside the map, clear of the scale bar; the legend and title are outside it
+    insets = place_insets(ax, content.plan, measure.renderer, avoid)
+    draw_insets(ax.get_figure(), ax, content.plan, insets, s)
+    avoid += [item.box for item in insets]
     # the plan's place and country labels came first: a theatre's name gives way to them
     avoid += [
         text.get_window_extent(measure.renderer)
