@@ -124,6 +124,7 @@ def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -
         events=events.shown,
         cells=events.cells,
         n_events=events.in_map if data.store is not None else None,
+        playback=True,
     )
     returned = st_folium(
         fmap,
