@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/labels.py
 	$(BIN)/python benchmarks/animate.py
+	$(BIN)/python benchmarks/playback.py
 
 bench-stores: $(STAMP)
 	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000

@@ -9,7 +9,7 @@
   var step = {{ this.step_json }}, frames = allFrames[step];
   var i = frames.length - 1, speed = speeds[1], timer = null;
   // What this map drew (a dashboard rerun redraws in the same page: globals move on)
-  var cluster = window.regionmapEvents, halos = window.regionmapHalos;
+  var cluster = window.regionmapEvents;
   var markers = cluster && cluster._map === map ? window.regionmapMarkers : [];
   var groups = Object.values(window.regionmapLayers || {}).filter(function (g) {
     return g._map === map; });
@@ -31,7 +31,8 @@
       n += on ? 1 : 0;
       if (on === (m.rmHidden !== true)) { return; }
       m.rmHidden = !on; (on ? add : drop).push(m);
-      if (m.rmHalo) { if (on) { halos.addLayer(m.rmHalo); } else { halos.removeLayer(m.rmHalo); } }
+      var ring = m.rmHalo && m.rmHalo.getElement();  // hidden, not removed: cheaper
+      if (ring) { ring.classList.toggle('rm-hidden', !on); }
     });
     if (drop.length) { cluster.removeLayers(drop); }
     if (add.length) { cluster.addLayers(add); }
