@@ -86,7 +86,7 @@ def test_play_advances_the_date_and_markers_without_a_rerun_per_frame(page, serv
     frame = ui.open_map(page, server)
     ui.wait_until(page, lambda: _state(page)[1] == len(events.frame))  # the first view: all
     page.wait_for_timeout(2000)  # the component's first report has gone
-    frame.get_by_test_id("rm-speed").select_option("5")
+    frame.get_by_test_id("rm-speed").select_option("2")
     frame.get_by_test_id("rm-step").select_option("year")
     slider = frame.get_by_test_id("rm-frame")
     slider.focus()
@@ -97,11 +97,13 @@ def test_play_advances_the_date_and_markers_without_a_rerun_per_frame(page, serv
     before = len(sent)
     frame.get_by_test_id("rm-play").click()
     seen = []
-    for _ in range(8):
+    for _ in range(10):  # 2.5 s or more at 2 frames a second: 14 years are left
         page.wait_for_timeout(250)
         seen.append(_state(page))
     during = len(sent) - before
+    assert frame.get_by_test_id("rm-playback").get_attribute("data-playing") == "1"
     frame.get_by_test_id("rm-play").click()  # pause
+    assert frame.get_by_test_id("rm-playback").get_attribute("data-playing") == "0"
     labels = [s[0] for s in seen]
     days = [_day(x) for x in labels]
     assert len(set(labels)) >= 3 and days == sorted(days), labels
