@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/labels.py
 	$(BIN)/python benchmarks/animate.py
 	$(BIN)/python benchmarks/exports.py
+	$(BIN)/python benchmarks/playback.py
 
 docs-atlas: $(STAMP)
 	$(BIN)/python docs/atlas_pngs.py

@@ -128,6 +128,7 @@ def _component(
         events=events.shown,
         cells=events.cells,
         n_events=events.in_map if data.store is not None else None,
+        playback=True,
     )
     returned = st_folium(
         fmap,

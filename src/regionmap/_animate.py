@@ -89,12 +89,20 @@ def frame_dates(spec: ViewSpec, dataset: Dataset, step: str) -> list[dt.date]:
             )
         start = start or pd.Timestamp(events["start"].min()).date()
         end = end or pd.Timestamp(events["end"].max()).date()
-    periods = pd.period_range(start, end, freq=_PERIODS[step])
-    if len(periods) > MAX_FRAMES:
+    days = step_ends(start, end, step)
+    if len(days) > MAX_FRAMES:
         raise ExportError(
-            f"{len(periods)} frames of one {step} from {start} to {end}; at most {MAX_FRAMES}: "
+            f"{len(days)} frames of one {step} from {start} to {end}; at most {MAX_FRAMES}: "
             "choose a longer step or a shorter window"
         )
+    return days
+
+
+def step_ends(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
+    """The last day of each ``step`` from ``start`` to ``end``, the final one cut at ``end``;
+    uncapped (the browser's playback steps through these too). ``step`` is checked by the
+    caller (one of `ANIMATION_STEPS`)."""
+    periods = pd.period_range(start, end, freq=_PERIODS[step])
     return [min(p.end_time.date(), end) for p in periods]
 
 

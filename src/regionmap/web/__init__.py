@@ -3,8 +3,9 @@
 Private modules by job: `_escape` (text into pages), `_assets` (Leaflet from XStatic),
 `_popups` (provenance and event popups), `_symbols` (event markers as SVG), `_legend`,
 `_elements` (the Leaflet elements, scripts in ``templates/``), `_cells` (grid counts),
-`_basemap`, `_map` (drawing a plan). It decides nothing about what is drawn: that is
-`regionmap._plan`'s job, shared with the print renderer.
+`_basemap`, `_playback` (the play control's frames), `_map` (drawing a plan). It
+decides nothing about what is drawn: that is `regionmap._plan`'s job, shared with the
+print renderer.
 """
 
 from regionmap.web._assets import ASSETS, Asset, Assets, asset_path, install_assets

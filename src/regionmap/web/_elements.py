@@ -7,6 +7,7 @@ folium with the element as ``this``; every value the script reads is JSON made s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from importlib.resources import files
 
@@ -114,6 +115,23 @@ class Legend(MacroElement):
         self.fit_json = script_json(fit)
 
 
+EPOCH = dt.date(1970, 1, 1)  # day numbers count whole days from here (UTC)
+
+
+def day_number(value: object) -> int | None:
+    """A date (``date``, ``Timestamp`` or ISO text; a bare year means 1 January) as days
+    since 1970-01-01; None for a blank or unreadable value (an open bound)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return None
+    try:
+        stamp = pd.Timestamp(str(value)[:10])
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(stamp):
+        return None
+    return (stamp.date() - EPOCH).days
+
+
 def _approximate(icon: str, radius_m: int) -> str:
     """An event icon, within a dashed ring and with "± N km" beside it when its place is
     too rough for a halo on this map (``radius_m`` > 0); styled in map.css."""
@@ -178,6 +196,7 @@ class EventLayer(JSCSSMixin):
                     "icon": keys[key],
                     "halo": plan.halo_m(row["geo_precision"]),
                     "f": [text.setdefault(part, len(text)) for part in event_fields(row)],
+                    "t": [day_number(row["start"]), day_number(row["end"])],
                 }
             )
         self.text = list(text)

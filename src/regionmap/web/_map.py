@@ -9,9 +9,9 @@ import pandas as pd
 from branca.element import Element
 
 from regionmap._dataset import Dataset
-from regionmap._plan import MapPlan, PlannedLayer
+from regionmap._plan import MapPlan, PlannedFeature, PlannedLayer
 from regionmap._spec import ViewSpec
-from regionmap._symbology import Look
+from regionmap._symbology import Look, feature_look, variant_look
 from regionmap.web._assets import Assets
 from regionmap.web._basemap import add_basemap
 from regionmap.web._cells import aggregate_events
@@ -28,6 +28,7 @@ from regionmap.web._elements import (
 )
 from regionmap.web._escape import escape
 from regionmap.web._legend import legend_html
+from regionmap.web._playback import Playback, feature_timing
 from regionmap.web._popups import feature_popup
 
 
@@ -43,8 +44,19 @@ def leaflet_style(look: Look) -> dict:
     }
 
 
-def _layer_geojson(plan: MapPlan, planned: PlannedLayer) -> dict:
-    """Only escaped, display-ready properties reach the page: no raw data text."""
+def _timed(planned: PlannedLayer, feature: PlannedFeature) -> dict:
+    """What playback needs of a feature: its dates and both its looks, in force or not."""
+    style = planned.layer.style
+    return {
+        "rm_t": feature_timing(feature.record),
+        "rm_on": leaflet_style(variant_look(feature_look(style, True), feature.older)),
+        "rm_off": leaflet_style(variant_look(feature_look(style, False), feature.older)),
+    }
+
+
+def _layer_geojson(plan: MapPlan, planned: PlannedLayer, timed: bool = False) -> dict:
+    """Only escaped, display-ready properties reach the page: no raw data text. ``timed``
+    adds each feature's dates and looks for playback (`_timed`)."""
     features = []
     for feature in planned.features:
         props = feature.record
@@ -60,6 +72,7 @@ def _layer_geojson(plan: MapPlan, planned: PlannedLayer) -> dict:
                     "tip": tip,
                     "popup": feature_popup(props, planned.layer, plan.spec.end),
                     "style": leaflet_style(feature.look),
+                    **(_timed(planned, feature) if timed else {}),
                 },
             }
         )
@@ -78,6 +91,7 @@ def render_map(
     animate: bool = True,
     size_px: tuple[int, int] | None = None,
     page: bool = False,
+    playback: bool = False,
 ) -> folium.Map:
     """The folium map of ``spec``: the `MapPlan` of the view, drawn.
 
@@ -88,10 +102,11 @@ def render_map(
     makes the first frame final, for screenshots. ``spec.center`` is (latitude, longitude).
     ``size_px`` is the map's (width, height) in CSS pixels where known (an export), for
     the plan's halo decision. ``page`` (an exported page) names every legend row and fits
-    the legend inside the map.
+    the legend inside the map. ``playback`` adds the play control (`web._playback`), for
+    the dashboard: it steps through the window in the browser.
     """
     plan = MapPlan.from_view(spec, dataset, events, cells=cells, n_events=n_events, size_px=size_px)
-    return draw_plan(plan, assets, layer_control, animate, page)
+    return draw_plan(plan, assets, layer_control, animate, page, playback)
 
 
 def draw_plan(
@@ -100,8 +115,10 @@ def draw_plan(
     layer_control: bool = False,
     animate: bool = True,
     page: bool = False,
+    playback: bool = False,
 ) -> folium.Map:
-    """Draw a plan as a folium map; nothing is decided here. ``page``: see `render_map`."""
+    """Draw a plan as a folium map; nothing is decided here. ``page``, ``playback``: see
+    `render_map`."""
     assets = assets or Assets()
     spec = plan.spec
     if spec.center is not None and spec.zoom is not None:
@@ -125,7 +142,7 @@ def draw_plan(
     add_basemap(fmap, spec, plan.dataset, assets)
     for planned in plan.layers:
         if planned.features:
-            data = _layer_geojson(plan, planned)
+            data = _layer_geojson(plan, planned, playback)
             OverlayLayer(planned.layer.id, data, planned.layer.style.radius).add_to(fmap)
     if spec.show_events and plan.mode == "aggregated":
         cells = (
@@ -144,6 +161,8 @@ def draw_plan(
         titles["events"] = "Events"
         LayerToggles(titles).add_to(fmap)
     MapTools().add_to(fmap)
+    if playback:
+        Playback(plan).add_to(fmap)
     return fmap
 
 

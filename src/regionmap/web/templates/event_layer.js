@@ -8,7 +8,7 @@
     return shell.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; });
   }
   var cluster = L.markerClusterGroup({maxClusterRadius: 30, spiderfyOnMaxZoom: true});
-  var halos = L.layerGroup();
+  var halos = L.layerGroup(), markers = [];
   function row(label, value) {
     return value ? fill(shells.row, {label: label, value: value}) : '';
   }
@@ -21,11 +21,13 @@
     m.bindTooltip(fill(shells.tip, {title: f[0], when: f[2]}));
     m.bindPopup(fill(shells.popup, {title: f[0], notes: f[1], rows: rows + row('ID', e.eid)}),
                 {maxWidth: 380});
-    cluster.addLayer(m);
+    m.rmTime = e.t;  // [start, end] as day numbers, for playback
+    markers.push(m);
     if (e.halo) {
       L.circle([e.lat, e.lon], {radius: e.halo, color: '#666', weight: 1, dashArray: '3 4',
         fill: true, fillColor: '#000', fillOpacity: 0.06, interactive: false,
         className: 'rm-halo'}).addTo(halos);
+      m.rmHalo = halos.getLayers()[halos.getLayers().length - 1];
     }
   });
   halos.addTo(map);
@@ -43,6 +45,9 @@
   }
   map.whenReady(fitHalos);
   map.on('zoomend', fitHalos);
+  cluster.addLayers(markers);  // in one batch: faster than one by one
   cluster.addTo(map);
   window.regionmapEvents = cluster;
+  window.regionmapHalos = halos;
+  window.regionmapMarkers = markers;  // all of them, shown or not (playback hides some)
 })();

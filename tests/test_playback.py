@@ -1,0 +1,135 @@
+"""Playback in the browser (#13 §1): the window stepped through by the page itself, with no
+Streamlit rerun per frame; and what the page is given for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+
+import regionmap
+from regionmap.web import render_map
+
+from . import test_browser as ui
+from .browser_support import dashboard_server, require_browser
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> regionmap.Dataset:
+    return regionmap.load_dataset()
+
+
+def _page(fmap) -> str:
+    return fmap.get_root().render()
+
+
+def test_the_page_ships_frames_and_feature_dates_only_with_playback(dataset):
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(
+        start=dt.date(2020, 1, 1), end=dt.date(2023, 12, 31)
+    )
+    plain = _page(render_map(spec, dataset))
+    assert "allFrames" not in plain  # no play control: exports leave it out
+    assert '"rm_t"' not in plain
+    page = _page(render_map(spec, dataset, playback=True))
+    frames = re.search(r"var allFrames = (\{.*?\}), first", page).group(1)
+    months = re.search(r'"month": \[([^\]]*)\]', frames).group(1).split(", ")
+    assert len(months) == 48  # January 2020 to December 2023
+    assert EPOCH + dt.timedelta(days=int(months[0])) == dt.date(2020, 1, 31)
+    assert EPOCH + dt.timedelta(days=int(months[-1])) == dt.date(2023, 12, 31)
+    # The Lachin road: in force from 10 November 2020, closed (a stopping status) from 2023
+    lachin = dataset.layers["lachin-corridor"].frame
+    road = lachin[lachin["status_periods"].astype(str).str.contains("closed")].iloc[0]
+    start = (dt.date.fromisoformat(road["valid_from"]) - EPOCH).days
+    assert re.search(rf'"rm_t": \[{start}, -?\d+, \[\[\d+, (\d+|null)\]', page)
+
+
+@pytest.fixture
+def page(browser):
+    """A page that fails its test on any console or page error (`test_browser.Watch`)."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    pg = context.new_page()
+    watch = ui.Watch(pg)
+    yield pg
+    context.close()
+    assert watch.problems == [], watch.problems
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_browser()
+    with dashboard_server() as url:
+        yield url
+
+
+def _state(page) -> tuple[str, int, str]:
+    """The frame's date label, the markers drawn and the legend's count text."""
+    return ui.in_map(
+        page,
+        """return [document.querySelector('[data-testid=rm-playback-date]').textContent,
+                   window.regionmapEvents.getLayers().length,
+                   document.querySelector('.rm-legend-count').textContent];""",
+    )
+
+
+def _day(label: str) -> dt.date:
+    return dt.datetime.strptime(label, "%d %B %Y").date()
+
+
+@pytest.mark.browser
+def test_play_advances_the_date_and_markers_without_a_rerun_per_frame(page, server, events):
+    sent: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
+    frame = ui.open_map(page, server)
+    ui.wait_until(page, lambda: _state(page)[1] == len(events.frame))  # the first view: all
+    page.wait_for_timeout(2000)  # the component's first report has gone
+    frame.get_by_test_id("rm-speed").select_option("2")
+    frame.get_by_test_id("rm-step").select_option("year")
+    slider = frame.get_by_test_id("rm-frame")
+    slider.focus()
+    slider.press("End")
+    for _ in range(14):  # dragged back to 2012: the years ahead have events
+        slider.press("ArrowLeft")
+    page.wait_for_timeout(500)
+    before = len(sent)
+    frame.get_by_test_id("rm-play").click()
+    seen = []
+    for _ in range(10):  # 2.5 s or more at 2 frames a second: 14 years are left
+        page.wait_for_timeout(250)
+        seen.append(_state(page))
+    during = len(sent) - before
+    assert frame.get_by_test_id("rm-playback").get_attribute("data-playing") == "1"
+    frame.get_by_test_id("rm-play").click()  # pause
+    assert frame.get_by_test_id("rm-playback").get_attribute("data-playing") == "0"
+    labels = [s[0] for s in seen]
+    days = [_day(x) for x in labels]
+    assert len(set(labels)) >= 3 and days == sorted(days), labels
+    assert len({s[1] for s in seen}) >= 2, seen  # the drawn markers changed
+    for label, n, count in seen:  # the legend follows (a sample may fall between the two)
+        assert count.startswith(f"{n:,} events") or _day(count.split("up to ")[-1]) != _day(label)
+    assert during < len(set(labels)) - 1, (during, labels)  # no rerun message per frame
+    stopped = _state(page)[0]
+    page.wait_for_timeout(1200)
+    assert _state(page)[0] == stopped
+    ui.wait_until(page, lambda: f"to={_day(stopped).isoformat()}" in page.url)
+
+
+@pytest.mark.browser
+def test_dragging_to_the_first_frame_greys_layers_not_yet_in_force(page, server):
+    frame = ui.open_map(page, server)
+    frame.get_by_test_id("rm-step").select_option("year")
+    grey = "return [...document.querySelectorAll('path.rm-layer-syria-zones')].filter(p => p.getAttribute('stroke') === '#9e9e9e').length;"  # noqa: E501
+    drawn = ui.layer_paths(page, "syria-zones")
+    assert drawn and ui.in_map(page, grey) < drawn  # today: the zones in force are coloured
+    slider = frame.get_by_test_id("rm-frame")
+    slider.focus()
+    slider.press("Home")  # the first year: before every zone
+    ui.wait_until(page, lambda: ui.in_map(page, grey) == drawn)
+    label = _state(page)[0]
+    assert _day(label) < dt.date(1930, 1, 1) and _state(page)[1] < 5
+    ui.wait_until(page, lambda: f"to={_day(label).isoformat()}" in page.url)
+    slider.press("End")
+    ui.wait_until(page, lambda: ui.in_map(page, grey) < drawn)
