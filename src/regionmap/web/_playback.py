@@ -21,7 +21,7 @@ import datetime as dt
 import pandas as pd
 from branca.element import MacroElement
 
-from regionmap._animate import ANIMATION_STEPS, step_ends
+from regionmap._animate import ANIMATION_STEPS, step_count, step_ends
 from regionmap._plan import STOPPED_STATUSES, MapPlan
 from regionmap._spec import MONTHS, day_text
 from regionmap._status import as_periods
@@ -73,11 +73,11 @@ class Playback(MacroElement):
         super().__init__()
         self._name = "Playback"
         start, end = playback_window(plan)
-        frames = {
+        frames = {  # steps with too many frames are not offered, nor made (a century of days)
             step: [(d - EPOCH).days for d in step_ends(start, end, step)]
             for step in ANIMATION_STEPS
+            if step == "year" or step_count(start, end, step) <= MAX_STEP_FRAMES
         }
-        frames = {k: v for k, v in frames.items() if len(v) <= MAX_STEP_FRAMES or k == "year"}
         first = next((k for k, v in frames.items() if len(v) <= FIRST_STEP_FRAMES), "year")
         self.step_json = script_json(first)
         self.frames_json = script_json(frames)
