@@ -369,3 +369,25 @@ def test_arabic_text_is_shaped_and_in_reading_order(spec, dataset):
     assert tex("Kars") == "Kars"
     svg = draw(spec.replace(title="ليبيا: سرت"), dataset, "svg", size=(800, 500)).decode()
     assert "\ufe95\ufeae\ufeb3 :\ufe8e\ufef4\ufe92\ufef4\ufedf" in svg
+
+
+def test_a_theatre_name_sits_by_what_the_theatre_draws(spec, dataset, monkeypatch):
+    """The Black Sea theatre's box runs south to 36.5°N: a name put under it (when the view
+    cut the box's north edge) landed in the Mediterranean by Akkuyu."""
+    from regionmap.plot import _furniture
+
+    (theatre,) = [t for t in dataset.catalog.theatres if t.id == "blacksea"]
+    west, south, east, north = _furniture._drawn_bounds(theatre, spec, dataset)
+    assert south >= 40.0 and theatre.bbox[1] < 37  # the Dardanelles, not the box's edge
+    placed = []
+    original = _furniture.theatre_labels
+
+    def spy(ax, *args):
+        original(ax, *args)
+        placed.extend(t for t in ax.texts if t.get_text() == "Black Sea and Ukraine")
+
+    from regionmap.plot import _layout
+
+    monkeypatch.setattr(_layout, "theatre_labels", spy)
+    draw(spec.replace(center=(40.0, 32.0), zoom=6), dataset, "png", size=(1200, 800))
+    assert placed and all(t.get_position()[1] >= 40.0 for t in placed)

@@ -201,6 +201,29 @@ def north_arrow(ax: Axes, x: float, y0: float, y1: float, s: float) -> None:
     )
 
 
+def _drawn_bounds(theatre, spec: ViewSpec, dataset: Dataset) -> tuple[float, ...]:
+    """The box of what the theatre's visible layers draw (lon/lat degrees), else its bbox.
+
+    The catalog's bbox is where features may lie, drawn wide: the Black Sea theatre's runs
+    south to 36.5°N, and a name put under it landed in the Mediterranean by Akkuyu."""
+    boxes = [
+        dataset.display[layer.id].total_bounds
+        for layer in dataset.catalog.layers
+        if layer.theatre == theatre.id
+        and layer.id in spec.layers
+        and layer.id in dataset.display
+        and len(dataset.display[layer.id])
+    ]
+    if not boxes:
+        return tuple(theatre.bbox)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 def theatre_labels(
     ax: Axes, spec: ViewSpec, dataset: Dataset, s: float, renderer: object, avoid: list[Bbox]
 ) -> None:
@@ -216,7 +239,7 @@ def theatre_labels(
     for theatre in dataset.catalog.theatres:
         if theatre.id not in shown:
             continue
-        west, south, east, north = theatre.bbox
+        west, south, east, north = _drawn_bounds(theatre, spec, dataset)
         for y, va in ((north, "bottom"), (south, "top")):
             x = min(max((west + east) / 2, x0), x1)
             if not y0 < y < y1:
