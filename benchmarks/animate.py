@@ -78,6 +78,12 @@ def main() -> int:
     print(table.getvalue(), end="")
     slow = [k for k, (wall, *_) in rows.items() if k[:3] in ("GIF", "MP4") and wall > TARGET_S]
     print(f"target <= {TARGET_S:.0f} s for the GIF and the MP4: {'missed' if slow else 'met'}")
+    save_rows("animate", rows, repeats)
+    return 0
+
+
+def save_rows(name: str, rows: dict, repeats: int) -> None:
+    """Write ``benchmarks/results/<name>.json``: each row's wall and CPU seconds and bytes."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     result = {
         "date": dt.date.today().isoformat(),
@@ -87,8 +93,7 @@ def main() -> int:
             for k, (w, c, b) in rows.items()
         },
     }
-    (RESULTS / "animate.json").write_text(json.dumps(result, indent=2))
-    return 0
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import regionmap  # noqa: E402
-from benchmarks.animate import _median_s  # noqa: E402
+from benchmarks.animate import _median_s, save_rows  # noqa: E402
 from regionmap._errors import ExportError  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -66,16 +65,7 @@ def main() -> int:
     atlas_wall = next(w for k, (w, _, _) in rows.items() if k.startswith("atlas"))
     met = "met" if atlas_wall <= TARGET_ATLAS_S else "missed"
     print(f"target <= {TARGET_ATLAS_S:.0f} s for the atlas: {met}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    result = {
-        "date": dt.date.today().isoformat(),
-        "repeats": repeats,
-        "rows": {
-            k: {"wall_s": round(w, 2), "cpu_s": round(c, 2), "bytes": b}
-            for k, (w, c, b) in rows.items()
-        },
-    }
-    (RESULTS / "exports.json").write_text(json.dumps(result, indent=2))
+    save_rows("exports", rows, repeats)
     return 0
 
 
