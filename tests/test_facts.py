@@ -15,7 +15,13 @@ import pytest
 from pyproj import Geod
 
 import regionmap
-from regionmap._status import describe, period_problems, status_at, theatre_freshness
+from regionmap._status import (
+    describe,
+    newest_as_of,
+    period_problems,
+    status_at,
+    theatre_freshness,
+)
 from regionmap._validate import status_period_reasons
 from regionmap.events import read_events
 
@@ -256,8 +262,34 @@ def test_freshness_per_theatre(catalog, layers):
     fresh = theatre_freshness(catalog, layers)
     assert set(fresh) == set(catalog.theatre_ids)
     assert fresh["akkuyu"] == "2026-03-12"
-    assert fresh["syria"] == "2026-01-27"
+    # the Qamishli presence ended on 2026-01-27: a final fact; Hmeimim's running status
+    # was checked the day before
+    assert fresh["syria"] == "2026-01-26"
+    # the corridor closed in 2023: nothing in it can go stale, so the file's check counts
+    assert fresh["lachin"] == "2026-11-24"
+    assert fresh["blacksea"] == "2024-01-02"  # the Straits rule, confirmed in January 2024
     assert all(fresh.values())
+
+
+def test_freshness_counts_only_running_facts():
+    ended = {
+        "as_of": "2026-11-01",
+        "status_periods": [
+            {"from": "2020-01-01", "to": "2023-01-01", "status": "agreed", "as_of": "2022-12-01"}
+        ],
+    }
+    running = {
+        "as_of": "2026-11-01",
+        "status_periods": [
+            {"from": "2020-01-01", "to": "", "status": "agreed", "as_of": "2024-05-01"}
+        ],
+    }
+    gone = {"as_of": "2026-11-01", "valid_to": "2025-01-01", "operating_status_as_of": "2025-06-01"}
+    day = dt.date(2026, 11, 29)
+    assert newest_as_of([ended], day) == "2026-11-01"  # only the file's own check is left
+    assert newest_as_of([ended, running, gone], day) == "2024-05-01"
+    # a period whose end is still ahead is running, and can go stale
+    assert newest_as_of([ended], dt.date(2022, 12, 15)) == "2022-12-01"
 
 
 # ---------------------------------------------------------------- the period rules

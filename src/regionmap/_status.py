@@ -190,19 +190,31 @@ def describe(period: Period | None) -> str:
     return f"{period.get('status', '')}{who} [{span}]{checked}"
 
 
-def newest_as_of(records: Iterable[Mapping[str, Any]]) -> str:
+def newest_as_of(records: Iterable[Mapping[str, Any]], today: dt.date | None = None) -> str:
     """The date of the newest checked fact that can go stale, as ``YYYY-MM-DD`` ('' if none).
 
-    Stale-prone facts are status periods (their ``as_of``) and dated attributes named
-    ``*_as_of`` (such as ``operating_status_as_of``). Only when none of the records carries
-    one does a feature's own ``as_of`` (the day the file was checked) count, so a theatre
-    whose newest status dates from March 2026 does not look current to November.
+    Stale-prone facts are the status periods still running on ``today`` (UTC today by
+    default: no ``to``, or a ``to`` not yet reached) and dated attributes named ``*_as_of``
+    (such as ``operating_status_as_of``), of features still valid on ``today``. A period or
+    a feature that has ended cannot go stale: the Lachin corridor closed in September 2023,
+    and its last status check (July 2023) would otherwise make a file checked in November
+    2026 read three years old. Only when no record carries a running fact does a feature's
+    own ``as_of`` (the day the file was checked) count, so a theatre whose newest running
+    status dates from March 2026 does not look current to November.
     """
+    day = today or dt.datetime.now(dt.UTC).date()
     facts: list[str] = []
     checked: list[str] = []
     for record in records:
         checked.append(str(record.get("as_of") or ""))
-        facts += [str(p.get("as_of") or "") for p in as_periods(record.get("status_periods"))]
+        ended = _date(str(record.get("valid_to") or ""))
+        if ended is not None and ended <= day:
+            continue
+        facts += [
+            str(p.get("as_of") or "")
+            for p in as_periods(record.get("status_periods"))
+            if (_date(str(p.get("to") or "")) or dt.date.max) > day
+        ]
         facts += [str(v) for k, v in record.items() if k.endswith("_as_of") and v]
     for pool in (facts, checked):
         dates = [d for d in pool if _date(d) is not None]
