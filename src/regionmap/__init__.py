@@ -50,12 +50,12 @@ from regionmap._export import (
     snapshot,
     snapshot_bytes,
 )
-from regionmap._framing import check_bbox, frame_view, view_size_m
+from regionmap._framing import check_bbox, frame_view, halo_decision, view_size_m
 from regionmap._insets import Inset
 from regionmap._labels import Label
 from regionmap._lakes import refresh_lakes
 from regionmap._load import LayerResult, load_layers, read_layer, read_layers
-from regionmap._plan import MAX_MARKERS, MapPlan, event_mode, halo_decision
+from regionmap._plan import MAX_MARKERS, MapPlan, event_mode
 from regionmap._provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap._settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting, setting
 from regionmap._spec import BASEMAPS, LANGS, PRESETS, ViewSpec, fit_view

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from regionmap._catalog import BBox, Catalog, LatLon
 from regionmap._errors import ViewError
 from regionmap._settings import MAP_HEIGHT_PX
 from regionmap._spec import ViewSpec, fit_view
+from regionmap._symbology import HALO_MAX_SHARE, HALO_RADIUS_M, halo_share
 
 EQUATOR_M = 40_075_016.686  # the Web Mercator world's width at zoom 0, metres
 M_PER_DEG_LAT = 110_574.0
@@ -140,3 +143,78 @@ def frame_view(
             raise ViewError("--zoom needs --center LAT,LON, --theatre ID or --bbox W,S,E,N")
         return spec.replace(zoom=zoom)
     return spec
+
+
+def union_bbox(boxes: list[BBox]) -> BBox | None:
+    """The (west, south, east, north) box around ``boxes`` (degrees); None for none."""
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def bbox_overlaps(box: BBox | None, other: BBox) -> bool:
+    """Whether two (west, south, east, north) boxes share ground; touching counts, and a
+    missing ``box`` (a layer that draws nothing) never does."""
+    if box is None:
+        return False
+    return box[0] <= other[2] and other[0] <= box[2] and box[1] <= other[3] and other[1] <= box[3]
+
+
+def view_box(spec: ViewSpec, bounds: BBox, size_px: tuple[int, int] | None = None) -> BBox:
+    """(west, south, east, north) degrees a view's map shows: ``bounds`` when it is fitted
+    to them, else the ground of `view_size_m` around its centre."""
+    if spec.center is None or spec.zoom is None:
+        return bounds
+    width, height = view_size_m(spec, bounds, size_px)
+    lat, lon = spec.center
+    half_lon = width / 2 / (M_PER_DEG_LON * max(0.05, math.cos(math.radians(lat))))
+    half_lat = height / 2 / M_PER_DEG_LAT
+    return (lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat)
+
+
+def halo_decision(
+    spec: ViewSpec,
+    bounds: BBox,
+    size_px: tuple[int, int] | None = None,
+    events: pd.DataFrame | None = None,
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Which precision halos a view's map can draw, and which it draws "approximate".
+
+    Halos bury what they surround when together they cover more than `HALO_MAX_SHARE`
+    of the map's area (`view_size_m`): three ±15 km discs over the 5 km Lachin corridor
+    at zoom 9 each took under 1/20 of the map, and together hid it. So the halos of the
+    places in view (``events``' distinct ``longitude``/``latitude``, degrees, whose disc
+    reaches `view_box`) are summed, smallest radius first; a radius whose halos would
+    take the sum past the share, and every larger one, is drawn "approximate ± N km" (a
+    ring of fixed size) instead. Without ``events`` one halo of each radius is counted.
+
+    Returns
+    -------
+    (dict, dict)
+        {geo_precision: radius m} drawn as halos, {geo_precision: radius m} drawn
+        approximate.
+    """
+    view_m = view_size_m(spec, bounds, size_px)
+    west, south, east, north = view_box(spec, bounds, size_px)
+    fits: dict[int, int] = {}
+    total = 0.0
+    for code, radius in sorted(HALO_RADIUS_M.items(), key=lambda kv: kv[1]):
+        places = 1
+        if events is not None and len(events):
+            rows = events[pd.to_numeric(events["geo_precision"], errors="coerce") == code]
+            pad_lat = radius / M_PER_DEG_LAT
+            pad_lon = radius / (M_PER_DEG_LON * max(0.05, math.cos(math.radians(south))))
+            lon, lat = rows["longitude"].astype(float), rows["latitude"].astype(float)
+            near = lon.between(west - pad_lon, east + pad_lon)
+            near &= lat.between(south - pad_lat, north + pad_lat)
+            places = len(set(zip(lon[near].round(4), lat[near].round(4), strict=True)))
+        total += places * halo_share(radius, view_m)
+        if total > HALO_MAX_SHARE:
+            break
+        fits[code] = radius
+    return fits, {p: r for p, r in HALO_RADIUS_M.items() if p not in fits}

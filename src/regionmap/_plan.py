@@ -20,22 +20,26 @@ from shapely.geometry.base import BaseGeometry
 from regionmap._catalog import BBox, Catalog, LayerSpec
 from regionmap._compose import in_window
 from regionmap._dataset import Dataset
-from regionmap._framing import M_PER_DEG_LAT, M_PER_DEG_LON, view_size_m
+from regionmap._framing import (
+    M_PER_DEG_LAT,
+    M_PER_DEG_LON,
+    bbox_overlaps,
+    halo_decision,
+    union_bbox,
+    view_size_m,
+)
 from regionmap._insets import Inset, plan_insets
 from regionmap._labels import Label, labels_for_plan
 from regionmap._spec import ViewSpec
 from regionmap._status import status_at, theatre_freshness
 from regionmap._symbology import (
     AGGREGATED_LABEL,
-    HALO_MAX_SHARE,
-    HALO_RADIUS_M,
     INACTIVE_LABEL,
     SPAN_LABEL,
     Look,
     approx_label,
     feature_look,
     halo_label,
-    halo_share,
     symbol_for,
     variant_look,
 )
@@ -65,13 +69,7 @@ def event_mode(n_events: int) -> EventMode:
 
 def theatres_bbox(catalog: Catalog) -> BBox:
     """(west, south, east, north) in degrees around every theatre: the first view."""
-    boxes = [t.bbox for t in catalog.theatres] or [catalog.region_bbox]
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    return union_bbox([t.bbox for t in catalog.theatres]) or catalog.region_bbox
 
 
 def _blank(value: object) -> object:
@@ -114,6 +112,11 @@ class PlannedLayer:
     features: tuple[PlannedFeature, ...]
     kinds: frozenset[GeometryKind]
 
+    @property
+    def bbox(self) -> BBox | None:
+        """(west, south, east, north) degrees of what the layer draws; None if nothing."""
+        return union_bbox([f.geometry.bounds for f in self.features if not f.geometry.is_empty])
+
 
 @dataclass(frozen=True)
 class LegendEntry:
@@ -129,6 +132,7 @@ class LegendEntry:
     hollow: bool = False
     detail: str = ""  # a theatre's "as of" date: its newest checked fact
     look: Look | None = None  # a dated variant's look, for its swatch
+    bbox: BBox | None = None  # what a layer or theatre row draws: the map keeps rows in view
 
     @property
     def header(self) -> bool:
@@ -222,7 +226,7 @@ class MapPlan:
             cells,
             n_events,
         )
-        plan.halos, plan.approximate = halo_decision(spec, plan.bounds, size_px)
+        plan.halos, plan.approximate = halo_decision(spec, plan.bounds, size_px, markers)
         plan.view_m = view_size_m(spec, plan.bounds, size_px)
         plan.labels = labels_for_plan(plan)  # after the halos: labels avoid the symbols
         plan.insets = plan_insets(plan)
@@ -256,26 +260,36 @@ class MapPlan:
                 out.append(VariantLabel(planned.layer.id, text, lon, lat, older))
         return out
 
-    def legend(self, off_map: pd.Series | None = None) -> list[LegendEntry]:
+    def legend(
+        self, off_map: pd.Series | None = None, extent: BBox | None = None
+    ) -> list[LegendEntry]:
         """The legend's rows: per theatre its layers, then the events, then the key.
 
         ``off_map`` (a boolean mask over ``events``) names the events a print map's extent
         leaves out, so a reader knows they exist; the web map can be panned instead.
+        ``extent`` (west, south, east, north degrees; a print map's) drops the layers that
+        draw nothing inside it, and the theatres left empty: a map of the Lachin corridor
+        does not explain Libya's front line. Layer and theatre rows carry their ``bbox``
+        so the web map can do the same as it is panned.
         """
         out: list[LegendEntry] = []
         titles = {t.id: t.title for t in self.dataset.catalog.theatres}
         fresh = theatre_freshness(self.dataset.catalog, self.dataset.layers)
         grouped: dict[str, list[PlannedLayer]] = {}
         for planned in self.layers:
-            grouped.setdefault(planned.layer.theatre, []).append(planned)
+            if extent is None or bbox_overlaps(planned.bbox, extent):
+                grouped.setdefault(planned.layer.theatre, []).append(planned)
         for theatre_id, planned_layers in grouped.items():
             title = titles.get(theatre_id, theatre_id or "Your data")
             checked = fresh.get(theatre_id, "")
-            out.append(LegendEntry("theatre", title, detail=f"as of {checked}" if checked else ""))
+            box = union_bbox([p.bbox for p in planned_layers if p.bbox is not None])
+            detail = f"as of {checked}" if checked else ""
+            out.append(LegendEntry("theatre", title, detail=detail, bbox=box))
             for planned in planned_layers:
                 layer = planned.layer
                 label = layer.title + (" (unavailable)" if layer.id in self.unavailable else "")
-                out.append(LegendEntry("layer", label, layer, planned.kinds or frozenset({"line"})))
+                kinds = planned.kinds or frozenset({"line"})
+                out.append(LegendEntry("layer", label, layer, kinds, bbox=planned.bbox))
                 out += _variant_entries(planned)
         if self.spec.show_events:
             out += self._event_entries(off_map)
@@ -333,22 +347,6 @@ def _precision(value: object) -> int | None:
         return None
 
 
-def halo_decision(
-    spec: ViewSpec, bounds: BBox, size_px: tuple[int, int] | None = None
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Which precision halos a view's map can draw, and which it draws "approximate".
-
-    A halo whose disc would cover more than `HALO_MAX_SHARE` (a quarter) of the map's
-    area (`regionmap._framing.view_size_m`: centre and zoom over ``size_px``, else
-    ``bounds``) buries what it surrounds; its events get a ring of fixed size and
-    "± N km" instead. Returns ({geo_precision: radius m} drawn as halos,
-    {geo_precision: radius m} drawn approximate).
-    """
-    view_m = view_size_m(spec, bounds, size_px)
-    fits = {p: r for p, r in HALO_RADIUS_M.items() if halo_share(r, view_m) <= HALO_MAX_SHARE}
-    return fits, {p: r for p, r in HALO_RADIUS_M.items() if p not in fits}
-
-
 def _variant_entries(planned: PlannedLayer) -> list[LegendEntry]:
     """A row per dated variant of a layer: its period and its look, oldest first."""
     seen: dict[str, PlannedFeature] = {}
@@ -363,6 +361,7 @@ def _variant_entries(planned: PlannedLayer) -> list[LegendEntry]:
             planned.layer,
             planned.kinds,
             look=f.look,
+            bbox=f.geometry.bounds,
         )
         for f in rows
     ]

@@ -29,10 +29,11 @@ HALO_RADIUS_M = {2: 15_000, 3: 60_000}
 INACTIVE_COLOR = "#9e9e9e"
 INACTIVE_DASH = "4 6"  # CSS pixels, dash then gap
 SPAN_LABEL = "span (start – end), hollow"
-# No halo may cover more than this share of the map's area: beyond it a disc buries what
-# it surrounds, so the event is drawn "approximate ± N km" (a dashed ring of fixed size).
-# The ceiling is a quarter; at a quarter three 15 km halos still buried the Lachin
-# corridor at zoom 10 (a new user's report), so a halo may take a twentieth at most.
+# The halos in view may together cover at most this share of the map's area: beyond it
+# discs bury what they surround, so events are drawn "approximate ± N km" (a dashed ring
+# of fixed size) instead. The ceiling is a quarter for one halo; at a quarter three
+# 15 km halos buried the Lachin corridor at zoom 10 (a new user's report), and at a
+# twentieth each they still did at zoom 9, so the share is for all of them together.
 HALO_MAX_SHARE = 0.05
 APPROX_RING_PX = 14  # the approximate style's ring radius, CSS pixels (map.css: .rm-approx-ring)
 APPROX_DASH = "2 3"

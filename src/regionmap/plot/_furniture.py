@@ -23,6 +23,7 @@ from pyproj import Geod
 
 from regionmap._catalog import BBox
 from regionmap._dataset import Dataset
+from regionmap._framing import bbox_overlaps, union_bbox
 from regionmap._spec import ViewSpec
 from regionmap.plot._look import INK, MUTED
 from regionmap.plot._text import deg, tex
@@ -214,14 +215,7 @@ def _drawn_bounds(theatre, spec: ViewSpec, dataset: Dataset) -> tuple[float, ...
         and layer.id in dataset.display
         and len(dataset.display[layer.id])
     ]
-    if not boxes:
-        return tuple(theatre.bbox)
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    return union_bbox([tuple(b) for b in boxes]) or tuple(theatre.bbox)
 
 
 def theatre_labels(
@@ -230,7 +224,8 @@ def theatre_labels(
     """Each shown theatre's name above its box, else below it, haloed so it reads over
     lines and fills; a name that would collide with another, or with ``avoid`` (display
     boxes: the scale bar, the north arrow), or leave the map is left out: the legend
-    names it too. A theatre is shown when one of its layers is visible."""
+    names it too. A theatre is shown when one of its layers is visible and draws
+    within the map."""
     ax.apply_aspect()
     frame = ax.get_window_extent(renderer)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -240,6 +235,8 @@ def theatre_labels(
         if theatre.id not in shown:
             continue
         west, south, east, north = _drawn_bounds(theatre, spec, dataset)
+        if not bbox_overlaps((west, south, east, north), (x0, y0, x1, y1)):
+            continue  # drawn elsewhere: a name clamped to the map's edge points nowhere
         for y, va in ((north, "bottom"), (south, "top")):
             x = min(max((west + east) / 2, x0), x1)
             if not y0 < y < y1:

@@ -230,7 +230,7 @@ def _draw_halos(ax: Axes, lon: np.ndarray, lat: np.ndarray, radius_m: np.ndarray
                 edgecolors=[to_rgba(HALO_EDGE, 0.9)],
                 linewidths=0.6 * s,
                 linestyles=[HALO_DASH],
-                zorder=6,
+                zorder=2.5,  # beneath the layers (3-5): a disc never hides a corridor
             ),
             autolim=False,
         )

@@ -258,11 +258,12 @@ def fit_map_and_legend(
             continue
         placed = _map_box(page, blocks, content, side, (room_w, room_h))
         off = off_map(content.events, placed.extent)
-        full = legend_entries(content.plan, off)
+        full = legend_entries(content.plan, off, placed.extent)
         if content.other is not None:  # one legend for both panels
             other = content.other
             full = merge_entries(
-                full, legend_entries(other.plan, off_map(other.events, placed.extent))
+                full,
+                legend_entries(other.plan, off_map(other.events, placed.extent), placed.extent),
             )
         entries = cut_entries(full, keep)
         if legend is not None:

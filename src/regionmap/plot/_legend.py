@@ -26,7 +26,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from regionmap._catalog import Style
+from regionmap._catalog import BBox, Style
 from regionmap._plan import MapPlan
 from regionmap._symbology import APPROX_RING_PX
 from regionmap.plot._look import (
@@ -74,7 +74,7 @@ class LegendEntry:
 # ---------------------------------------------------------------- the decision
 
 
-def legend_entries(plan: MapPlan, off: pd.Series) -> list[LegendEntry]:
+def legend_entries(plan: MapPlan, off: pd.Series, extent: BBox | None = None) -> list[LegendEntry]:
     """`MapPlan.legend`'s rows, the web map's too, as the print legend's entries.
 
     Parameters
@@ -83,6 +83,8 @@ def legend_entries(plan: MapPlan, off: pd.Series) -> list[LegendEntry]:
         The view as planned: layers and the geometry kinds they draw, events, the key.
     off : Series of bool
         Marks the plan's events outside the printed extent, named so a reader knows.
+    extent : (west, south, east, north), optional
+        The printed extent in degrees: layers that draw nothing inside it are left out.
 
     Returns
     -------
@@ -91,7 +93,7 @@ def legend_entries(plan: MapPlan, off: pd.Series) -> list[LegendEntry]:
         events, since the print map draws every event.
     """
     out: list[LegendEntry] = []
-    for row in plan.legend(off):
+    for row in plan.legend(off, extent):
         if row.kind in ("theatre", "events", "key"):
             label = f"{row.label} · {row.detail}" if row.detail else row.label
             out.append(LegendEntry("header", label))

@@ -35,9 +35,19 @@ def _swatch(entry: LegendEntry) -> str:
     )
 
 
+def _box(entry: LegendEntry) -> str:
+    """A row's ``data-bbox`` (west,south,east,north degrees): legend.js hides the rows of
+    layers that draw nothing in the map's view, as the print legend leaves them out."""
+    if entry.bbox is None:
+        return ""
+    return ' data-bbox="' + ",".join(f"{v:.4f}" for v in entry.bbox) + '"'
+
+
 def _row(entry: LegendEntry) -> str:
     label = escape(entry.label)
-    if entry.kind in ("layer", "basemap", "variant"):
+    if entry.kind in ("layer", "variant"):
+        return f"<div{_box(entry)}>{_swatch(entry)}{label}</div>"
+    if entry.kind == "basemap":
         return f"<div>{_swatch(entry)}{label}</div>"
     if entry.symbol is not None:
         color, shape = entry.symbol
@@ -48,7 +58,7 @@ def _row(entry: LegendEntry) -> str:
         return f'<div><span class="rm-approx-ring"></span>{label}</div>'
     if entry.kind == "theatre":  # a page's legend: the theatre heads its layers' rows
         detail = f" <small>· {escape(entry.detail)}</small>" if entry.detail else ""
-        return f"<div><b>{label}</b>{detail}</div>"
+        return f"<div{_box(entry)}><b>{label}</b>{detail}</div>"
     if entry.kind == "inactive":
         return f'<div style="color:{INACTIVE_COLOR}">{label}</div>'
     return f"<div><i>{label}</i></div>"
@@ -61,7 +71,7 @@ def _theatre(head: LegendEntry, layers: list[LegendEntry]) -> str:
         _swatch(e).replace('class="sw"', f'class="sw" title="{escape(e.label)}"', 1) for e in layers
     )
     detail = f' <small title="newest checked fact">· {escape(head.detail)}</small>'
-    return f"<div>{swatches}{escape(head.label)}{detail if head.detail else ''}</div>"
+    return f"<div{_box(head)}>{swatches}{escape(head.label)}{detail if head.detail else ''}</div>"
 
 
 def legend_html(plan: MapPlan, full: bool = False) -> str:

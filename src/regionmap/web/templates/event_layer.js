@@ -9,6 +9,9 @@
   }
   var cluster = L.markerClusterGroup({maxClusterRadius: 30, spiderfyOnMaxZoom: true});
   var halos = L.layerGroup(), markers = [];
+  // Halos lie beneath the overlay layers (pane 400): a disc never hides the corridor or
+  // the border it surrounds.
+  if (!map.getPane('rmHalos')) { map.createPane('rmHalos').style.zIndex = 350; }
   function row(label, value) {
     return value ? fill(shells.row, {label: label, value: value}) : '';
   }
@@ -26,25 +29,36 @@
     if (e.halo) {
       L.circle([e.lat, e.lon], {radius: e.halo, color: '#666', weight: 1, dashArray: '3 4',
         fill: true, fillColor: '#000', fillOpacity: 0.06, interactive: false,
-        className: 'rm-halo'}).addTo(halos);
+        className: 'rm-halo', pane: 'rmHalos'}).addTo(halos);
       m.rmHalo = halos.getLayers()[halos.getLayers().length - 1];
     }
   });
   halos.addTo(map);
-  // The plan chose the halos for the first view; zoomed in, a halo may grow past the
-  // plan's limit (a quarter of the map's area): it is hidden then, shown again zoomed out.
+  // The plan chose the halos for the first view; zoomed or panned, the halos in view may
+  // together cover at most maxShare of the map (as the plan counts them): smallest radius
+  // first, a radius that would pass it is hidden, with every larger one.
   var maxShare = {{ this.max_share_json }};
   function fitHalos() {
     var b = map.getBounds(), c = map.getCenter();
     var w = map.distance([c.lat, b.getWest()], [c.lat, b.getEast()]);
     var h = map.distance([b.getSouth(), c.lng], [b.getNorth(), c.lng]);
-    halos.eachLayer(function (l) {
-      var r = l.getRadius(), fits = Math.PI * r * r <= maxShare * w * h;
-      l.setStyle({opacity: fits ? 1 : 0, fillOpacity: fits ? 0.06 : 0});
+    var byRadius = {};
+    halos.eachLayer(function (l) { (byRadius[l.getRadius()] = byRadius[l.getRadius()] || []).push(l); });
+    var total = 0, full = false;
+    Object.keys(byRadius).map(Number).sort(function (a, x) { return a - x; }).forEach(function (r) {
+      var seen = {};
+      byRadius[r].forEach(function (l) {
+        if (b.intersects(l.getBounds())) { seen[l.getLatLng().lat.toFixed(4) + ',' + l.getLatLng().lng.toFixed(4)] = 1; }
+      });
+      total += Object.keys(seen).length * Math.PI * r * r;
+      full = full || total > maxShare * w * h;
+      byRadius[r].forEach(function (l) {
+        l.setStyle({opacity: full ? 0 : 1, fillOpacity: full ? 0 : 0.06});
+      });
     });
   }
   map.whenReady(fitHalos);
-  map.on('zoomend', fitHalos);
+  map.on('zoomend moveend', fitHalos);
   cluster.addLayers(markers);  // in one batch: faster than one by one
   cluster.addTo(map);
   window.regionmapEvents = cluster;

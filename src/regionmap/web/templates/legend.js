@@ -6,6 +6,18 @@
     d.setAttribute('data-testid', 'rm-legend'); L.DomEvent.disableScrollPropagation(d);
     return d; }});
   var legend = new Legend({position: 'bottomright'}).addTo(map);
+  // Rows of layers (and theatres) that draw nothing in view are hidden, as the print
+  // legend leaves them out: a map of the Lachin corridor does not explain Libya.
+  function keepInView() {
+    var b = map.getBounds();
+    legend.getContainer().querySelectorAll('[data-bbox]').forEach(function (row) {
+      var v = row.getAttribute('data-bbox').split(',').map(Number);
+      var shown = b.intersects(L.latLngBounds([v[1], v[0]], [v[3], v[2]]));
+      row.style.display = shown ? '' : 'none';
+    });
+  }
+  map.whenReady(keepInView);
+  map.on('moveend', keepInView);
   if (!{{ this.fit_json }}) { return; }
   // An exported page cannot scroll: the whole legend must lie inside the map. More columns
   // first, then smaller text, until its height fits the map's (less the corner margins).
