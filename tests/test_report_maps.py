@@ -87,6 +87,29 @@ def test_snapshot_frames_from_the_command_line(tmp_path, capsys):
     assert exc.value.code == 2
 
 
+def test_a_wide_theatre_is_framed_for_the_pages_shape(tmp_path):
+    """Syria's box is 7.1° by 2.8°: fitted to a square it got zoom 6 and the snapshot
+    showed Libya to Iran; fitted to the 1600 × 1000 page's shape it gets zoom 7, and a
+    tall page still gets the square's fit."""
+    geodata = ["--geodata", str(ROOT / "geodata")]
+    zooms = []
+    for size in ("1600x1000", "800x1000"):
+        out = tmp_path / f"syria-{size}.svg"
+        args = ["snapshot", "--out", str(out), "--theatre", "syria", "--size", size, *geodata]
+        assert main(args) == 0
+        zooms.append(regionmap.read_view(out.read_bytes(), out.name).zoom)
+    assert zooms == [7, 6]
+
+
+def test_the_offline_web_map_greys_the_ground_beyond_its_basemap(dataset, tmp_path):
+    """Offline the land lies on the sea's colour, and beyond the region the basemap is
+    clipped to the ground is greyed and edged, so Moscow does not float on a grey sea."""
+    html = regionmap.snapshot_bytes(regionmap.ViewSpec.default(dataset.catalog), dataset, "html")
+    page = html.decode()
+    assert '"sea": "#e4edf3"' in page and '"outside": "#d6d6d6"' in page
+    assert '"region": [9.0, 25.0, 52.0, 53.0]' in page and "rm-outside" in page
+
+
 # ---------------------------------------------------------------- halos (item 2)
 
 

@@ -27,6 +27,9 @@ OTHER_SYMBOL = ("#636363", "circle")
 # Halo radius in metres by ACLED geo_precision: 2 = near the named place, 3 = its region.
 HALO_RADIUS_M = {2: 15_000, 3: 60_000}
 INACTIVE_COLOR = "#9e9e9e"
+SEA_COLOR = "#e4edf3"  # both renderers: what the offline basemap's land lies on
+# beyond the region the offline basemap is clipped to: no data, not sea
+OUTSIDE_COLOR = "#d6d6d6"
 INACTIVE_DASH = "4 6"  # CSS pixels, dash then gap
 SPAN_LABEL = "span (start – end), hollow"
 # The halos in view may together cover at most this share of the map's area: beyond it

@@ -8,6 +8,7 @@ import datetime as dt
 import math
 
 from regionmap import (
+    MAP_HEIGHT_PX,
     BBox,
     Catalog,
     LatLon,
@@ -85,8 +86,20 @@ def add_framing_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--zoom", type=int, metavar="Z", help="Web Mercator zoom 1..18")
 
 
-def framing_from_args(spec: ViewSpec, catalog: Catalog, args: argparse.Namespace) -> ViewSpec:
-    """``spec`` framed by the options `add_framing_arguments` added (`frame_view`)."""
+def framing_from_args(
+    spec: ViewSpec,
+    catalog: Catalog,
+    args: argparse.Namespace,
+    page_px: tuple[int, int] | None = None,
+) -> ViewSpec:
+    """``spec`` framed by the options `add_framing_arguments` added (`frame_view`).
+
+    A box is fitted to a map as tall as the dashboard's and shaped like the page
+    ``page_px`` (width, height) it is drawn on, not to a square: the wide Syria theatre
+    was framed at zoom 6 on a square and its snapshot showed Libya to Iran."""
+    aspect = 1.0
+    if page_px is not None:
+        aspect = min(2.0, max(1.0, page_px[0] / max(page_px[1], 1)))
     return frame_view(
         spec,
         catalog,
@@ -94,4 +107,5 @@ def framing_from_args(spec: ViewSpec, catalog: Catalog, args: argparse.Namespace
         bbox=getattr(args, "bbox", None),
         center=getattr(args, "center", None),
         zoom=getattr(args, "zoom", None),
+        size_px=(round(MAP_HEIGHT_PX * aspect), MAP_HEIGHT_PX),
     )

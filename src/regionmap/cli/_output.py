@@ -95,7 +95,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         compare=_compare_window(args),
     )
     try:
-        spec = framing_from_args(spec, dataset.catalog, args)
+        spec = framing_from_args(spec, dataset.catalog, args, args.size or SnapshotOptions().size)
     except ViewError as exc:  # a framing the options cannot give: a usage error
         print(f"regionmap snapshot: {exc}", file=sys.stderr)
         return 2

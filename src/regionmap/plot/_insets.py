@@ -25,8 +25,9 @@ from matplotlib.transforms import Bbox
 from regionmap._catalog import BBox
 from regionmap._insets import Inset
 from regionmap._plan import MapPlan
+from regionmap._symbology import SEA_COLOR
 from regionmap.plot._geometry import _PLATE, draw_basemap, draw_layers
-from regionmap.plot._look import INK, SEA_COLOR
+from regionmap.plot._look import INK
 from regionmap.plot._text import tex
 
 INSET_SHARE = 0.2  # an inset's mean side, as a share of the map's width

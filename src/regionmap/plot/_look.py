@@ -27,7 +27,6 @@ RGBA = tuple[float, float, float, float]
 
 PX_TO_PT = 0.72  # a Leaflet CSS pixel at 100 dpi-equivalent, in points
 MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^", "star": "*"}
-SEA_COLOR = "#e4edf3"
 LAND_COLOR = "#f3f1ea"  # the basemap's fill when its style has none
 INK = "#222222"
 MUTED = "#555555"

@@ -30,6 +30,7 @@ from regionmap._dataset import Dataset
 from regionmap._errors import ExportError
 from regionmap._plan import MapPlan
 from regionmap._spec import ViewSpec
+from regionmap._symbology import SEA_COLOR
 from regionmap.plot._extent import REFERENCE_MAP_HEIGHT_PX
 from regionmap.plot._geometry import (
     draw_basemap,
@@ -47,7 +48,7 @@ from regionmap.plot._layout import (
     panel_placements,
     text_blocks,
 )
-from regionmap.plot._look import INK, SEA_COLOR
+from regionmap.plot._look import INK
 from regionmap.plot._text import Measure, map_title, panel_title, tex
 
 FORMATS = ("png", "svg", "pdf")

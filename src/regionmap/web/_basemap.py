@@ -44,10 +44,11 @@ def add_basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, assets: Asse
             }
             for layer in layers
         ]
+        region = dataset.catalog.region_bbox
         if assets.basemap_url:
-            BasemapLayer(styles, url=assets.basemap_url).add_to(fmap)
+            BasemapLayer(styles, url=assets.basemap_url, region=region).add_to(fmap)
         else:
-            BasemapLayer(styles, data=basemap_geojson(dataset)).add_to(fmap)
+            BasemapLayer(styles, data=basemap_geojson(dataset), region=region).add_to(fmap)
     if spec.basemap in TILES:
         url, attribution = TILES[spec.basemap]
         folium.TileLayer(url, attr=attribution, name=BASEMAPS[spec.basemap]).add_to(fmap)

@@ -18,7 +18,13 @@ from jinja2 import Template
 
 from regionmap._labels import Label
 from regionmap._plan import MapPlan
-from regionmap._symbology import HALO_MAX_SHARE, approx_text, symbol_for
+from regionmap._symbology import (
+    HALO_MAX_SHARE,
+    OUTSIDE_COLOR,
+    SEA_COLOR,
+    approx_text,
+    symbol_for,
+)
 from regionmap.web._assets import Assets
 from regionmap.web._escape import escape, script_json
 from regionmap.web._popups import POPUP_ROWS, SHELLS, event_fields, popup_html, tip_html
@@ -253,10 +259,19 @@ class BasemapLayer(MacroElement):
 
     _template = _script("basemap_layer.js")
 
-    def __init__(self, styles: list[dict], data: dict | None = None, url: str = "") -> None:
+    def __init__(
+        self,
+        styles: list[dict],
+        data: dict | None = None,
+        url: str = "",
+        region: tuple[float, float, float, float] | None = None,
+    ) -> None:
         super().__init__()
         self._name = "BasemapLayer"
         self.style_json = script_json(styles)  # one per basemap layer, by feature's ``s``
+        # the sea under the land, and the ground beyond the (west, south, east, north)
+        # region the basemap is clipped to, greyed so it does not read as sea
+        self.sea_json = script_json({"sea": SEA_COLOR, "outside": OUTSIDE_COLOR, "region": region})
         self.data_json = script_json(data) if data is not None else ""
         self.url = url
         self.url_json = script_json(url)
