@@ -440,3 +440,25 @@ def test_the_page_fits_a_1400_by_900_screen(browser, server, tmp_path):
     finally:
         context.close()
     assert watch.problems == [], watch.problems
+
+
+def test_compare_maps_move_together_in_the_browser(page, server):
+    """Compare mode's two maps: moving either moves the other at once, in the browser
+    (read back in the same script, before any rerun could redraw them)."""
+    page.goto(server + "?theatres=lachin&to=2022-08-29&cfrom=2022-08-30&cto=")
+    frames = page.locator(FRAME)
+    wait_until(page, lambda: frames.count() == 2, 90)
+    bodies = [page.frame_locator(FRAME).nth(i).locator("body") for i in (0, 1)]
+    for body in bodies:
+        body.locator("[data-testid=rm-legend]").wait_for(state="attached", timeout=60_000)
+    move_and_read_the_other = """(_, a) => {
+      window.regionmapMap.setView([a[0], a[1]], a[2], {animate: false});
+      const mine = window.regionmapSync;
+      const others = [...window.parent.document.querySelectorAll('iframe')]
+        .map(f => f.contentWindow.regionmapSync).filter(s => s && s !== mine);
+      return others.map(s => [s.map.getCenter().lat, s.map.getCenter().lng, s.map.getZoom()]);
+    }"""
+    for i, target in ((1, [39.5, 46.3, 11]), (0, [39.8, 46.7, 10])):
+        moved = bodies[i].evaluate(move_and_read_the_other, target)
+        assert len(moved) == 1 and moved[0] == pytest.approx(target, abs=0.01), (i, moved)
+        page.wait_for_timeout(1500)  # a rerun the first map's move may cause settles

@@ -153,10 +153,10 @@ def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -
     """Draw the map; return what the component reports (empty until the browser answers).
 
     With a compare window, two maps side by side (keys ``map`` and ``map_compare``), each
-    titled with its window. The first also returns its centre and zoom, so panning it
-    reruns the app and the second is redrawn where the first is (Streamlit cannot move one
-    map from the other in the browser); the second returns nothing: panning it alone
-    reruns nothing and moves only it."""
+    titled with its window. They move together in the browser (the map tools' script sets
+    the other's view). The first also returns its centre and zoom, so a later rerun draws
+    the second where the first is; the second returns nothing, so moving it reruns
+    nothing."""
     first, *second = events.spec.window_views()
     if not second:
         return _component(events, data, assets, "map")

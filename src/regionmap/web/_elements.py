@@ -46,7 +46,8 @@ def stylesheet(name: str = "map.css") -> str:
 
 
 class MapTools(MacroElement):
-    """Cursor coordinates, a distance tool, fullscreen and share-URL sync, in plain Leaflet.
+    """Cursor coordinates, a distance tool, fullscreen, share-URL sync, and two maps of a
+    page moving together (compare mode), in plain Leaflet.
 
     Written here rather than taken from folium's plugins because those load their code
     from CDNs, which fail offline.

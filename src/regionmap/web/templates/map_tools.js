@@ -2,6 +2,31 @@
 (function () {
   var map = {{ this._parent.get_name() }};
   window.regionmapMap = map;
+  // Two maps side by side (the dashboard's compare mode) move together in the browser:
+  // each is in its own same-origin component iframe, so a map finds the other through
+  // the parent page and sets its view; `following` keeps the echo from moving it back.
+  window.regionmapSync = {map: map, following: false};
+  function peers() {
+    var out = [];
+    if (window.parent === window) { return out; }
+    try {
+      window.parent.document.querySelectorAll('iframe').forEach(function (f) {
+        try {
+          var w = f.contentWindow;
+          if (w && w !== window && w.regionmapSync) { out.push(w.regionmapSync); }
+        } catch (e) { /* another origin's frame: not a map of ours */ }
+      });
+    } catch (e) { /* a page embedded elsewhere */ }
+    return out;
+  }
+  map.on('move', function () {
+    if (window.regionmapSync.following) { return; }
+    var c = map.getCenter(), z = map.getZoom();
+    peers().forEach(function (p) {
+      p.following = true;
+      try { p.map.setView(c, z, {animate: false}); } finally { p.following = false; }
+    });
+  });
   function ctl(pos, html, onclick) {
     var C = L.Control.extend({onAdd: function () {
       var d = L.DomUtil.create('div', 'rm-tool'); d.innerHTML = html;
