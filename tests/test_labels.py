@@ -143,3 +143,30 @@ def test_curated_label_names_are_geonames_alternate_names():
                 assert feature[key] in names, (feature["id"], key, feature[key])
                 checked += 1
     assert checked >= 20
+
+
+def test_the_print_map_leaves_out_a_label_its_frame_or_an_inset_would_cut():
+    """The plan places labels in the view's box; a page's map may be narrower, or carry an
+    inset over a label: such a label goes whole (text and halo), the others stay."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
+
+    from regionmap._labels import Label
+    from regionmap.plot._labels import draw_labels, drop_cut_labels
+
+    fig = Figure(figsize=(4, 3), dpi=100)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set_xlim(45.0, 47.0)
+    ax.set_ylim(39.0, 40.5)
+    labels = [
+        Label("Armenia", 45.01, 39.75, 1, "country", "center"),  # half beyond the west edge
+        Label("Lachin", 46.55, 39.64, 2, "place", "right", 6.0),
+        Label("Goris", 46.34, 40.3, 3, "place", "right", 6.0),  # under the inset below
+    ]
+    draw_labels(ax, labels, 1.0)
+    inset = ax.transData.transform([(46.2, 40.2), (46.9, 40.45)])
+    gone = drop_cut_labels(ax, renderer, [Bbox(inset)])
+    kept = {t.get_text() for t in ax.texts}
+    assert gone == 4 and kept == {"Lachin"}, (gone, kept)

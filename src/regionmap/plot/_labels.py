@@ -4,7 +4,9 @@ Owns: turning a `regionmap._labels.Label` (CSS pixels, an anchor side) into matp
 text: points are 0.75 CSS px, scaled like the rest of the page; a white halo keeps names
 legible over lines and fills; a missing name in the view's language shows in italics.
 
-Must not: choose or move labels (the plan did, for both renderers).
+Must not: choose or move labels (the plan did, for both renderers). It leaves out a label
+the page cannot hold whole: the plan placed it inside the view's box, and a narrower page
+or an inset may cut it ("nia" for Armenia at an atlas page's edge).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 
 from matplotlib import patheffects
 from matplotlib.axes import Axes
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import Bbox, offset_copy
 
 from regionmap._labels import Label
 from regionmap.plot._text import tex
@@ -51,8 +53,29 @@ def draw_labels(ax: Axes, labels: Sequence[Label], s: float) -> None:
             "usetex": False,
         }
         text = tex(label.text)
-        ax.text(label.lon, label.lat, text, color="white", path_effects=halo, zorder=9, **style)
+        ax.text(
+            label.lon, label.lat, text, color="white", path_effects=halo, zorder=9,
+            gid=f"rm-label-{label.kind}-halo", **style,
+        )  # fmt: skip
         ax.text(
             label.lon, label.lat, text, color=COLORS[label.kind], zorder=9.1,
             gid=f"rm-label-{label.kind}", **style,
         )  # fmt: skip
+
+
+def drop_cut_labels(ax: Axes, renderer: object, covered: Sequence[Bbox]) -> int:
+    """Remove the plan's labels (text and halo) that the axes' frame cuts or that lie
+    under one of ``covered`` (display boxes: the insets); returns how many went.
+
+    Call once the axes have their final place and limits."""
+    frame = ax.get_window_extent(renderer)
+    gone = 0
+    for text in list(ax.texts):
+        if not str(text.get_gid()).startswith("rm-label"):
+            continue
+        box = text.get_window_extent(renderer)
+        cut = box.x0 < frame.x0 or box.x1 > frame.x1 or box.y0 < frame.y0 or box.y1 > frame.y1
+        if cut or any(box.overlaps(c) for c in covered):
+            text.remove()
+            gone += 1
+    return gone

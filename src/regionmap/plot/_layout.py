@@ -37,6 +37,7 @@ from regionmap.plot._extent import axes_size, map_extent, off_map
 from regionmap.plot._furniture import graticule, scale_bar, theatre_labels
 from regionmap.plot._geometry import Drawn
 from regionmap.plot._insets import draw_insets, place_insets
+from regionmap.plot._labels import drop_cut_labels
 from regionmap.plot._legend import (
     LEGEND_FS,
     MIN_LEGEND_ROWS,
@@ -317,6 +318,7 @@ def finish_map(ax: Axes, page: Page, placed: Placement, content: Content, measur
     insets = place_insets(ax, content.plan, measure.renderer, avoid)
     draw_insets(ax.get_figure(), ax, content.plan, insets, s)
     avoid += [item.box for item in insets]
+    drop_cut_labels(ax, measure.renderer, [item.box for item in insets])
     # the plan's place and country labels came first: a theatre's name gives way to them
     avoid += [
         text.get_window_extent(measure.renderer)
