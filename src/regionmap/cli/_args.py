@@ -8,6 +8,7 @@ import datetime as dt
 import math
 
 from regionmap import (
+    Annotation,
     BBox,
     Catalog,
     LatLon,
@@ -95,3 +96,14 @@ def framing_from_args(spec: ViewSpec, catalog: Catalog, args: argparse.Namespace
         center=getattr(args, "center", None),
         zoom=getattr(args, "zoom", None),
     )
+
+
+def parse_note(text: str) -> Annotation:
+    """``--note "LAT,LON:text"``: a note at a place (latitude first, as people write
+    places); without ``:text`` a marked point."""
+    where, _, words = text.partition(":")
+    lat, lon = _numbers(where, 2, "LAT,LON")
+    try:
+        return Annotation("note" if words.strip() else "point", lon, lat, words)
+    except ViewError as exc:
+        raise argparse.ArgumentTypeError(f"--note {text!r}: {exc}") from None

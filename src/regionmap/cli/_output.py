@@ -32,6 +32,7 @@ from regionmap.cli._args import (
     parse_bbox,
     parse_date,
     parse_list,
+    parse_note,
     parse_size,
 )
 from regionmap.cli._store import add_store_option, events_from_store, print_progress
@@ -93,6 +94,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         title=args.title,
         lang=args.lang,
         compare=_compare_window(args),
+        annotations=(*(base.annotations if base else ()), *args.note) if args.note else None,
     )
     try:
         spec = framing_from_args(spec, dataset.catalog, args)
@@ -187,6 +189,10 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--scale", type=float, default=1.0, help="pixel ratio, e.g. 2 for print")
     p.add_argument("--title")
     p.add_argument("--lang", choices=tuple(LANGS), help="the labels' language (default: en)")
+    p.add_argument(
+        "--note", type=parse_note, action="append", metavar="LAT,LON:TEXT",
+        help="a note drawn on the map (repeatable; added to the --view's annotations)",
+    )  # fmt: skip
     p.add_argument(
         "--renderer",
         choices=("browser", "static"),
