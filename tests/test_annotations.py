@@ -235,3 +235,87 @@ def test_cli_snapshot_draws_the_view_s_annotations_and_adds_notes(tmp_path, spec
     bad = subprocess.run([*cmd[:-2], "--note", "91,20:x"], capture_output=True, text=True,
                          timeout=120, check=False)  # fmt: skip
     assert bad.returncode == 2 and "latitude must be between -90 and 90" in bad.stderr
+
+
+# ------------------------------------------------------------------ the dashboard
+
+
+def _panel_script():
+    """The annotations panel between the view's state and the URL, as app.py runs it; the
+    map's ``all_drawings`` come from session state (AppTest runs no browser)."""
+    import streamlit as st
+    from panels import annotations, view
+
+    import regionmap
+
+    data = regionmap.load_dataset()
+    days = view.Days.of(data)
+    view.initialise(data.catalog, days)
+    if annotations.take_drawings(st.session_state.get("drawn", [])):
+        st.session_state["reruns"] = st.session_state.get("reruns", 0) + 1
+    spec = view.spec_from_state(data.catalog, days)
+    annotations.draw(spec)
+    view.publish(spec, data.catalog)
+
+
+def _url_rows(at) -> list:
+    value = at.query_params.get("ann") or "[]"
+    return json.loads(value if isinstance(value, str) else value[0])
+
+
+def test_dashboard_panel_adds_edits_and_deletes_annotations_and_the_url_follows(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
+    at = AppTest.from_function(_panel_script, default_timeout=60).run()
+    assert not at.exception and "ann" not in at.query_params
+    point = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.0956, 40.6013]}}
+    line = {"geometry": {"type": "LineString", "coordinates": [[45, 38.9], [46.55, 39.6]]}}
+    at.text_input(key="ann_text").set_value(HOSTILE).run()
+    at.session_state["drawn"] = [point]
+    at.run().run()  # the map still reports the drawing on the next run: taken once
+    assert [a.kind for a in at.session_state["annotations"]] == ["note"]
+    assert at.session_state["annotations"][0].text == HOSTILE
+    assert _url_rows(at) == [["n", 43.0956, 40.6013, HOSTILE]]
+    at.text_input(key="ann_text").set_value("").run()
+    at.session_state["drawn"] = [point, line]
+    at.run()
+    assert [a.kind for a in at.session_state["annotations"]] == ["note", "arrow"]
+    assert _url_rows(at)[1] == ["a", 45, 38.9, 46.55, 39.6]
+    edit = next(t for t in at.text_input if t.key.startswith("ann_edit:") and t.value == HOSTILE)
+    edit.set_value("Russian checkpoint moved here, 2022-08-30").run()
+    assert _url_rows(at)[0][3] == "Russian checkpoint moved here, 2022-08-30"
+    delete = [b for b in at.button if b.key.startswith("ann_delete:")]
+    assert len(delete) == 2
+    delete[0].click().run()
+    assert [a.kind for a in at.session_state["annotations"]] == ["arrow"]
+    assert [row[0] for row in _url_rows(at)] == ["a"] and not at.exception
+    assert at.session_state["reruns"] == 2
+    square = {"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 1], [0, 0]]]}}
+    at.session_state["drawn"] = [square]
+    at.run()
+    assert "only points and lines" in at.warning[0].value
+
+
+def test_dashboard_says_when_the_link_leaves_annotations_out(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
+    at = AppTest.from_function(_panel_script, default_timeout=60).run()
+    at.session_state["annotations"] = [
+        Annotation("note", 40 + i / 10, 40, "Ж" * 60) for i in range(8)
+    ]
+    at.run()
+    assert "ann" not in at.query_params
+    assert "the link leaves them out" in at.info[0].value
+
+
+def test_dashboard_draws_a_linked_view_s_annotations_with_the_toolbar():
+    from .test_dashboard import map_args, start
+
+    at = start({"ann": json.dumps([["n", 43.1, 40.6, HOSTILE], ["a", 45, 38.9, 46.5, 39.6]])})
+    script = map_args(at)["script"]
+    assert "regionmapAnnotations" in script and "L.Control.Draw" in script
+    assert "<script>alert(1)" not in script and "\\u0026lt;script\\u0026gt;" in script
+    assert [a.kind for a in at.session_state["annotations"]] == ["note", "arrow"]
+    assert any(t.value == HOSTILE for t in at.text_input if t.key.startswith("ann_edit:"))
