@@ -13,7 +13,7 @@ import regionmap
 from regionmap import Annotation
 from regionmap import _export as export
 
-from .browser_support import ROOT
+from .browser_support import ROOT, offline_page
 from .test_browser import FRAME, in_map, open_map, page, server, wait_until  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -70,20 +70,9 @@ def test_an_exported_page_shows_its_annotations_offline(browser, tmp_path):
     notes = (Annotation("note", 33.54, 36.14, HOSTILE), Annotation("arrow", 30, 42, "", 32, 43))
     spec = regionmap.ViewSpec.default(dataset.catalog).replace(annotations=notes)
     path = export.snapshot(spec, dataset, tmp_path / "map.html")
-    problems: list[str] = []
-    context = browser.new_context(offline=True)
-    try:
-        pg = context.new_page()
-        pg.on("requestfailed", lambda r: problems.append(f"failed {r.url[:80]}"))
-        pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: problems.append(str(e)))
-        pg.on("dialog", lambda d: (problems.append(d.message), d.dismiss()))
-        pg.goto(path.as_uri())
-        pg.wait_for_function("document.body.getAttribute('data-regionmap-ready') === '1'")
+    with offline_page(browser, path) as (pg, problems):
         texts = pg.evaluate(f"() => {{ {BOXES} }}")
         arrows = pg.evaluate(f"() => {{ {ARROWS} }}")
         visible = pg.locator(".rm-annotation-box").first.is_visible()
-    finally:
-        context.close()
     assert problems == []
     assert texts == [HOSTILE] and arrows == 1 and visible
