@@ -277,7 +277,7 @@ def test_dashboard_panel_adds_edits_and_deletes_annotations_and_the_url_follows(
     assert [a.kind for a in at.session_state["annotations"]] == ["note"]
     assert at.session_state["annotations"][0].text == HOSTILE
     assert _url_rows(at) == [["n", 43.0956, 40.6013, HOSTILE]]
-    at.text_input(key="ann_text").set_value("").run()
+    assert at.text_input(key="ann_text").value == ""  # taken: the next mark needs its own
     at.session_state["drawn"] = [point, line]
     at.run()
     assert [a.kind for a in at.session_state["annotations"]] == ["note", "arrow"]
@@ -319,3 +319,19 @@ def test_dashboard_draws_a_linked_view_s_annotations_with_the_toolbar():
     assert "<script>alert(1)" not in script and "\\u0026lt;script\\u0026gt;" in script
     assert [a.kind for a in at.session_state["annotations"]] == ["note", "arrow"]
     assert any(t.value == HOSTILE for t in at.text_input if t.key.startswith("ann_edit:"))
+
+
+def test_the_atlas_draws_the_notes_on_each_page_and_keeps_them(tmp_path):
+    from pypdf import PdfReader
+
+    from regionmap.cli import main
+
+    out = tmp_path / "kars.pdf"
+    note = "40.6013,43.0956:Kars fortress $x$"
+    assert main(["atlas", "--out", str(out), "--theatres", "kars", "--quiet", "--note", note]) == 0
+    views = [v for _, v in regionmap.read_atlas_views(out.read_bytes()) if v is not None]
+    assert len(views) == 2  # the overview and Kars
+    assert all(v.annotations == (Annotation("note", 43.0956, 40.6013, "Kars fortress $x$"),)
+               for v in views)  # fmt: skip
+    words = [page.extract_text() for page in PdfReader(out).pages[:2]]
+    assert all("Kars fortress $x$" in text for text in words), words

@@ -28,7 +28,7 @@ def _key(annotation: regionmap.Annotation) -> str:
 
 def take_drawings(drawings: list[Mapping[str, Any]]) -> bool:
     """Turn new drawings into annotations with the text typed for them; True when one was
-    added (the caller reruns, so the map and URL show it)."""
+    added (the caller reruns, so the map and URL show it). Call it before `draw`."""
     state = st.session_state
     seen: set[str] = state.setdefault("ann_seen", set())
     added = False
@@ -45,6 +45,8 @@ def take_drawings(drawings: list[Mapping[str, Any]]) -> bool:
         state.setdefault("annotations", []).append(new)
         state.pop("ann_problem", None)
         added = True
+    if added:
+        state["ann_text"] = ""  # each mark its own text (its widget is drawn after this)
     return added
 
 

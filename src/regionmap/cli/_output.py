@@ -139,6 +139,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         end=args.end,
         theatres=theatres,
         frame=frame if frame.zoom is not None else None,
+        annotations=args.note or (),
         progress=None if args.quiet else _page_progress,
     )
     print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
@@ -218,6 +219,10 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
         "--theatres", type=parse_list, default=(), metavar="A,B", help="only these (default: all)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--note", type=parse_note, action="append", metavar="LAT,LON:TEXT",
+        help="a note drawn on every page that shows its place (repeatable)",
+    )  # fmt: skip
     add_framing_arguments(p)
     add_store_option(p)
     p.set_defaults(func=cmd_atlas)
