@@ -76,3 +76,23 @@ def test_an_exported_page_shows_its_annotations_offline(browser, tmp_path):
         visible = pg.locator(".rm-annotation-box").first.is_visible()
     assert problems == []
     assert texts == [HOSTILE] and arrows == 1 and visible
+
+
+def test_the_browser_png_draws_them_and_carries_them(tmp_path):
+    """The PNG "as seen" (headless Chromium) has the red marks where the plain one has
+    none, and reopens as the annotated view."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    dataset = regionmap.load_dataset(ROOT / "geodata")
+    plain = regionmap.ViewSpec.default(dataset.catalog).replace(center=(39.5, 44.5), zoom=7)
+    notes = (Annotation("note", 43.0956, 40.6013, HOSTILE), Annotation("arrow", 44, 38, "", 46, 39))
+    options = export.SnapshotOptions(size=(800, 600))
+    shots = [export.snapshot_bytes(s, dataset, "png", options)
+             for s in (plain, plain.replace(annotations=notes))]  # fmt: skip
+    a, b = (np.asarray(Image.open(io.BytesIO(d)).convert("RGB")).astype(int) for d in shots)
+    red = (np.abs(b - [0xC0, 0x39, 0x2B]).max(axis=2) < 24) & (np.abs(a - b).max(axis=2) > 40)
+    assert red.sum() > 200
+    assert regionmap.read_view(shots[1]).annotations == notes
