@@ -302,10 +302,14 @@ def test_dashboard_says_when_the_link_leaves_annotations_out(monkeypatch):
 
     monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
     at = AppTest.from_function(_panel_script, default_timeout=60).run()
+    same_place = [Annotation("note", 40, 40, "first"), Annotation("note", 40, 40, "second")]
     at.session_state["annotations"] = [
-        Annotation("note", 40 + i / 10, 40, "Ж" * 60) for i in range(8)
+        *(Annotation("note", 40 + i / 10, 41, "Ж" * 60) for i in range(8)),
+        *same_place,
     ]
     at.run()
+    assert not at.exception  # two marks at one place have a widget each
+    assert len([t for t in at.text_input if t.key.startswith("ann_edit:")]) == 10
     assert "ann" not in at.query_params
     assert "the link leaves them out" in at.info[0].value
 

@@ -77,8 +77,11 @@ def draw(spec: regionmap.ViewSpec) -> None:
     if "ann_problem" in state:
         st.warning(state["ann_problem"])
     annotations = state.get("annotations", [])
+    taken: dict[str, int] = {}  # two marks at one place (a view file may hold them)
     for i, annotation in enumerate(annotations):
         key = _key(annotation)
+        taken[key] = taken.get(key, 0) + 1
+        key += f"#{taken[key]}"
         left, right = st.columns([4, 1], vertical_alignment="bottom")
         where = f"{annotation.kind} at {annotation.lat:.4f}°N, {annotation.lon:.4f}°E"
         left.text_input(
