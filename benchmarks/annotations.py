@@ -73,13 +73,13 @@ def main() -> None:
     results["notes_of_40_chars_in_url"] = fit
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "annotations.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(f"{'marks':>5} {'url chars':>9} {'html bytes':>11} {'render_map ms':>14} {'svg ms':>7}")
-    print("(CPU ms)")
+    head = ("marks", 5), ("url chars", 9), ("html bytes", 11), ("render_map cpu ms", 18)
+    print(" ".join(f"{name:>{width}}" for name, width in head), f"{'svg cpu ms':>11}")
     for n in ("0", "5", "20"):
         row = results[n]
         url = "left out" if row["url_chars"] is None else row["url_chars"]
-        print(f"{n:>5} {url!s:>9} {row['html_bytes']:>11,} {row['render_map_cpu_ms']:>14.0f} "
-              f"{row['print_svg_cpu_ms']:>7.0f}")  # fmt: skip
+        print(f"{n:>5} {url!s:>9} {row['html_bytes']:>11,} {row['render_map_cpu_ms']:>18.0f} "
+              f"{row['print_svg_cpu_ms']:>11.0f}")  # fmt: skip
     print(f"40-character notes that fit in the link: {fit}")
 
 
