@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/animate.py
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/playback.py
+	$(BIN)/python benchmarks/annotations.py
 
 docs-atlas: $(STAMP)
 	$(BIN)/python docs/atlas_pngs.py

@@ -12,7 +12,7 @@ import time
 
 import cache
 import streamlit as st
-from panels import export, feature, sidebar, tables, view
+from panels import annotations, export, feature, sidebar, tables, view
 from panels import map as map_panel
 
 import regionmap
@@ -37,10 +37,13 @@ sidebar.event_counts(
 
 map_panel.heading(events.spec, data, events.in_map)
 returned = map_panel.draw(events, data, assets)  # the whole width: the map is the page
+if annotations.take_drawings(map_panel.drawn_features(returned)):
+    st.rerun()  # the new mark joins the view: the map, the URL and the exports show it
 feature_col, export_col = st.columns([3, 2], gap="large")
 with feature_col:
     feature.draw(data, map_panel.clicked_feature(returned), events.spec.end)
 with export_col:
+    annotations.draw(spec)
     export.draw(events.spec, data, days)
 tables.draw(data, events.shown, events.in_map, days)
 

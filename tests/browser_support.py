@@ -24,6 +24,7 @@ __all__ = [
     "ROOT",
     "chromium_path",
     "dashboard_server",
+    "offline_page",
     "require_browser",
     "server_rss_mb",
 ]
@@ -100,6 +101,26 @@ def dashboard_server(
             os.killpg(proc.pid, 9)
         if log:
             err.close()
+
+
+@contextlib.contextmanager
+def offline_page(browser, path: Path) -> Iterator[tuple[object, list[str]]]:
+    """An exported page opened from disk with no network, once its map is drawn; yields the
+    Playwright page and the problems seen (failed requests, console errors, page errors,
+    dialogs: an alert() from injected text is one)."""
+    problems: list[str] = []
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.on("requestfailed", lambda r: problems.append(f"failed {r.url[:80]}"))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_function("document.body.getAttribute('data-regionmap-ready') === '1'")
+        yield page, problems
+    finally:
+        context.close()
 
 
 def server_rss_mb(port: int, field: str = "VmRSS") -> float:

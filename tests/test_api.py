@@ -8,7 +8,8 @@ import regionmap
 from .conftest import ROOT
 
 PUBLIC = [
-    "LANGS", "Inset", "Label",
+    "LANGS", "Inset", "Label", "Annotation", "ANNOTATION_KINDS", "ANNOTATION_URL_MAX",
+    "MAX_ANNOTATION_TEXT",
     "Assets", "BASEMAPS", "Catalog", "CatalogError", "DataError", "Dataset", "EventError",
     "EventFilter", "EventResult", "ExportError", "FORMATS", "LayerError", "LayerResult",
     "LayerSpec", "PRESETS", "Problem", "RegionmapError", "SnapshotOptions", "SourceSpec",

@@ -117,7 +117,7 @@ def test_dashboard_opens_a_shared_compare_link_as_two_maps(lachin, catalog):
     assert at.toggle(key="compare").value is True
     assert at.slider(key="compare_window").value[0] == AFTER
     first, second = _folium_maps(at)
-    assert first["returned_objects"] == ["last_active_drawing", "center", "zoom"]
+    assert first["returned_objects"] == ["last_active_drawing", "all_drawings", "center", "zoom"]
     assert second["returned_objects"] == []  # panning the second alone reruns nothing
     # the first map was panned: on the rerun the second is drawn where the first is
     at.session_state["map"] = {"center": {"lat": 39.7, "lng": 46.6}, "zoom": 9.25}

@@ -92,10 +92,13 @@ def test_assets_are_local(app):
         "/app/static/leaflet.js",
         "/app/static/jquery.min.js",
         "/app/static/leaflet.markercluster.js",
+        "/app/static/leaflet.draw.js",  # the annotations' toolbar, vendored, not a CDN's
     ]
     assert all(link.startswith("/app/static/") for link in args["css_links"])
+    assert "/app/static/leaflet.draw.css" in args["css_links"]
     assert "https://" not in args["header"]
-    assert args["returned_objects"] == ["last_active_drawing"]  # the clicked feature, no HTML
+    # the clicked feature and what was drawn, no HTML
+    assert args["returned_objects"] == ["last_active_drawing", "all_drawings"]
 
 
 @pytest.mark.parametrize(

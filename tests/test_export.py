@@ -17,7 +17,7 @@ from regionmap import _export as export
 from regionmap._errors import ExportError
 from regionmap._export import SnapshotOptions
 
-from .browser_support import require_browser
+from .browser_support import offline_page, require_browser
 from .conftest import ROOT
 
 SMALL = SnapshotOptions(size=(800, 500))
@@ -93,22 +93,12 @@ def test_html_snapshot_offline_shows_all_layers_with_no_failed_request(
     tmp_path, dataset, spec, browser
 ):
     path = export.snapshot(spec, dataset, tmp_path / "map.html")
-    problems: list[str] = []
-    context = browser.new_context(offline=True)
-    try:
-        page = context.new_page()
-        page.on("requestfailed", lambda r: problems.append(f"failed {r.url[:80]}"))
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        page.goto(path.as_uri())
-        page.wait_for_function("document.body.getAttribute('data-regionmap-ready') === '1'")
+    with offline_page(browser, path) as (page, problems):
         drawn = page.evaluate(
             "() => Object.fromEntries(Object.keys(window.regionmapLayers).map("
             "id => [id, document.querySelectorAll('path.rm-layer-' + id).length]))"
         )
         toggles = page.locator(".leaflet-control-layers-selector").count()
-    finally:
-        context.close()
     assert problems == []
     assert set(drawn) == set(spec.layers) and all(n > 0 for n in drawn.values()), drawn
     assert toggles == len(spec.layers) + 1  # every layer and the events

@@ -149,7 +149,7 @@ def test_dashboard_says_which_mode_is_on(synthetic_csv):
     assert "Aggregated view" in info
     script = next(c for c in at.get("component_instance") if "folium" in c.proto.component_name)
     args = __import__("json").loads(script.proto.json_args)
-    assert args["returned_objects"] == ["last_active_drawing", "bounds", "zoom"]
+    assert args["returned_objects"] == ["last_active_drawing", "all_drawings", "bounds", "zoom"]
     at.multiselect(key="theatres").set_value(["akkuyu"]).run()
     at.multiselect(key="types").set_value(["Riots"]).run()
     assert not at.sidebar.info or "one by one" in at.sidebar.info[0].value
@@ -158,7 +158,7 @@ def test_dashboard_says_which_mode_is_on(synthetic_csv):
             c for c in at.get("component_instance") if "folium" in c.proto.component_name
         ).proto.json_args
     )
-    assert args["returned_objects"] == ["last_active_drawing"]  # panning reruns nothing
+    assert args["returned_objects"] == ["last_active_drawing", "all_drawings"]  # panning: none
 
 
 def _leaflet_bounds(lat: float, lon: float, zoom: int, width: int, height: int) -> dict:

@@ -2,8 +2,9 @@
 
 ``view`` keeps the view in session state and the URL; ``sidebar`` draws the controls
 (time window, layers, your data, basemap, events filters); ``map`` the heading, the map and
-what it returns; ``feature`` the selected feature's provenance; ``export`` the snapshot
-panel; ``tables`` what is below the map. `app.py` calls them in page order.
+what it returns; ``feature`` the selected feature's provenance; ``annotations`` the notes
+and arrows drawn on the map; ``export`` the snapshot panel; ``tables`` what is below the
+map. `app.py` calls them in page order.
 
 Rules for every panel: Streamlit and `regionmap`'s public names only; no geometry, parsing,
 styling or file reading (the library does those); no caching (`cache.py` is the only cache);

@@ -82,7 +82,8 @@ def _atlas(spec: regionmap.ViewSpec, data: regionmap.Dataset) -> None:
         "Prepare the theatre atlas (PDF)",
         key="atlas_go",
         width="stretch",
-        help="The overview, a page per theatre and the sources, for this date window.",
+        help="The overview, a page per theatre and the sources, for this date window "
+        "(with your annotations).",
     ):
         bar = st.progress(0.0, text="Drawing the atlas…")
         try:
@@ -90,6 +91,7 @@ def _atlas(spec: regionmap.ViewSpec, data: regionmap.Dataset) -> None:
                 data,
                 start=spec.start,
                 end=spec.end,
+                annotations=spec.annotations,
                 progress=lambda done, total: bar.progress(
                     done / total, text=f"Page {done} of {total}"
                 ),

@@ -3,8 +3,9 @@ it draws.
 
 Owns the map components (key ``map``, and ``map_compare`` for a compare window's second
 map), their height (`regionmap.MAP_HEIGHT_PX`, the one the print map assumes too) and the
-list of values the first returns: only ``last_active_drawing`` (the clicked feature as
-GeoJSON, read by `feature`), plus ``bounds`` and ``zoom`` in the aggregated view, whose
+list of values the first returns: ``last_active_drawing`` (the clicked feature as
+GeoJSON, read by `feature`), ``all_drawings`` (what its drawing toolbar drew, read by
+`annotations`), plus ``bounds`` and ``zoom`` in the aggregated view, whose
 counts follow the map; so panning reruns the app only there.
 Must not cache the `folium.Map` (it draws blank when reused) nor build or style map parts:
 `regionmap.render_map` does.
@@ -25,6 +26,7 @@ import regionmap
 from regionmap import ViewSpec
 
 CLICKED = "last_active_drawing"  # the clicked layer's GeoJSON feature, with its properties
+DRAWN = "all_drawings"  # GeoJSON features drawn with the toolbar: new annotations
 PROBLEMS_LISTED = 200  # an ACLED file can have thousands of bad rows: list the first
 
 
@@ -72,7 +74,7 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
         matching = len(shown)
     in_map = matching
     mode = regionmap.event_mode(in_map)
-    returned: tuple[str, ...] = (CLICKED,)
+    returned: tuple[str, ...] = (CLICKED, DRAWN)
     follows_map = mode == "aggregated"
     if follows_map:
         returned += ("bounds", "zoom")
@@ -129,6 +131,7 @@ def _component(
         cells=events.cells,
         n_events=events.in_map if data.store is not None else None,
         playback=True,
+        draw=key == "map",  # annotations are drawn on the first map (both show them)
     )
     returned = st_folium(
         fmap,
@@ -173,6 +176,11 @@ def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -
         st.markdown(f"**{second[0].window_text()}** · {other.in_map:,} events")
         _component(other, data, assets, "map_compare")
     return returned
+
+
+def drawn_features(returned: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The GeoJSON features drawn on the map with its toolbar since it was last drawn."""
+    return list(returned.get(DRAWN) or [])
 
 
 def clicked_feature(returned: Mapping[str, Any]) -> Mapping[str, Any] | None:

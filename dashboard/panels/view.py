@@ -2,7 +2,8 @@
 
 Owns the session-state keys the sidebar's view widgets write (``layer:<id>``, ``basemap``,
 ``lang``, ``window``, ``compare``, ``compare_window``, ``types``, ``actors``, ``theatres``,
-``show_events``), the ends of the time sliders, and ``view_override`` (a centre and zoom
+``show_events``, ``annotations``: a list of `regionmap.Annotation`, which the ``annotations``
+panel edits), the ends of the time sliders, and ``view_override`` (a centre and zoom
 chosen by a button or a restored snapshot, used once). Draws nothing; must not read
 files, build maps or know about other panels.
 """
@@ -52,6 +53,7 @@ def apply_spec(spec: ViewSpec, catalog: regionmap.Catalog, days: Days) -> None:
     state["actors"] = list(spec.actors)
     state["theatres"] = list(spec.theatres)
     state["show_events"] = spec.show_events
+    state["annotations"] = list(spec.annotations)
 
 
 def initialise(catalog: regionmap.Catalog, days: Days) -> None:
@@ -126,6 +128,7 @@ def spec_from_state(catalog: regionmap.Catalog, days: Days) -> ViewSpec:
         zoom=zoom,
         lang=state.get("lang", "en"),
         compare=_compare_window(days),
+        annotations=tuple(state.get("annotations", ())),
     )
 
 

@@ -4,6 +4,12 @@ The public API is what this module exports; the dashboard and the CLI use nothin
 """
 
 from regionmap._animate import ANIMATION_FORMATS, ANIMATION_STEPS, frame_dates
+from regionmap._annotations import (
+    ANNOTATION_KINDS,
+    ANNOTATION_URL_MAX,
+    MAX_ANNOTATION_TEXT,
+    Annotation,
+)
 from regionmap._atlas import read_atlas_views, render_atlas, write_atlas
 from regionmap._atomic import atomic_write_text
 from regionmap._audit import check_geodata, check_path, files_to_check
@@ -112,6 +118,8 @@ __version__ = "0.1.0"
 __all__ = [
     "ANIMATION_FORMATS",
     "ANIMATION_STEPS",
+    "ANNOTATION_KINDS",
+    "ANNOTATION_URL_MAX",
     "BASEMAPS",
     "ENVIRONMENT",
     "EXPORT_FORMATS",
@@ -119,12 +127,14 @@ __all__ = [
     "GEODATA_ENV",
     "LANGS",
     "MAP_HEIGHT_PX",
+    "MAX_ANNOTATION_TEXT",
     "MAX_MARKERS",
     "MAX_UPLOAD_MB",
     "NE_FILE",
     "PRESETS",
     "USER_FILE_SUFFIXES",
     "VIEW_FILE_SUFFIXES",
+    "Annotation",
     "Assets",
     "BBox",
     "Catalog",

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from regionmap._annotations import Annotation
 from regionmap._atomic import atomic_write_bytes
 from regionmap._dataset import Dataset
 from regionmap._errors import ExportError, ViewError
@@ -44,6 +45,7 @@ def atlas_pages(
     end: dt.date | None = None,
     theatres: Sequence[str] = (),
     frame: ViewSpec | None = None,
+    annotations: Sequence[Annotation] = (),
 ) -> list[AtlasPage]:
     """The overview and one page per theatre (all, or those named), in the catalog's order.
 
@@ -57,6 +59,8 @@ def atlas_pages(
         Theatre ids to give a page; empty gives every theatre one.
     frame : ViewSpec, optional
         Its centre and zoom frame the overview (`regionmap.frame_view`); None fits the region.
+    annotations : sequence of Annotation
+        Notes and arrows (lon/lat) drawn on every page where its map reaches them.
 
     Raises
     ------
@@ -72,7 +76,9 @@ def atlas_pages(
         )
     chosen = [t for t in catalog.theatres if not theatres or t.id in theatres]
     fresh = theatre_freshness(catalog, dataset.layers)
-    overview = ViewSpec.default(catalog).replace(start=start, end=end)
+    overview = ViewSpec.default(catalog).replace(
+        start=start, end=end, annotations=tuple(annotations)
+    )
     window = overview.window_text()
     if frame is not None:
         overview = overview.replace(center=frame.center, zoom=frame.zoom)
@@ -132,6 +138,7 @@ def render_atlas(
     end: dt.date | None = None,
     theatres: Sequence[str] = (),
     frame: ViewSpec | None = None,
+    annotations: Sequence[Annotation] = (),
     generated: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
@@ -139,7 +146,7 @@ def render_atlas(
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
-    pages = atlas_pages(dataset, start, end, theatres, frame)
+    pages = atlas_pages(dataset, start, end, theatres, frame, annotations)
     generated = generated or dt.date.today().isoformat()
     writer = PdfWriter()
     total = len(pages) + 1
@@ -182,6 +189,7 @@ def write_atlas(
     end: dt.date | None = None,
     theatres: Sequence[str] = (),
     frame: ViewSpec | None = None,
+    annotations: Sequence[Annotation] = (),
     generated: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
@@ -206,6 +214,8 @@ def write_atlas(
         Theatre ids to include; empty includes all.
     frame : ViewSpec, optional
         Its centre and zoom frame the overview page; None fits the whole region.
+    annotations : sequence of Annotation
+        The view's notes and arrows (lon/lat), drawn on every page whose map reaches them.
     generated : str, optional
         The date in the footers; today (ISO) when None.
     progress : callable, optional
@@ -232,6 +242,7 @@ def write_atlas(
         end=end,
         theatres=theatres,
         frame=frame,
+        annotations=annotations,
         generated=generated,
         progress=progress,
     )

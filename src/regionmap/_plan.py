@@ -17,6 +17,7 @@ from typing import Literal
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from regionmap._annotations import PlannedAnnotation, plan_annotations
 from regionmap._catalog import BBox, Catalog, LayerSpec
 from regionmap._compose import in_window
 from regionmap._dataset import Dataset
@@ -165,6 +166,7 @@ class MapPlan:
     view_m: tuple[float, float] = (0.0, 0.0)  # (width, height) of ground the map shows, m
     labels: tuple[Label, ...] = ()  # names drawn, placed clear of each other (regionmap._labels)
     insets: tuple[Inset, ...] = ()  # a locator or detail maps the print map carries (_insets)
+    annotations: tuple[PlannedAnnotation, ...] = ()  # the user's notes and arrows, text placed
 
     @property
     def n_events(self) -> int:
@@ -230,6 +232,7 @@ class MapPlan:
         plan.view_m = view_size_m(spec, plan.bounds, size_px)
         plan.labels = labels_for_plan(plan)  # after the halos: labels avoid the symbols
         plan.insets = plan_insets(plan)
+        plan.annotations = plan_annotations(spec.annotations)
         return plan
 
     def halo_m(self, geo_precision: object) -> int:

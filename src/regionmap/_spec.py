@@ -14,6 +14,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from regionmap._annotations import (
+    Annotation,
+    annotations_from_json,
+    annotations_query,
+    query_annotations,
+)
 from regionmap._catalog import BBox, Catalog, LatLon
 from regionmap._errors import ViewError
 from regionmap.events import EventFilter
@@ -89,6 +95,8 @@ class ViewSpec:
     # A second window (start, end) shown beside the first; None: no compare. Either end may
     # be None (open), so (None, None) compares with every date up to today.
     compare: Window | None = None
+    # Notes, marked points and arrows drawn on the map (`regionmap.Annotation`, lon/lat).
+    annotations: tuple[Annotation, ...] = ()
 
     # -------------------------------------------------------------- building
 
@@ -193,6 +201,7 @@ class ViewSpec:
             "title": self.title,
             "lang": self.lang,
             "compare": [_iso(day) for day in self.compare] if self.compare else None,
+            "annotations": [a.to_dict() for a in self.annotations],
         }
 
     def to_json(self) -> str:
@@ -216,6 +225,7 @@ class ViewSpec:
                 title=str(data.get("title", "")),
                 lang=str(data.get("lang") or "en"),
                 compare=_window(data.get("compare")),
+                annotations=annotations_from_json(data.get("annotations")),
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ViewError(f"not a view spec: {exc!r}") from None
@@ -231,6 +241,10 @@ class ViewSpec:
         return cls.from_dict(data)
 
     # -------------------------------------------------------------- URL
+
+    def annotations_in_url(self) -> bool:
+        """Whether the share URL carries the annotations (none, or few and short enough)."""
+        return not self.annotations or annotations_query(self.annotations) is not None
 
     def to_query(self, catalog: Catalog) -> dict[str, str]:
         """Short query parameters; values equal to the default view are left out."""
@@ -254,6 +268,8 @@ class ViewSpec:
             q["lang"] = self.lang
         if self.compare is not None:
             q["cfrom"], q["cto"] = (_iso(day) or "" for day in self.compare)
+        if ann := annotations_query(self.annotations):  # None if too long: annotations_in_url
+            q["ann"] = ann
         if self.center is not None and self.zoom is not None:
             q["c"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
             q["z"] = str(self.zoom)
@@ -303,6 +319,8 @@ class ViewSpec:
             changes["compare"] = _query_window(params, warnings)
         if params.get("events") == "off":
             changes["show_events"] = False
+        if "ann" in params:
+            changes["annotations"] = query_annotations(params["ann"], warnings)
         if "c" in params and "z" in params:
             try:
                 lat, lon = (float(v) for v in params["c"].split(","))

@@ -9,6 +9,7 @@ import math
 
 from regionmap import (
     MAP_HEIGHT_PX,
+    Annotation,
     BBox,
     Catalog,
     LatLon,
@@ -109,3 +110,14 @@ def framing_from_args(
         zoom=getattr(args, "zoom", None),
         size_px=(round(MAP_HEIGHT_PX * aspect), MAP_HEIGHT_PX),
     )
+
+
+def parse_note(text: str) -> Annotation:
+    """``--note "LAT,LON:text"``: a note at a place (latitude first, as people write
+    places); without ``:text`` a marked point."""
+    where, _, words = text.partition(":")
+    lat, lon = _numbers(where, 2, "LAT,LON")
+    try:
+        return Annotation("note" if words.strip() else "point", lon, lat, words)
+    except ViewError as exc:
+        raise argparse.ArgumentTypeError(f"--note {text!r}: {exc}") from None

@@ -32,6 +32,7 @@ from regionmap.cli._args import (
     parse_bbox,
     parse_date,
     parse_list,
+    parse_note,
     parse_size,
 )
 from regionmap.cli._store import add_store_option, events_from_store, print_progress
@@ -93,6 +94,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         title=args.title,
         lang=args.lang,
         compare=_compare_window(args),
+        annotations=(*(base.annotations if base else ()), *args.note) if args.note else None,
     )
     try:
         spec = framing_from_args(spec, dataset.catalog, args, args.size or SnapshotOptions().size)
@@ -137,6 +139,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         end=args.end,
         theatres=theatres,
         frame=frame if frame.zoom is not None else None,
+        annotations=args.note or (),
         progress=None if args.quiet else _page_progress,
     )
     print(f"wrote {out} ({out.stat().st_size:,} bytes)", file=sys.stderr)
@@ -188,6 +191,10 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--title")
     p.add_argument("--lang", choices=tuple(LANGS), help="the labels' language (default: en)")
     p.add_argument(
+        "--note", type=parse_note, action="append", metavar="LAT,LON:TEXT",
+        help="a note drawn on the map (repeatable; added to the --view's annotations)",
+    )  # fmt: skip
+    p.add_argument(
         "--renderer",
         choices=("browser", "static"),
         help="browser (default for png) or static, the print map (default for gif, mp4, webm)",
@@ -212,6 +219,10 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
         "--theatres", type=parse_list, default=(), metavar="A,B", help="only these (default: all)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--note", type=parse_note, action="append", metavar="LAT,LON:TEXT",
+        help="a note drawn on every page that shows its place (repeatable)",
+    )  # fmt: skip
     add_framing_arguments(p)
     add_store_option(p)
     p.set_defaults(func=cmd_atlas)

@@ -31,6 +31,7 @@ from regionmap._errors import ExportError
 from regionmap._plan import MapPlan
 from regionmap._spec import ViewSpec
 from regionmap._symbology import SEA_COLOR
+from regionmap.plot._annotations import draw_annotations
 from regionmap.plot._extent import REFERENCE_MAP_HEIGHT_PX
 from regionmap.plot._geometry import (
     draw_basemap,
@@ -162,6 +163,7 @@ def _panel(
         draw_events(ax, events, s, plan)
     draw_variant_labels(ax, plan, s)
     draw_labels(ax, plan.labels, s)
+    draw_annotations(ax, plan.annotations, s)
     return ax, Content(spec, dataset, events, basemap, drawn, plan)
 
 

@@ -1,8 +1,10 @@
 """Leaflet, jQuery and MarkerCluster from the XStatic packages: served locally or inlined.
 
-No third-party JavaScript or CSS is committed or fetched from a CDN: the dashboard serves
-the packages' own files as static files (copied, since Streamlit refuses symlinks), and an
-exported page carries them as data: URIs, so the map draws with no network.
+Nothing is fetched from a CDN: the dashboard serves the packages' own files as static
+files (copied, since Streamlit refuses symlinks), and an exported page carries them as
+data: URIs, so the map draws with no network. Leaflet.draw, the dashboard's drawing
+toolbar, has no XStatic package: its release files are vendored under
+``vendor/leaflet-draw/`` (licence and provenance beside them) and served the same way.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
+
+# Leaflet.draw 1.0.4 from npm, vendored (no XStatic package carries it); a BASE_DIR like
+# an XStatic package's
+LEAFLET_DRAW = SimpleNamespace(BASE_DIR=str(Path(__file__).parent / "vendor" / "leaflet-draw"))
 
 
 @dataclass(frozen=True)
@@ -23,15 +30,18 @@ class Asset:
     package: object
     name: str
     kind: str  # "js" or "css"
+    group: str = "map"  # "map": every map; "cluster", "draw": only maps that use them
 
 
 ASSETS: tuple[Asset, ...] = (
     Asset(xstatic.pkg.leaflet, "leaflet.js", "js"),
     Asset(xstatic.pkg.jquery, "jquery.min.js", "js"),
-    Asset(xstatic.pkg.leaflet_markercluster, "leaflet.markercluster.js", "js"),
+    Asset(xstatic.pkg.leaflet_markercluster, "leaflet.markercluster.js", "js", "cluster"),
+    Asset(LEAFLET_DRAW, "leaflet.draw.js", "js", "draw"),
     Asset(xstatic.pkg.leaflet, "leaflet.css", "css"),
-    Asset(xstatic.pkg.leaflet_markercluster, "MarkerCluster.css", "css"),
-    Asset(xstatic.pkg.leaflet_markercluster, "MarkerCluster.Default.css", "css"),
+    Asset(xstatic.pkg.leaflet_markercluster, "MarkerCluster.css", "css", "cluster"),
+    Asset(xstatic.pkg.leaflet_markercluster, "MarkerCluster.Default.css", "css", "cluster"),
+    Asset(LEAFLET_DRAW, "leaflet.draw.css", "css", "draw"),
 )
 
 
@@ -48,8 +58,9 @@ def install_assets(dest: str | Path) -> Path:
         target = dest / asset.name
         if not target.exists() or target.stat().st_size != src.stat().st_size:
             shutil.copyfile(src, target)
-    images = Path(xstatic.pkg.leaflet.BASE_DIR) / "images"
-    shutil.copytree(images, dest / "images", dirs_exist_ok=True)
+    for package in (xstatic.pkg.leaflet, LEAFLET_DRAW):  # each stylesheet's images/
+        images = Path(package.BASE_DIR) / "images"
+        shutil.copytree(images, dest / "images", dirs_exist_ok=True)
     return dest
 
 
@@ -83,16 +94,19 @@ class Assets:
             return self.base_url + asset.name
         return _data_uri(asset)
 
+    def links(self, kind: str, group: str = "map") -> list[tuple[str, str]]:
+        """(name, URL) of the ``kind`` ("js", "css") assets of ``group``, as folium's
+        ``default_js`` / ``default_css`` want them."""
+        return [(a.name, self.url(a)) for a in ASSETS if a.kind == kind and a.group == group]
+
     def js(self) -> list[tuple[str, str]]:
-        return [(a.name, self.url(a)) for a in ASSETS if a.kind == "js" and "cluster" not in a.name]
+        return self.links("js")
 
     def css(self) -> list[tuple[str, str]]:
-        return [
-            (a.name, self.url(a)) for a in ASSETS if a.kind == "css" and "Cluster" not in a.name
-        ]
+        return self.links("css")
 
     def cluster_js(self) -> list[tuple[str, str]]:
-        return [(a.name, self.url(a)) for a in ASSETS if a.kind == "js" and "cluster" in a.name]
+        return self.links("js", "cluster")
 
     def cluster_css(self) -> list[tuple[str, str]]:
-        return [(a.name, self.url(a)) for a in ASSETS if a.kind == "css" and "Cluster" in a.name]
+        return self.links("css", "cluster")

@@ -12,6 +12,7 @@ from regionmap._dataset import Dataset
 from regionmap._plan import MapPlan, PlannedFeature, PlannedLayer
 from regionmap._spec import ViewSpec
 from regionmap._symbology import Look, feature_look, variant_look
+from regionmap.web._annotations import AnnotationLayer, DrawTools
 from regionmap.web._assets import Assets
 from regionmap.web._basemap import add_basemap
 from regionmap.web._cells import aggregate_events
@@ -92,6 +93,7 @@ def render_map(
     size_px: tuple[int, int] | None = None,
     page: bool = False,
     playback: bool = False,
+    draw: bool = False,
 ) -> folium.Map:
     """The folium map of ``spec``: the `MapPlan` of the view, drawn.
 
@@ -103,10 +105,14 @@ def render_map(
     ``size_px`` is the map's (width, height) in CSS pixels where known (an export), for
     the plan's halo decision. ``page`` (an exported page) names every legend row and fits
     the legend inside the map. ``playback`` adds the play control (`web._playback`), for
-    the dashboard: it steps through the window in the browser.
+    the dashboard: it steps through the window in the browser. ``draw`` adds the drawing
+    toolbar (`web._annotations.DrawTools`), for the dashboard's annotations.
     """
     plan = MapPlan.from_view(spec, dataset, events, cells=cells, n_events=n_events, size_px=size_px)
-    return draw_plan(plan, assets, layer_control, animate, page, playback)
+    fmap = draw_plan(plan, assets, layer_control, animate, page, playback)
+    if draw:
+        DrawTools(assets or Assets()).add_to(fmap)
+    return fmap
 
 
 def draw_plan(
@@ -155,6 +161,8 @@ def draw_plan(
         VariantLabels(plan).add_to(fmap)
     if plan.labels:
         MapLabels(plan.labels).add_to(fmap)
+    if plan.annotations:
+        AnnotationLayer(plan.annotations).add_to(fmap)
     Legend(legend_html(plan, full=page), fit=page).add_to(fmap)
     if layer_control:
         titles = {s.id: s.title for s in plan.dataset.catalog.layers}
