@@ -88,7 +88,11 @@ def test_the_browser_png_draws_them_and_carries_them(tmp_path):
 
     dataset = regionmap.load_dataset(ROOT / "geodata")
     plain = regionmap.ViewSpec.default(dataset.catalog).replace(center=(39.5, 44.5), zoom=7)
-    notes = (Annotation("note", 43.0956, 40.6013, HOSTILE), Annotation("arrow", 44, 38, "", 46, 39))
+    # the arrow in the west of the map: the legend takes the south-east corner
+    notes = (
+        Annotation("note", 43.0956, 40.6013, HOSTILE),
+        Annotation("arrow", 42, 38.6, "", 43.4, 39.3),
+    )
     options = export.SnapshotOptions(size=(800, 600))
     shots = [export.snapshot_bytes(s, dataset, "png", options)
              for s in (plain, plain.replace(annotations=notes))]  # fmt: skip

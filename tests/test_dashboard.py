@@ -92,7 +92,7 @@ def test_assets_are_local(app):
         "/app/static/leaflet.js",
         "/app/static/jquery.min.js",
         "/app/static/leaflet.markercluster.js",
-        "/app/static/leaflet.draw.js",  # the annotations' toolbar, vendored, not a CDN's
+        "/app/static/leaflet.draw.js",  # the annotations' toolbar, served here, not a CDN's
     ]
     assert all(link.startswith("/app/static/") for link in args["css_links"])
     assert "/app/static/leaflet.draw.css" in args["css_links"]

@@ -3,13 +3,16 @@
 Nothing is fetched from a CDN: the dashboard serves the packages' own files as static
 files (copied, since Streamlit refuses symlinks), and an exported page carries them as
 data: URIs, so the map draws with no network. Leaflet.draw, the dashboard's drawing
-toolbar, has no XStatic package: its release files are vendored under
-``vendor/leaflet-draw/`` (licence and provenance beside them) and served the same way.
+toolbar, has no XStatic package; the PyPI package django-leaflet ships its 1.0.4 release
+files (byte for byte npm's ``leaflet-draw@1.0.4`` dist), so they come from there, read as
+plain files (nothing of Django is imported), and are served the same way: no third-party
+JS or CSS is committed here.
 """
 
 from __future__ import annotations
 
 import base64
+import importlib.util
 import re
 import shutil
 from dataclasses import dataclass
@@ -20,9 +23,19 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
-# Leaflet.draw 1.0.4 from npm, vendored (no XStatic package carries it); a BASE_DIR like
-# an XStatic package's
-LEAFLET_DRAW = SimpleNamespace(BASE_DIR=str(Path(__file__).parent / "vendor" / "leaflet-draw"))
+
+def _leaflet_draw_dir() -> Path:
+    """The folder of Leaflet.draw's built files in the installed django-leaflet package
+    (``leaflet/static/leaflet/draw``), found without importing it."""
+    spec = importlib.util.find_spec("leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("django-leaflet is missing: pip install 'django-leaflet>=0.34'")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / "leaflet" / "draw"
+
+
+# a BASE_DIR like an XStatic package's
+LEAFLET_DRAW = SimpleNamespace(BASE_DIR=str(_leaflet_draw_dir()))
+DRAW_IMAGES = "spritesheet*"  # the toolbar's icons; its folder also holds Leaflet's markers
 
 
 @dataclass(frozen=True)
@@ -58,9 +71,11 @@ def install_assets(dest: str | Path) -> Path:
         target = dest / asset.name
         if not target.exists() or target.stat().st_size != src.stat().st_size:
             shutil.copyfile(src, target)
-    for package in (xstatic.pkg.leaflet, LEAFLET_DRAW):  # each stylesheet's images/
-        images = Path(package.BASE_DIR) / "images"
-        shutil.copytree(images, dest / "images", dirs_exist_ok=True)
+    shutil.copytree(  # the stylesheets' images/
+        Path(xstatic.pkg.leaflet.BASE_DIR) / "images", dest / "images", dirs_exist_ok=True
+    )
+    for image in (Path(LEAFLET_DRAW.BASE_DIR) / "images").glob(DRAW_IMAGES):
+        shutil.copyfile(image, dest / "images" / image.name)
     return dest
 
 
