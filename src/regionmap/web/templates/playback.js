@@ -18,7 +18,7 @@
   // cell's events up to frame `at`; moving between frames adds or takes off the frames
   // passed, and only the cells touched are restyled.
   var cellGroup = window.regionmapEventCells;
-  var cells = cube && cellGroup && cellGroup._map === map ? cellGroup.rmCells : null;
+  var cellLayers = cube && cellGroup && cellGroup._map === map ? cellGroup.rmCells : null;
   var decoded = {}, cur = null, acc = null, seen = null, at = -1, total = 0, pass = 0;
   function unpack(p) {  // [base64 of little-endian uint8/16/32, bits]: a typed array
     var s = atob(p[0]), b = new Uint8Array(s.length);
@@ -34,7 +34,7 @@
     return decoded[s];
   }
   function restyle(k) {
-    var l = cells[k], n = acc[k];
+    var l = cellLayers[k], n = acc[k];
     if (l.rmCount === n) { return; }
     if (n === 0) { cellGroup.removeLayer(l); } else if (l.rmCount === 0) { cellGroup.addLayer(l); }
     l.rmCount = n;
@@ -42,11 +42,11 @@
     l.setRadius(4 + 16 * Math.sqrt(n / cellGroup.rmBiggest));
     var e = l.getElement(); if (e) { e.setAttribute('data-count', n); }
   }
-  function showCells() {  // the cells up to frame i of the step; returns the events shown
+  function showCells() {  // the cellLayers up to frame i of the step; returns the events shown
     var q = cubeOf(step), touched = [];
     if (q !== cur) {  // a new step: from nothing, every cell restyled
-      cur = q; acc = new Float64Array(cells.length); seen = new Int32Array(cells.length);
-      at = -1; total = 0; touched = cells.map(function (l, k) { return k; });
+      cur = q; acc = new Float64Array(cellLayers.length); seen = new Int32Array(cellLayers.length);
+      at = -1; total = 0; touched = cellLayers.map(function (l, k) { return k; });
     }
     pass += 1;
     function apply(f, sign) {
@@ -114,7 +114,7 @@
   speeds[0].forEach(function (s) { speedSel.add(new Option(s + '/s', s, false, s === speeds[1])); });
   function draw(k) {
     i = k; var d = frames[i];
-    var n = cells ? showCells() : showEvents(d); showLayers(d);
+    var n = cellLayers ? showCells() : showEvents(d); showLayers(d);
     label.textContent = dayText(d); slider.max = frames.length - 1; slider.value = i;
     var count = counted && document.querySelector('.rm-legend-count');
     if (count) {
