@@ -145,8 +145,8 @@ def big_server(catalog, tmp_path_factory):
         yield url
 
 
-CELL = """const l = window.regionmapEventCells.rmCells[arg], e = l.getElement();
-  return [l._map && e ? Number(e.getAttribute('data-count')) : 0,
+CELL = """const l = window.regionmapEventCells.rmCells[arg];  // drawn, or hidden at 0
+  return [l._map ? l.rmCount : 0,
           document.querySelector('.rm-legend-count').textContent,
           document.querySelector('[data-testid=rm-playback-date]').textContent];"""
 BIGGEST = """const c = window.regionmapEventCells.rmCells; let k = 0;
@@ -158,10 +158,12 @@ def test_cells_play_their_counts_without_a_rerun_per_frame(page, big_server):
     sent: list[float] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
     page.goto(big_server)
-    # the map reports its bounds once (the cells follow the map): the rerun replaces it
-    for _ in range(2):
-        page.wait_for_timeout(3000)
-        ui.wait_until(page, lambda: page.locator(ui.FRAME).count() == 1, 60)
+    # the map reports its bounds once (the cells follow the map) and the rerun replaces it:
+    # wait until one map has stood for 5 s (a loaded machine takes a while)
+    steady, deadline = 0, time.monotonic() + 90
+    while steady < 10 and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        steady = steady + 1 if page.locator(ui.FRAME).count() == 1 else 0
     frame = page.frame_locator(ui.FRAME)
     ui.wait_until(page, lambda: ui.in_map(page, "return window.regionmapEventCells.rmCells.length"))
     k = ui.in_map(page, BIGGEST)

@@ -222,8 +222,8 @@ class EventLayer(JSCSSMixin):
 
 
 class EventAggregateLayer(MacroElement):
-    """Events as counts per grid cell: circles sized by count, coloured by the main type.
-    Each circle's path carries its count as ``data-count`` (playback changes it)."""
+    """Events as counts per grid cell: circles sized by count, coloured by the main type,
+    on one canvas; each circle's count is its ``rmCount`` (playback changes it)."""
 
     _template = _script("event_cells.js")
 

@@ -39,8 +39,10 @@
     if (n === 0) { cellGroup.removeLayer(l); } else if (l.rmCount === 0) { cellGroup.addLayer(l); }
     l.rmCount = n;
     if (n === 0) { return; }
-    l.setRadius(4 + 16 * Math.sqrt(n / cellGroup.rmBiggest));
-    var e = l.getElement(); if (e) { e.setAttribute('data-count', n); }
+    // sizes in half pixels: a month's few events seldom move one, and a circle redrawn is
+    // what a frame costs
+    var r = Math.round(8 + 32 * Math.sqrt(n / cellGroup.rmBiggest)) / 2;
+    if (r !== l.getRadius()) { l.setRadius(r); }
   }
   function showCells() {  // the cellLayers up to frame i of the step; returns the events shown
     var q = cubeOf(step), touched = [];
