@@ -22,8 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-DAY_COLUMNS = ("ix", "iy", "day", "n")
-
 
 def day_numbers(starts: pd.Series) -> np.ndarray:
     """Dates (datetime64 or date-like) as whole days since 1970-01-01; a missing date

@@ -41,7 +41,7 @@ MAX_STEP_FRAMES = 3660
 # The first step offered is the finest with at most this many frames (a minute at 2/s).
 FIRST_STEP_FRAMES = 120
 # A step whose cube has more entries (cell, frame) than this is not offered with grid cells:
-# at 4-8 bytes an entry (plus a third for base64) that is a megabyte of page at most.
+# at 2-8 bytes an entry (base64 adds a third) that is about a megabyte of page at most.
 MAX_CUBE_ENTRIES = 150_000
 SPEEDS = (1, 2, 5, 10, 20)  # frames per second offered; the first play uses DEFAULT_SPEED
 DEFAULT_SPEED = 2
