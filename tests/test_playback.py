@@ -10,6 +10,7 @@ import time
 import pytest
 
 import regionmap
+from regionmap._synthetic import write_synthetic_csv
 from regionmap.web import render_map
 
 from . import test_browser as ui
@@ -133,3 +134,62 @@ def test_dragging_to_the_first_frame_greys_layers_not_yet_in_force(page, server)
     ui.wait_until(page, lambda: f"to={_day(label).isoformat()}" in page.url)
     slider.press("End")
     ui.wait_until(page, lambda: ui.in_map(page, grey) < drawn)
+
+
+@pytest.fixture(scope="module")
+def big_server(catalog, tmp_path_factory):
+    """The dashboard on 3,000 synthetic events besides the curated ones: grid cells."""
+    require_browser()
+    csv = write_synthetic_csv(tmp_path_factory.mktemp("cube") / "s.csv", 3_000, catalog)
+    with dashboard_server({"REGIONMAP_EVENTS": str(csv), "REGIONMAP_STORE": ""}) as url:
+        yield url
+
+
+CELL = """const l = window.regionmapEventCells.rmCells[arg];  // drawn, or hidden at 0
+  return [l._map ? l.rmCount : 0,
+          document.querySelector('.rm-legend-count').textContent,
+          document.querySelector('[data-testid=rm-playback-date]').textContent];"""
+BIGGEST = """const c = window.regionmapEventCells.rmCells; let k = 0;
+  c.forEach((l, j) => { if (l.rmCount > c[k].rmCount) { k = j; } }); return k;"""
+
+
+@pytest.mark.browser
+def test_cells_play_their_counts_without_a_rerun_per_frame(page, big_server):
+    sent: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
+    page.goto(big_server)
+    # the map reports its bounds once (the cells follow the map) and the rerun replaces it:
+    # wait until one map has stood for 5 s (a loaded machine takes a while)
+    steady, deadline = 0, time.monotonic() + 90
+    while steady < 10 and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        steady = steady + 1 if page.locator(ui.FRAME).count() == 1 else 0
+    frame = page.frame_locator(ui.FRAME)
+    ui.wait_until(page, lambda: ui.in_map(page, "return window.regionmapEventCells.rmCells.length"))
+    k = ui.in_map(page, BIGGEST)
+    final = ui.in_map(page, CELL, k)
+    frame.get_by_test_id("rm-step").select_option("year")
+    slider = frame.get_by_test_id("rm-frame")
+    slider.focus()
+    slider.press("Home")  # the first year (the curated events' first): the cell is empty
+    assert ui.in_map(page, CELL, k)[0] == 0
+    slider.press("End")
+    assert ui.in_map(page, CELL, k)[:2] == final[:2]  # the whole window again
+    for _ in range(12):  # back to 2014: the synthetic events run 2005-2025
+        slider.press("ArrowLeft")
+    frame.get_by_test_id("rm-speed").select_option("2")
+    page.wait_for_timeout(500)
+    before = len(sent)
+    frame.get_by_test_id("rm-play").click()
+    seen = []
+    for _ in range(10):  # 2.5 s or more at 2 frames a second
+        page.wait_for_timeout(250)
+        seen.append(ui.in_map(page, CELL, k))
+    during = len(sent) - before
+    frame.get_by_test_id("rm-play").click()  # pause
+    counts = [s[0] for s in seen]
+    labels = [s[2] for s in seen]
+    assert counts == sorted(counts) and len(set(counts)) >= 2, seen  # the cell grew
+    assert 0 < counts[0] < final[0], (counts, final)
+    assert len({s[1] for s in seen}) >= 2, seen  # the legend's count followed
+    assert during < len(set(labels)) - 1, (during, labels)  # no rerun message per frame

@@ -415,6 +415,9 @@ def test_dashboard_on_duckdb_draws_what_the_pandas_path_draws(acled_csv, tmp_pat
     for d, p in zip(sorted(duck_cells), sorted(plain_cells), strict=True):
         assert abs(d[0] - p[0]) < 1e-3 and abs(d[1] - p[1]) < 1e-3
     assert cells.findall(duck_map) if window is None else markers.findall(duck_map)
+    cube = re.compile(r"cube = (\{.*?\}|null);\n")  # playback's cube: from SQL the same
+    assert cube.findall(duck_map) == cube.findall(plain_map)
+    assert ("null" not in cube.findall(duck_map)) == (window is None)
 
 
 def test_snapshot_with_a_store_exports_the_stores_events(postgis, pg_url, tmp_path):

@@ -42,6 +42,7 @@ class MapEvents:
     returned: tuple[str, ...]  # what the map component returns
     in_map: int = 0  # how many events the map stands for (aggregated: inside its bounds)
     cells: pd.DataFrame | None = None  # counts per grid cell, from a store's SQL
+    cell_days: pd.DataFrame | None = None  # and per cell and start day, for playback
 
 
 def _last_bounds() -> tuple[tuple[float, float, float, float], int] | None:
@@ -91,12 +92,13 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
                 shown = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=last[0]))
                 in_map = len(shown)
             mode = regionmap.event_mode(in_map)
-    cells = None
+    cells = cell_days = None
     if sql and spec.show_events:
         shown = data.first_light(event_filter, SQL_ROWS)
         if mode == "aggregated":
             cells = data.event_cells(event_filter, spec.zoom or 5)
-    return MapEvents(spec, matching, shown, mode, follows_map, returned, in_map, cells)
+            cell_days = data.event_cell_days(event_filter, spec.zoom or 5)
+    return MapEvents(spec, matching, shown, mode, follows_map, returned, in_map, cells, cell_days)
 
 
 def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
@@ -129,6 +131,7 @@ def _component(
         assets,
         events=events.shown,
         cells=events.cells,
+        cell_days=events.cell_days,
         n_events=events.in_map if data.store is not None else None,
         playback=True,
         draw=key == "map",  # annotations are drawn on the first map (both show them)

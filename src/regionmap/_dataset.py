@@ -34,7 +34,14 @@ from regionmap.events import (
 from regionmap.events import (
     actors as event_actors,
 )
-from regionmap.stores import DuckStore, EventQueries, StoreError, is_postgres_url, mask_url
+from regionmap.stores import (
+    DuckStore,
+    EventQueries,
+    StoreError,
+    is_postgres_url,
+    mask_url,
+    store_cell_days,
+)
 from regionmap.stores import open_postgis as _open_postgis
 from regionmap.stores._base import cells_from_parts
 
@@ -150,6 +157,19 @@ class Dataset:
             }
         )
         return cells_from_parts(pd.concat([self.store.grid_parts(f, size), mine]))
+
+    def event_cell_days(self, f: EventFilter, zoom: float) -> pd.DataFrame:
+        """Counts per grid cell and start day (`regionmap.web.cell_days`) of the events
+        `event_cells` counts, the store's from SQL (`regionmap.stores.store_cell_days`):
+        playback's cube is made from these (`regionmap.web.event_cube`)."""
+        from regionmap.web import cell_days, cell_size_deg
+
+        size = cell_size_deg(zoom)
+        own = cell_days(self._own(f), size)
+        if self.store is None:
+            return own
+        theirs = store_cell_days(self.store, f, size)
+        return pd.concat([theirs, own], ignore_index=True) if len(own) else theirs
 
     def event_count(self) -> int:
         """Every event the dataset can show: its own and its store's (each event once)."""

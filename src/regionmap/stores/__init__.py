@@ -14,6 +14,7 @@ from regionmap.stores._acled import (
     refresh_acled_file,
 )
 from regionmap.stores._base import STORE_ENV, StoreError, mask_url
+from regionmap.stores._cube import cell_days_sql, store_cell_days
 from regionmap.stores._duck import DuckStore
 from regionmap.stores._open import open_postgis, store_url
 from regionmap.stores._postgis import PostgisStore, is_postgres_url, origin_of
@@ -32,10 +33,12 @@ __all__ = [
     "PostgisStore",
     "StoreError",
     "acled_rows_csv",
+    "cell_days_sql",
     "is_postgres_url",
     "mask_url",
     "open_postgis",
     "origin_of",
     "refresh_acled_file",
+    "store_cell_days",
     "store_url",
 ]

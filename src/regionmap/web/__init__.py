@@ -3,6 +3,7 @@
 Private modules by job: `_escape` (text into pages), `_assets` (Leaflet from XStatic),
 `_popups` (provenance and event popups), `_symbols` (event markers as SVG), `_legend`,
 `_elements` (the Leaflet elements, scripts in ``templates/``), `_cells` (grid counts),
+`_cube` (grid counts per playback frame),
 `_basemap`, `_playback` (the play control's frames), `_map` (drawing a plan). It
 decides nothing about what is drawn: that is `regionmap._plan`'s job, shared with the
 print renderer.
@@ -11,6 +12,7 @@ print renderer.
 from regionmap.web._assets import ASSETS, Asset, Assets, asset_path, install_assets
 from regionmap.web._basemap import TILES, basemap_file, basemap_geojson
 from regionmap.web._cells import aggregate_events, cell_size_deg
+from regionmap.web._cube import EventCube, cell_days, event_cube
 from regionmap.web._elements import stylesheet
 from regionmap.web._escape import (
     escape,
@@ -42,13 +44,16 @@ __all__ = [
     "TILES",
     "Asset",
     "Assets",
+    "EventCube",
     "aggregate_events",
     "asset_path",
     "basemap_file",
     "basemap_geojson",
+    "cell_days",
     "cell_size_deg",
     "draw_plan",
     "escape",
+    "event_cube",
     "event_fields",
     "event_popup",
     "event_when",

@@ -229,7 +229,8 @@ class EventLayer(JSCSSMixin):
 
 
 class EventAggregateLayer(MacroElement):
-    """Events as counts per grid cell: circles sized by count, coloured by the main type."""
+    """Events as counts per grid cell: circles sized by count, coloured by the main type,
+    on one canvas; each circle's count is its ``rmCount`` (playback changes it)."""
 
     _template = _script("event_cells.js")
 
@@ -251,6 +252,7 @@ class EventAggregateLayer(MacroElement):
         ]
         self.cells_json = script_json(rows)
         self.colors_json = script_json([symbol_for(t)[0] for t in types])
+        self.biggest_json = script_json(biggest)
         self.total = int(cells["count"].sum()) if len(cells) else 0
 
 

@@ -15,7 +15,8 @@ from regionmap._symbology import Look, feature_look, variant_look
 from regionmap.web._annotations import AnnotationLayer, DrawTools
 from regionmap.web._assets import Assets
 from regionmap.web._basemap import add_basemap
-from regionmap.web._cells import aggregate_events
+from regionmap.web._cells import aggregate_events, cell_size_deg
+from regionmap.web._cube import cell_days as count_cell_days
 from regionmap.web._elements import (
     EventAggregateLayer,
     EventLayer,
@@ -94,11 +95,13 @@ def render_map(
     page: bool = False,
     playback: bool = False,
     draw: bool = False,
+    cell_days: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The folium map of ``spec``: the `MapPlan` of the view, drawn.
 
     ``events``, ``cells`` and ``n_events`` may be passed when the caller filtered (or a
-    store counted) already; see `MapPlan.from_view`.
+    store counted) already; see `MapPlan.from_view`. ``cell_days`` (a store's
+    `regionmap.Dataset.event_cell_days` beside its ``cells``) lets playback step the cells.
     ``layer_control`` adds Leaflet's own layer toggles, for standalone pages; the dashboard
     leaves it out so its sidebar is the one place layers are switched. ``animate=False``
     makes the first frame final, for screenshots. ``spec.center`` is (latitude, longitude).
@@ -109,7 +112,7 @@ def render_map(
     toolbar (`web._annotations.DrawTools`), for the dashboard's annotations.
     """
     plan = MapPlan.from_view(spec, dataset, events, cells=cells, n_events=n_events, size_px=size_px)
-    fmap = draw_plan(plan, assets, layer_control, animate, page, playback)
+    fmap = draw_plan(plan, assets, layer_control, animate, page, playback, cell_days)
     if draw:
         DrawTools(assets or Assets()).add_to(fmap)
     return fmap
@@ -122,9 +125,11 @@ def draw_plan(
     animate: bool = True,
     page: bool = False,
     playback: bool = False,
+    cell_days: pd.DataFrame | None = None,
 ) -> folium.Map:
-    """Draw a plan as a folium map; nothing is decided here. ``page``, ``playback``: see
-    `render_map`."""
+    """Draw a plan as a folium map; nothing is decided here. ``page``, ``playback``,
+    ``cell_days``: see `render_map` (without ``cell_days`` the plan's events are counted
+    per cell and day here, unless its cells came from elsewhere)."""
     assets = assets or Assets()
     spec = plan.spec
     if spec.center is not None and spec.zoom is not None:
@@ -150,11 +155,15 @@ def draw_plan(
         if planned.features:
             data = _layer_geojson(plan, planned, playback)
             OverlayLayer(planned.layer.id, data, planned.layer.style.radius).add_to(fmap)
+    n_cells = 0
     if spec.show_events and plan.mode == "aggregated":
         cells = (
             plan.cells if plan.cells is not None else aggregate_events(plan.events, spec.zoom or 5)
         )
         EventAggregateLayer(cells).add_to(fmap)
+        n_cells = len(cells)
+        if playback and cell_days is None and plan.cells is None:
+            cell_days = count_cell_days(plan.events, cell_size_deg(spec.zoom or 5))
     elif len(plan.markers):
         EventLayer(plan.markers, assets, plan).add_to(fmap)
     if plan.variant_labels():
@@ -170,7 +179,7 @@ def draw_plan(
         LayerToggles(titles).add_to(fmap)
     MapTools().add_to(fmap)
     if playback:
-        Playback(plan).add_to(fmap)
+        Playback(plan, cell_days, n_cells).add_to(fmap)
     return fmap
 
 

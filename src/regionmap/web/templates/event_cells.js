@@ -2,12 +2,18 @@
 (function () {
   var map = {{ this._parent.get_name() }};
   var cells = {{ this.cells_json }}, colors = {{ this.colors_json }};
-  var g = L.layerGroup();
+  // one canvas for every cell: playback resizes hundreds of them per frame, which costs an
+  // SVG map a path redrawn each (a third of the frame rate), a canvas one repaint
+  var g = L.layerGroup(), layers = [], canvas = L.canvas({padding: 0.5});
   cells.forEach(function (c) {
-    L.circleMarker([c[1], c[0]], {radius: c[3], color: '#333', weight: 1,
-      fillColor: colors[c[4]] || '#636363', fillOpacity: 0.7})
-      .bindTooltip(c[2] + ' events; most: ' + c[5]).addTo(g);
+    var l = L.circleMarker([c[1], c[0]], {radius: c[3], color: '#333', weight: 1,
+      fillColor: colors[c[4]] || '#636363', fillOpacity: 0.7, renderer: canvas})
+      .bindTooltip(function (l) { return l.rmCount + ' events; most: ' + c[5]; }).addTo(g);
+    l.rmCount = c[2];  // playback changes it (templates/playback.js)
+    layers.push(l);
   });
   g.addTo(map);
+  g.rmCells = layers;
+  g.rmBiggest = {{ this.biggest_json }};  // radius = 4 + 16 * sqrt(count / biggest), px
   window.regionmapEventCells = g;
 })();

@@ -4,7 +4,7 @@
   var allFrames = {{ this.frames_json }}, first = {{ this.start_json }};
   var startText = {{ this.start_text_json }}, openStart = {{ this.open_start_json }};
   var counted = {{ this.counted_json }}, speeds = {{ this.speeds_json }};
-  var months = {{ this.months_json }};
+  var months = {{ this.months_json }}, cube = {{ this.cube_json }};
   var steps = Object.keys(allFrames);
   var step = {{ this.step_json }}, frames = allFrames[step];
   var i = frames.length - 1, speed = speeds[1], timer = null;
@@ -13,6 +13,55 @@
   var markers = cluster && cluster._map === map ? window.regionmapMarkers : [];
   var groups = Object.values(window.regionmapLayers || {}).filter(function (g) {
     return g._map === map; });
+  // Grid cells through the cube (regionmap/web/_cube.py): per step, frame k's entries are
+  // cell[offsets[k]:offsets[k+1]] with count[...] events starting in it. `acc` holds each
+  // cell's events up to frame `at`; moving between frames adds or takes off the frames
+  // passed, and only the cells touched are restyled.
+  var cellGroup = window.regionmapEventCells;
+  var cellLayers = cube && cellGroup && cellGroup._map === map ? cellGroup.rmCells : null;
+  var decoded = {}, cur = null, acc = null, seen = null, at = -1, total = 0, pass = 0;
+  function unpack(p) {  // [base64 of little-endian uint8/16/32, bits]: a typed array
+    var s = atob(p[0]), b = new Uint8Array(s.length);
+    for (var k = 0; k < s.length; k++) { b[k] = s.charCodeAt(k); }
+    if (p[1] === 8) { return b; }
+    return p[1] === 16 ? new Uint16Array(b.buffer) : new Uint32Array(b.buffer);
+  }
+  function cubeOf(s) {
+    if (!decoded[s]) {
+      decoded[s] = {o: unpack(cube[s].offsets), c: unpack(cube[s].cell),
+                    n: unpack(cube[s].count)};
+    }
+    return decoded[s];
+  }
+  function restyle(k) {
+    var l = cellLayers[k], n = acc[k];
+    if (l.rmCount === n) { return; }
+    if (n === 0) { cellGroup.removeLayer(l); } else if (l.rmCount === 0) { cellGroup.addLayer(l); }
+    l.rmCount = n;
+    if (n === 0) { return; }
+    // sizes in half pixels: a month's few events seldom move one, and a circle redrawn is
+    // what a frame costs
+    var r = Math.round(8 + 32 * Math.sqrt(n / cellGroup.rmBiggest)) / 2;
+    if (r !== l.getRadius()) { l.setRadius(r); }
+  }
+  function showCells() {  // the cellLayers up to frame i of the step; returns the events shown
+    var q = cubeOf(step), touched = [];
+    if (q !== cur) {  // a new step: from nothing, every cell restyled
+      cur = q; acc = new Float64Array(cellLayers.length); seen = new Int32Array(cellLayers.length);
+      at = -1; total = 0; touched = cellLayers.map(function (l, k) { return k; });
+    }
+    pass += 1;
+    function apply(f, sign) {
+      for (var e = q.o[f]; e < q.o[f + 1]; e++) {
+        var c = q.c[e]; acc[c] += sign * q.n[e]; total += sign * q.n[e];
+        if (seen[c] !== pass) { seen[c] = pass; touched.push(c); }
+      }
+    }
+    while (at < i) { at += 1; apply(at, 1); }
+    while (at > i) { apply(at, -1); at -= 1; }
+    touched.forEach(restyle);
+    return total;
+  }
   function iso(d) { return new Date(d * 864e5).toISOString().slice(0, 10); }
   function dayText(d) {
     var t = new Date(d * 864e5);
@@ -67,7 +116,7 @@
   speeds[0].forEach(function (s) { speedSel.add(new Option(s + '/s', s, false, s === speeds[1])); });
   function draw(k) {
     i = k; var d = frames[i];
-    var n = showEvents(d); showLayers(d);
+    var n = cellLayers ? showCells() : showEvents(d); showLayers(d);
     label.textContent = dayText(d); slider.max = frames.length - 1; slider.value = i;
     var count = counted && document.querySelector('.rm-legend-count');
     if (count) {
