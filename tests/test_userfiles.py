@@ -296,3 +296,25 @@ def test_messages_never_show_the_servers_temporary_paths(dataset):
         text = read.error + " ".join(map(str, read.problems)) + " ".join(read.notes)
         assert text.startswith(name) or not read.error
         assert "/tmp" not in text and "regionmap-upload" not in text, text
+
+
+def test_kml_coordinates_that_are_not_places_are_named_not_drawn_at_zero(dataset):
+    """GDAL reads "abc,def" as the point (0, 0): such placemarks (words, a bad tuple in a
+    line, a latitude past 90) are left without a place and reported by folder and number,
+    with the reason; the file's other placemarks load."""
+    merged, (read,) = _upload(dataset, "ports_bad_coordinates.kml")
+    said = " | ".join([str(p) for p in read.problems] + list(read.notes))
+    assert "feature #2: no geometry" in said and "feature #4: no geometry" in said, said
+    assert "placemark #2 'Typed wrong': coordinates 'abc,def' is not numbers" in said
+    assert "placemark #4 'Latitude first'" in said and "outside" in said
+    assert "placemark #1 'Half a line': coordinates '30.7,x' is not numbers" in said
+    frames = [merged.layers[i].frame for i, _ in read.layers]
+    kept = sorted(name for f in frames for name in f["name"])
+    assert kept == ["Odesa", "Route", "Samsun"]
+    for frame in frames:  # nothing was put in the Gulf of Guinea
+        assert not any(g.x == 0 and g.y == 0 for g in frame.geometry if g.geom_type == "Point")
+    proc = subprocess.run(
+        [sys.executable, "-m", "regionmap", "validate", str(FILES / "ports_bad_coordinates.kml")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "layer 'Limanlar', feature #2: no geometry" in proc.stdout

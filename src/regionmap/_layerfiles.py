@@ -27,6 +27,7 @@ import shapely
 from charset_normalizer import from_bytes
 
 from regionmap._errors import LayerError
+from regionmap._kmlcheck import blank_bad_placemarks
 
 # The DBF header's language-driver id (byte 29) and the code page it stands for in the
 # dBASE / ArcGIS tables. We pass the code page to GDAL ourselves: GDAL 3.12 reads 0x7D
@@ -245,7 +246,10 @@ def read_gdal_layers(path: Path) -> list[RawLayer]:
     if path.suffix.lower() == ".shp":
         encoding, note = shapefile_encoding(path)
         return [RawLayer(path.stem, _read(path, None, encoding), [note])]
-    return [RawLayer(name, _read(path, name), []) for name in _gdal_layers(path)]
+    layers = [RawLayer(name, _read(path, name), []) for name in _gdal_layers(path)]
+    if path.suffix.lower() in (".kml", ".kmz"):
+        blank_bad_placemarks(path, layers)  # GDAL reads "abc,def" as the point (0, 0)
+    return layers
 
 
 def _plain(value: object) -> object:
