@@ -298,11 +298,34 @@ def test_messages_never_show_the_servers_temporary_paths(dataset):
         assert "/tmp" not in text and "regionmap-upload" not in text, text
 
 
-def test_kml_coordinates_that_are_not_places_are_named_not_drawn_at_zero(dataset):
+PORTS_KML = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Black Sea ports</name>
+<Folder><name>Limanlar</name>
+<Placemark><name>Odesa</name>
+  <Point><coordinates>30.7326,46.4825,0</coordinates></Point></Placemark>
+<Placemark><name>Typed wrong</name>
+  <Point><coordinates>abc,def</coordinates></Point></Placemark>
+<Placemark><name>Samsun</name>
+  <Point><coordinates>36.3361,41.2867</coordinates></Point></Placemark>
+<Placemark><name>Latitude first</name>
+  <Point><coordinates>41.0,95.2</coordinates></Point></Placemark>
+</Folder>
+<Folder><name>Hatlar</name>
+<Placemark><name>Half a line</name>
+  <LineString><coordinates>29.0,41.0 30.7,x</coordinates></LineString></Placemark>
+<Placemark><name>Route</name>
+  <LineString><coordinates>29.0,41.0 30.7,46.4</coordinates></LineString></Placemark>
+</Folder></Document></kml>
+"""
+
+
+def test_kml_coordinates_that_are_not_places_are_named_not_drawn_at_zero(dataset, tmp_path):
     """GDAL reads "abc,def" as the point (0, 0): such placemarks (words, a bad tuple in a
     line, a latitude past 90) are left without a place and reported by folder and number,
     with the reason; the file's other placemarks load."""
-    merged, (read,) = _upload(dataset, "ports_bad_coordinates.kml")
+    path = tmp_path / "ports_bad_coordinates.kml"
+    path.write_text(PORTS_KML, encoding="utf-8")
+    merged, (read,) = regionmap.with_user_files(dataset, {path.name: path.read_bytes()})
     said = " | ".join([str(p) for p in read.problems] + list(read.notes))
     assert "feature #2: no geometry" in said and "feature #4: no geometry" in said, said
     assert "placemark #2 'Typed wrong': coordinates 'abc,def' is not numbers" in said
@@ -314,7 +337,7 @@ def test_kml_coordinates_that_are_not_places_are_named_not_drawn_at_zero(dataset
     for frame in frames:  # nothing was put in the Gulf of Guinea
         assert not any(g.x == 0 and g.y == 0 for g in frame.geometry if g.geom_type == "Point")
     proc = subprocess.run(
-        [sys.executable, "-m", "regionmap", "validate", str(FILES / "ports_bad_coordinates.kml")],
+        [sys.executable, "-m", "regionmap", "validate", str(path)],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 1 and "layer 'Limanlar', feature #2: no geometry" in proc.stdout

@@ -147,6 +147,7 @@ def _features_from_geojson(
     problems: list[Problem] = []
     rows: list[dict] = []
     geoms: list = []
+    kept: list[int] = []  # file positions: later checks name a feature by its place in the file
     for i, feature in enumerate(features):
         label = f"feature #{i + 1}"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -185,7 +186,8 @@ def _features_from_geojson(
             row["id"] = feature["id"]
         rows.append(row)
         geoms.append(geom)
-    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs) if rows else _empty_frame()
+        kept.append(i)
+    frame = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs, index=kept) if rows else _empty_frame()
     return frame, problems
 
 

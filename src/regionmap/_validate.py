@@ -194,10 +194,13 @@ def property_reasons(frame: pd.DataFrame) -> pd.Series:
 
 
 def feature_labels(frame: pd.DataFrame) -> pd.Series:
-    """How a problem names a feature: its id where it has one, else its position."""
-    position = pd.Series(
-        [f"feature #{i + 1}" for i in range(len(frame))], index=frame.index, dtype=object
-    )
+    """How a problem names a feature: its id where it has one, and its position in the
+    file: the frame's integer index where the reader kept the file's positions (features
+    refused before it lose their rows, not their numbers), else its row."""
+    index = frame.index
+    numbered = pd.api.types.is_integer_dtype(index) and index.is_unique and (index >= 0).all()
+    positions = index if numbered else range(len(frame))
+    position = pd.Series([f"feature #{i + 1}" for i in positions], index=frame.index, dtype=object)
     if "id" not in frame.columns:
         return position
     ids = frame["id"]
