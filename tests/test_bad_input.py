@@ -211,3 +211,23 @@ def test_random_csv_like_input_raises_only_regionmap_errors(
     with contextlib.suppress(RegionmapError):
         result = regionmap.read_events(path, catalog)
         assert list(result.frame.columns[:3]) == ["event_id", "event_date", "date_start"]
+
+
+def test_problems_keep_each_features_place_in_the_file(catalog, tmp_path):
+    """A feature refused while reading (no geometry) does not renumber the ones after it:
+    the bow-tie is the file's fourth feature, the point out of range its sixth."""
+    point = {"type": "Point", "coordinates": [29.0, 41.0]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[28, 40], [29, 41], [29, 40], [28, 41], [28, 40]]],
+    }
+    geometries = [point, None, point, bowtie, None, {"type": "Point", "coordinates": [290.0, 41]}]
+    features = [{"type": "Feature", "properties": {"name": f"f{i}"}, "geometry": g}
+                for i, g in enumerate(geometries, start=1)]  # fmt: skip
+    path = tmp_path / "numbered.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    result = regionmap.read_layer(path, catalog.region_bbox, contract=False, confine=False)
+    said = [str(p) for p in result.problems]
+    for n, what in ((2, "no geometry"), (4, "Self-intersection"), (5, "no geometry"),
+                    (6, "coordinates out of range")):  # fmt: skip
+        assert any(f"feature #{n}" in m and what in m for m in said), (n, said)
