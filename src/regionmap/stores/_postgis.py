@@ -22,6 +22,7 @@ from regionmap.stores._base import (
     NO_FILTER,
     TEXT_COLUMNS,
     StoreError,
+    day,
     grid_frame,
     grid_parts_sql,
     grid_sql,
@@ -290,22 +291,37 @@ class PostgisStore(KeptFiles):
             sql += f" LIMIT {int(limit)}"
         return self._copy_out(sql, params, names)
 
-    def rows(self, event_ids: Iterable[str]) -> pd.DataFrame:
-        """Complete rows (extra columns included) for these ids, oldest first."""
+    def rows(self, event_ids: Iterable[str], days: tuple | None = None) -> pd.DataFrame:
+        """Complete rows (extra columns included) for these ids, oldest first; ``days``
+        (the first and last start among them) narrows the search as in `DuckStore.rows`."""
         ids = [str(i) for i in event_ids]
         names = [*FULL_COLUMNS, "extra"]
+        where, params = "event_id = ANY(%s)", [ids]
+        if days is not None:
+            where += ' AND "start" >= %s AND "start" <= %s'
+            params += [day(days[0]), day(days[1])]
         sql = (
             f"SELECT {', '.join(quote(c) for c in names)} FROM {EVENTS} "
-            'WHERE event_id = ANY(%s) ORDER BY "start", event_id'
+            f'WHERE {where} ORDER BY "start", event_id'
         )
         with self._cursor() as cur:
-            cur.execute(sql, (ids,))
+            cur.execute(sql, params)
             records = cur.fetchall()
         frame = pd.DataFrame.from_records(records, columns=names)
         extra = pd.DataFrame(list(frame.pop("extra")), index=frame.index)
         if len(extra.columns):
             frame = pd.concat([frame, extra.astype(str)], axis=1)
         return typed(frame)
+
+    def known(self, event_ids: Iterable[str]) -> set[str]:
+        """Which of these ids the store holds (an index lookup; asked afresh each time,
+        since another dashboard may import meanwhile)."""
+        ids = sorted({str(i) for i in event_ids})
+        if not ids:
+            return set()
+        with self._cursor() as cur:
+            cur.execute(f"SELECT DISTINCT event_id FROM {EVENTS} WHERE event_id = ANY(%s)", (ids,))
+            return {str(r[0]) for r in cur.fetchall()}
 
     def _copy_out(self, sql: str, params: Sequence, names: list[str]) -> pd.DataFrame:
         """A query's rows via COPY ... TO STDOUT as CSV: much faster than row tuples."""
