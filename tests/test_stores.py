@@ -212,6 +212,15 @@ def test_rows_narrowed_by_their_days_and_known_ids(frame, request, engine):
     assert store.known([]) == set() and store.known(["RM-NO-SUCH-ID"]) == set()
 
 
+@pytest.mark.parametrize("engine", ["duck", "postgis"])
+def test_a_store_has_no_length(request, engine):
+    """Streamlit's usage statistics take len() of what a page passes to it (the sidebar
+    keeps the store in session state): with a length, each rerun counted every event."""
+    from collections.abc import Sized
+
+    assert not isinstance(request.getfixturevalue(engine), Sized)
+
+
 def test_the_stores_total_is_reused_for_a_while(pg_url, postgis, frame, monkeypatch):
     """The whole-table count beside the filter's (a sequential scan) is asked again only
     after `STORE_TOTAL_TTL_S`; another dashboard's import shows then."""

@@ -50,6 +50,9 @@ class DuckStore:
         What was wrong with the source file's rows (kept beside the copy).
     source : str
         The file the events came from, for messages.
+
+    A store has no ``len()``: Streamlit takes the length of whatever a page hands it
+    (its usage statistics), which made a count of every event on each rerun; `count`.
     """
 
     engine = "duckdb"
@@ -195,9 +198,6 @@ class DuckStore:
         table = self._run(f'SELECT max("start") AS m FROM {self._relation}')
         value = table.column("m")[0].as_py()
         return pd.Timestamp(value) if value is not None else None
-
-    def __len__(self) -> int:
-        return self.count()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -73,6 +73,8 @@ class PostgisStore(KeptFiles):
     StoreError
         On first use, when the server cannot be reached, PostGIS is missing, or the
         tables were never made (``regionmap store init URL``); one line, password masked.
+
+    No ``len()``, as `regionmap.stores.DuckStore` says: use `count`.
     """
 
     engine = "postgis"
@@ -372,9 +374,6 @@ class PostgisStore(KeptFiles):
             cur.execute(f'SELECT max("start") FROM {EVENTS}')
             value = cur.fetchone()[0]
         return pd.Timestamp(value) if value is not None else None
-
-    def __len__(self) -> int:
-        return self.count()
 
     def stats(self) -> dict:
         """What is in the store: events per origin and theatre, date range, sizes, files."""
