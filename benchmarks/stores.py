@@ -1,15 +1,20 @@
 """The three stores side by side on one synthetic ACLED file: pandas (today's store),
-DuckDB over the Parquet copy, PostgreSQL + PostGIS.
+DuckDB over the Parquet copy, PostgreSQL + PostGIS; and both SQL stores at ten million.
 
     .venv/bin/python benchmarks/stores.py [--rows 1000000] [--pg-rows 10000000]
+                                          [--duck-rows 10000000]
 
 Each engine runs in a fresh Python process, so its memory is its own: load, the dashboard's
 filter (window + type, light columns), grid counts for the whole file at zoom 5, the first
-1,000 complete rows, and the process's resident memory after and at peak. PostGIS also
-gets ``--pg-rows`` events (the file's validated rows repeated under new ids) for the import
-rate and a window + type + bounding-box query. The scratch database is made and dropped as
-in the tests (tests/pg_support.py). Writes benchmarks/results/stores.json and prints a
-Markdown table. Timings are medians of 5 unless said.
+1,000 complete rows, and the process's resident memory after and at peak. PostGIS imports
+the file through `store import`'s path (validate, upsert: the import rate), then answers
+a window + type + bounding box and the dashboard's "2020 war" (count, grid, first 5,000
+rows); with ``--pg-rows`` it is grown to that many events inside PostgreSQL
+(benchmarks/stores_big.py: minutes, not the 25 an import of 10M took) and asked again.
+``--duck-rows`` writes a Parquet of that many synthetic events a million at a time and
+opens it through the DuckDB store in a fresh process (queries and peak memory). The
+scratch database is made and dropped as in the tests (tests/pg_support.py). Writes
+benchmarks/results/stores.json and prints Markdown. Timings are medians of 5 unless said.
 """
 
 from __future__ import annotations
