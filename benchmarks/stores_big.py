@@ -97,8 +97,9 @@ def grow_in_sql(store, rows: int) -> dict:
     """The store's synthetic ACLED rows copied inside PostgreSQL under new ids until it
     holds ``rows`` events: copy k moves every day by k × 733 days around the generator's
     20 years (so days stay uniform over them and no copy repeats another's day and place);
-    positions, types, actors and notes as generated. A benchmark fixture, not an import:
-    the indexes are dropped for the copy and built after (`store.init`), each timed."""
+    positions, types, actors and notes as generated. The copies go in date order, as
+    `PostgisStore.upsert` writes an import. A benchmark fixture, not an import: the
+    indexes are dropped for the copy and built after (`store.init`), each timed."""
     from regionmap._synthetic import DAYS, START
     from regionmap.stores._base import FULL_COLUMNS, quote
     from regionmap.stores._pgsql import EVENTS, INDEXES
@@ -122,7 +123,7 @@ def grow_in_sql(store, rows: int) -> dict:
         cur.execute(
             f"INSERT INTO {EVENTS} (origin, {', '.join(quote(c) for c in names)}) "
             f"SELECT origin, {select} FROM {EVENTS}, generate_series(1, %s) AS k "
-            "WHERE origin = 'acled' AND event_id NOT LIKE 'R%%'",
+            f"WHERE origin = 'acled' AND event_id NOT LIKE 'R%%' ORDER BY {moved}",
             (copies,),
         )
         out["sql_copy_rows"] = cur.rowcount

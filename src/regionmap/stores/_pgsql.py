@@ -18,6 +18,7 @@ FILES = "regionmap_files"
 SCHEMA_VERSION = 1
 IMPORT_CHUNK = 50_000
 CONNECT_TIMEOUT_S = 10
+WORK_MEM = "64MB"  # per sort or bitmap of one query; a dashboard runs one at a time
 
 _TYPES = {
     "latitude": "double precision NOT NULL",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from regionmap.events import EventFilter
+from regionmap.events import EventFilter, by_date
 from regionmap.stores._base import (
     FULL_COLUMNS,
     NO_FILTER,
@@ -39,6 +39,7 @@ from regionmap.stores._pgsql import (
     FILES,
     IMPORT_CHUNK,
     SPATIAL,
+    WORK_MEM,
     copy_text,
     ddl,
     first_line,
@@ -106,6 +107,9 @@ class PostgisStore(KeptFiles):
         try:
             conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
             conn.execute("SET jit = off")  # compiling costs more than these queries save
+            # a window's bitmap over 10M events went lossy in the default 4 MB and
+            # rechecked 400k rows
+            conn.execute(f"SET work_mem = '{WORK_MEM}'")
         except psycopg.Error as exc:
             reason = scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else "", self.url)
             raise StoreError(f"cannot connect to {self.masked}: {reason}") from None
@@ -210,11 +214,15 @@ class PostgisStore(KeptFiles):
         """Insert or update validated events (a frame from `regionmap.events.read_events`),
         keyed by ``origin`` and ``event_id``: importing the same file twice changes nothing.
 
-        Rows go over COPY into a staging table, ``IMPORT_CHUNK`` at a time, one transaction
-        each; ``progress(done, total)`` is called after each. Columns beyond the events
+        Rows go in date order (so a window's rows share pages) over COPY into a staging
+        table, ``IMPORT_CHUNK`` at a time, one transaction each; ``progress(done, total)``
+        is called after each. Columns beyond the events
         contract (ACLED's ``year``, ``iso``…) are kept in a JSON column. Returns the
         number of rows written.
         """
+        # in date order: a window's rows then share heap pages (at 10M, scattered rows
+        # made the "2020 war" read 49,000 pages for 49,577 events)
+        frame = by_date(frame)
         total = len(frame)
         extras = [c for c in frame.columns if c not in FULL_COLUMNS and c != "geometry"]
         names = [*FULL_COLUMNS, "extra"]
