@@ -36,7 +36,6 @@ from regionmap.stores._pgsql import (
     CONNECT_TIMEOUT_S,
     DAYS,
     EVENTS,
-    FILES,
     IMPORT_CHUNK,
     SPATIAL,
     WORK_MEM,
@@ -45,6 +44,7 @@ from regionmap.stores._pgsql import (
     first_line,
     typed,
 )
+from regionmap.stores._pgstats import StoreStats
 
 
 def is_postgres_url(text: str) -> bool:
@@ -60,7 +60,7 @@ def origin_of(format_label: str) -> str:
     return "regionmap"
 
 
-class PostgisStore(KeptFiles):
+class PostgisStore(KeptFiles, StoreStats):
     """Events and kept files in PostgreSQL + PostGIS.
 
     Parameters
@@ -382,36 +382,3 @@ class PostgisStore(KeptFiles):
             cur.execute(f'SELECT max("start") FROM {EVENTS}')
             value = cur.fetchone()[0]
         return pd.Timestamp(value) if value is not None else None
-
-    def stats(self) -> dict:
-        """What is in the store: events per origin and theatre, date range, sizes, files."""
-        self.check()
-        with self._cursor() as cur:
-            cur.execute("SELECT postgis_lib_version()")
-            postgis = cur.fetchone()[0]
-            cur.execute(
-                f'SELECT origin, count(*), min("start"), max("start") FROM {EVENTS} '
-                "GROUP BY origin ORDER BY origin"
-            )
-            origins = cur.fetchall()
-            cur.execute(f"SELECT theatre, count(*) FROM {EVENTS} GROUP BY theatre ORDER BY theatre")
-            theatres = cur.fetchall()
-            cur.execute(
-                f"SELECT pg_total_relation_size('{EVENTS}'), "
-                f"(SELECT count(*) FROM {FILES}), "
-                f"(SELECT coalesce(sum(length(data)), 0) FROM {FILES})"
-            )
-            size, files, file_bytes = cur.fetchone()
-        return {
-            "url": self.masked,
-            "postgis": postgis,
-            "events": sum(n for _, n, _, _ in origins),
-            "origins": [
-                {"origin": o, "events": n, "first": str(a), "last": str(b)}
-                for o, n, a, b in origins
-            ],
-            "theatres": {t or "(none)": n for t, n in theatres},
-            "table_bytes": int(size),
-            "files": int(files),
-            "file_bytes": int(file_bytes),
-        }
