@@ -37,7 +37,7 @@ docs-atlas: $(STAMP)
 	$(BIN)/python docs/atlas_pngs.py
 
 bench-stores: $(STAMP)
-	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000
+	$(BIN)/python benchmarks/stores.py --rows 1000000 --pg-rows 10000000 --duck-rows 10000000
 	$(BIN)/python benchmarks/stores_dashboard.py --rows 1000000
 
 load: $(STAMP)

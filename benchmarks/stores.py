@@ -1,15 +1,20 @@
 """The three stores side by side on one synthetic ACLED file: pandas (today's store),
-DuckDB over the Parquet copy, PostgreSQL + PostGIS.
+DuckDB over the Parquet copy, PostgreSQL + PostGIS; and both SQL stores at ten million.
 
     .venv/bin/python benchmarks/stores.py [--rows 1000000] [--pg-rows 10000000]
+                                          [--duck-rows 10000000]
 
 Each engine runs in a fresh Python process, so its memory is its own: load, the dashboard's
 filter (window + type, light columns), grid counts for the whole file at zoom 5, the first
-1,000 complete rows, and the process's resident memory after and at peak. PostGIS also
-gets ``--pg-rows`` events (the file's validated rows repeated under new ids) for the import
-rate and a window + type + bounding-box query. The scratch database is made and dropped as
-in the tests (tests/pg_support.py). Writes benchmarks/results/stores.json and prints a
-Markdown table. Timings are medians of 5 unless said.
+1,000 complete rows, and the process's resident memory after and at peak. PostGIS imports
+the file through `store import`'s path (validate, upsert: the import rate), then answers
+a window + type + bounding box and the dashboard's "2020 war" (count, grid, first 5,000
+rows); with ``--pg-rows`` it is grown to that many events inside PostgreSQL
+(benchmarks/stores_big.py: minutes, not the 25 an import of 10M took) and asked again.
+``--duck-rows`` writes a Parquet of that many synthetic events a million at a time and
+opens it through the DuckDB store in a fresh process (queries and peak memory). The
+scratch database is made and dropped as in the tests (tests/pg_support.py). Writes
+benchmarks/results/stores.json and prints Markdown. Timings are medians of 5 unless said.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
 WINDOW = {"start": dt.date(2015, 1, 1), "end": dt.date(2016, 12, 31), "types": ("Battles",)}
 BBOX = (35.0, 35.0, 42.0, 38.0)  # north-east Syria and south-east Turkey
+REGION = (26.0, 30.0, 50.0, 46.0)  # about the dashboard's first map: most of the events
 
 
 def rss_mb() -> float:
@@ -106,10 +112,33 @@ def child(engine: str, csv: str, cache: str, url: str) -> dict:
 # ---------------------------------------------------------------- PostGIS import
 
 
+def query_figures(store) -> dict:
+    """Window + type + bounding box (count and rows), and the dashboard's filter change
+    ("2020 war" over the region's box: count, grid, first 5,000 light rows)."""
+    import regionmap
+    from regionmap._dataset import LIGHT_COLUMNS
+    from regionmap.web import cell_size_deg
+
+    f = regionmap.EventFilter(
+        start=WINDOW["start"], end=WINDOW["end"], event_types=WINDOW["types"], bbox=BBOX
+    )
+    war = regionmap.EventFilter(start=dt.date(2020, 9, 27), end=dt.date(2020, 11, 10), bbox=REGION)
+    store.count(f)  # warm the cache once
+    out: dict = {}
+    out["wtb_count_s"], out["wtb_rows"] = timed(lambda: store.count(f))
+    out["wtb_query_s"], _ = timed(lambda: store.query(f, ("event_id", "start", "latitude")))
+    out["war_count_s"], out["war_rows"] = timed(lambda: store.count(war))
+    out["war_grid_s"], _ = timed(lambda: store.grid_parts(war, cell_size_deg(5)))
+    out["war_light_s"], _ = timed(lambda: store.query(war, LIGHT_COLUMNS, limit=5000))
+    out["rows_in_store"] = store.count()
+    return out
+
+
 def import_figures(csv: Path, url: str, pg_rows: int, between=None) -> dict:
-    """Import rate of the file itself, then of ``pg_rows`` events, and the query there.
-    ``between()`` runs once the file is in, before the big import (the engine figures at
-    the file's size)."""
+    """Import rate of the file itself through `store import`'s path (validate, then
+    upsert), then ``pg_rows`` events made in SQL (`grow_in_sql`) and the queries there.
+    ``between()`` runs once the file is in, before growing (the engine figures at the
+    file's size)."""
     import regionmap
     from regionmap.events import read_events
 
@@ -128,34 +157,17 @@ def import_figures(csv: Path, url: str, pg_rows: int, between=None) -> dict:
     t0 = time.perf_counter()
     store.upsert(frame.head(100_000), "acled")
     out["reimport_100k_s"] = time.perf_counter() - t0
+    del frame, result
     with store._cursor() as cur:
         cur.execute("VACUUM ANALYZE regionmap_events")
+    out["small"] = query_figures(store)
     if between is not None:
         between()
-    if pg_rows > len(frame):
-        copies = -(-pg_rows // len(frame))
-        t0 = time.perf_counter()
-        written = len(frame)
-        ids = frame["event_id"].astype(str)
-        for k in range(1, copies):
-            part = frame.head(pg_rows - written).copy()
-            part["event_id"] = f"R{k}-" + ids.head(len(part))
-            written += store.upsert(part, "acled")
-        out["big_rows"] = written
-        out["big_import_s"] = time.perf_counter() - t0
-        out["big_import_rows_per_s"] = (written - len(frame)) / out["big_import_s"]
-        with store._cursor() as cur:
-            cur.execute("VACUUM ANALYZE regionmap_events")
-            cur.execute("SELECT pg_total_relation_size('regionmap_events')")
-            out["big_table_mb"] = cur.fetchone()[0] / 1e6
-    f = regionmap.EventFilter(
-        start=WINDOW["start"], end=WINDOW["end"], event_types=WINDOW["types"], bbox=BBOX
-    )
-    store.count(f)  # warm the cache once
-    out["wtb_count_s"], n = timed(lambda: store.count(f))
-    out["wtb_query_s"], rows = timed(lambda: store.query(f, ("event_id", "start", "latitude")))
-    out["wtb_rows"] = n
-    out["rows_in_store"] = store.count()
+    if pg_rows > out["small"]["rows_in_store"]:
+        from benchmarks.stores_big import grow_in_sql
+
+        out.update(grow_in_sql(store, pg_rows))
+        out["big"] = query_figures(store)
     store.close()
     return out
 
@@ -175,8 +187,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg-rows", type=int, default=0, help="e.g. 10000000 (minutes)")
+    parser.add_argument("--duck-rows", type=int, default=0, help="e.g. 10000000 (minutes)")
     parser.add_argument("--child", nargs=4, metavar=("ENGINE", "CSV", "CACHE", "URL"))
     args = parser.parse_args()
+    if args.child and args.child[0] == "duckdb-10m":
+        from benchmarks.stores_big import big_duck_child
+
+        print(json.dumps(big_duck_child(args.child[1]), default=str))
+        return 0
     if args.child:
         print(json.dumps(child(*args.child), default=str))
         return 0
@@ -224,6 +242,14 @@ def main() -> int:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             engines["postgis"] = {"engine": "postgis", "error": str(exc)}
+        if args.duck_rows:
+            from benchmarks.stores_big import write_big_parquet
+
+            big = tmp / "big" / "events.parquet"
+            big.parent.mkdir()
+            result["duck_big_write_s"] = write_big_parquet(big, args.duck_rows, catalog)
+            engines["duckdb-10m"] = run_child("duckdb-10m", big, cache, "")
+            print("duckdb-10m", engines["duckdb-10m"], file=sys.stderr)
         result["engines"] = engines
     (RESULTS / "stores.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(table(result))
@@ -262,21 +288,47 @@ def table(result: dict) -> str:
     if imp:
         lines += [
             "",
-            f"PostGIS import of the file: {imp['import_rows']:,} rows in {imp['import_s']:.1f} s "
-            f"({imp['import_rows'] / imp['import_s']:,.0f} rows/s) after validation "
-            f"({imp['validate_s']:.1f} s); 100k again (upsert, nothing new): "
+            f"PostGIS import of the file (`store import`'s path): {imp['import_rows']:,} rows "
+            f"in {imp['import_s']:.1f} s ({imp['import_rows'] / imp['import_s']:,.0f} rows/s) "
+            f"after validation ({imp['validate_s']:.1f} s); 100k again (upsert, nothing new): "
             f"{imp['reimport_100k_s']:.1f} s.",
         ]
         if "big_rows" in imp:
             lines.append(
-                f"At {imp['big_rows']:,} rows ({imp['big_table_mb']:,.0f} MB with indexes): "
-                f"import {imp['big_import_rows_per_s']:,.0f} rows/s."
+                f"Grown in SQL to {imp['big_rows']:,} rows: {imp['sql_copy_rows']:,} copied "
+                f"in {imp['sql_copy_s']:.0f} s, indexes built in {imp['index_build_s']:.0f} s "
+                f"({imp['big_table_mb']:,.0f} MB with indexes)."
             )
-        lines.append(
-            f"Window + type + bbox on {imp['rows_in_store']:,} rows: count "
-            f"{imp['wtb_count_s'] * 1000:.0f} ms, rows ({imp['wtb_rows']:,}) "
-            f"{imp['wtb_query_s'] * 1000:.0f} ms."
-        )
+        lines += ["", "| PostGIS query | " + " | ".join(
+            f"{imp[k]['rows_in_store']:,} rows" for k in ("small", "big") if k in imp
+        ) + " |", "|---|" + "---|" * (1 + ("big" in imp))]  # fmt: skip
+        for label, key, rows in (
+            ("window + type + bbox, count", "wtb_count_s", "wtb_rows"),
+            ("window + type + bbox, rows", "wtb_query_s", None),
+            ('"2020 war" over the region, count', "war_count_s", "war_rows"),
+            ('"2020 war", grid counts (zoom 5)', "war_grid_s", None),
+            ('"2020 war", first 5,000 light rows', "war_light_s", None),
+        ):
+            cells = [
+                f"{imp[k][key] * 1000:,.0f} ms" + (f" ({imp[k][rows]:,})" if rows else "")
+                for k in ("small", "big")
+                if k in imp
+            ]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    big = e.get("duckdb-10m")
+    if big and "error" not in big:
+        lines += [
+            "",
+            f"DuckDB store on {big['rows']:,} events (Parquet written in "
+            f"{result['duck_big_write_s']:.0f} s): open {big['open_s']:.2f} s; "
+            f'"2020 war" over the region: count {big["war_count_s"] * 1000:.0f} ms '
+            f"({big['war_rows']:,}), grid {big['war_grid_s'] * 1000:.0f} ms, 5,000 light "
+            f"rows {big['war_light_s'] * 1000:.0f} ms, 1,000 complete rows "
+            f"{big['war_rows1000_s'] * 1000:.0f} ms; every event: count "
+            f"{big['all_count_s'] * 1000:.0f} ms, grid {big['all_grid_s'] * 1000:.0f} ms; "
+            f"filter choices {big['choices_s']:.1f} s; process memory after "
+            f"{big['rss_mb']:,.0f} MB, peak {big['peak_mb']:,.0f} MB.",
+        ]
     for engine, figures in e.items():
         if "error" in figures:
             lines.append(f"{engine}: not run ({figures['error']})")

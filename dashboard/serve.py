@@ -31,6 +31,11 @@ def warm() -> None:
         assets = cache.assets(data)
         cache.event_options(data)
         spec = regionmap.ViewSpec.default(data.catalog)
+        if data.store is not None:
+            # the map alone compiles the templates; with a store the events come from SQL
+            # in the app (counts, cells, a page of rows), and asking the plan for them here
+            # held the whole selection: 1M light rows, a 1.1 GB peak that never came back
+            spec = spec.replace(show_events=False)
         regionmap.render_map(spec, data, assets).get_root().render()  # compiles the templates
     except Exception as exc:  # noqa: BLE001  the first script run meets it too, and shows it
         print(f"regionmap: warm start skipped: {exc!r}", file=sys.stderr)

@@ -361,6 +361,33 @@ def test_warm_start_fills_the_caches_the_app_reads(tmp_path, monkeypatch):
     sys.modules.pop("serve", None)
 
 
+def test_warm_start_with_a_store_never_asks_for_the_whole_selection(tmp_path, monkeypatch, capsys):
+    """With a store the app gets counts, cells and a page of rows from SQL; the warm start
+    once drew the first view through the plan, which fetched every light row (a 1.1 GB
+    peak at 1M events). It now compiles the templates on the map without events."""
+    import sys
+
+    from regionmap._synthetic import write_synthetic_csv
+
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    events = write_synthetic_csv(tmp_path / "acled.csv", 300, regionmap.load_catalog(geodata))
+    monkeypatch.setenv("REGIONMAP_GEODATA", str(geodata))
+    monkeypatch.setenv("REGIONMAP_USER_DATA", str(tmp_path / "user"))
+    monkeypatch.setenv("REGIONMAP_EVENTS", str(events))
+    monkeypatch.setenv("REGIONMAP_STORE", "duckdb")
+    monkeypatch.syspath_prepend(str(ROOT / "dashboard"))
+    import serve
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole selection was asked for")
+
+    monkeypatch.setattr(regionmap.Dataset, "visible_events", whole)
+    serve.warm()
+    assert "warm start skipped" not in capsys.readouterr().err
+    sys.modules.pop("serve", None)
+
+
 def test_kept_files_in_any_script_and_every_kml_folder_are_layers(tmp_path, monkeypatch):
     """Files kept from an earlier session: two named in Cyrillic, a KML of three folders."""
     kept = tmp_path / "kept"

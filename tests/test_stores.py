@@ -192,6 +192,52 @@ def test_projection_order_limit_and_rows_by_id(frame, request, engine):
         assert store.choices()["types"] == sorted(frame["event_type"].astype(str).unique())
 
 
+@pytest.mark.parametrize("engine", ["duck", "postgis"])
+def test_rows_narrowed_by_their_days_and_known_ids(frame, request, engine):
+    """`rows` with the days the ids start on returns what pandas holds for them, and none
+    outside those days; `known` says which ids the store has, reading only ids."""
+    store = request.getfixturevalue(engine)
+    light = store.query(EF(start=dt.date(2015, 1, 1)), LIGHT_COLUMNS, limit=40)
+    days = (light["start"].min(), light["start"].max())
+    reference = frame[frame["event_id"].isin(set(light["event_id"]))]
+    full = store.rows(light["event_id"], days)
+    assert full["event_id"].tolist() == light["event_id"].tolist()
+    _check_same(reference, full)
+    later = frame[frame["start"] > days[1]]["event_id"].iloc[0]
+    assert later not in set(store.rows([*light["event_id"], later], days)["event_id"])
+    assert store.rows([later])["event_id"].tolist() == [later]
+    asked = [*light["event_id"].head(5), "RM-NO-SUCH-ID", later]
+    assert store.known(asked) == {*light["event_id"].head(5), later}
+    assert store.known(asked) == {*light["event_id"].head(5), later}  # DuckDB: kept
+    assert store.known([]) == set() and store.known(["RM-NO-SUCH-ID"]) == set()
+
+
+@pytest.mark.parametrize("engine", ["duck", "postgis"])
+def test_a_store_has_no_length(request, engine):
+    """Streamlit's usage statistics take len() of what a page passes to it (the sidebar
+    keeps the store in session state): with a length, each rerun counted every event."""
+    from collections.abc import Sized
+
+    assert not isinstance(request.getfixturevalue(engine), Sized)
+
+
+def test_the_stores_total_is_reused_for_a_while(pg_url, postgis, frame, monkeypatch):
+    """The whole-table count beside the filter's (a sequential scan) is asked again only
+    after `STORE_TOTAL_TTL_S`; another dashboard's import shows then."""
+    import regionmap._dataset as dataset_module
+
+    dataset = regionmap.load_dataset(ROOT / "geodata", store=pg_url)
+    assert dataset.event_count() == len(frame)
+    extra = frame[frame["event_id"] == "SYN0000007"].assign(event_id="SYN-TTL-1")
+    postgis.upsert(extra, "acled")
+    try:
+        assert dataset.event_count() == len(frame)  # reused
+        monkeypatch.setattr(dataset_module, "STORE_TOTAL_TTL_S", 0.0)
+        assert dataset.event_count() == len(frame) + 1
+    finally:
+        postgis.delete(["SYN-TTL-1"])
+
+
 def test_import_is_idempotent_and_deletions_apply(pg_url, parts, postgis):
     ours, theirs = parts
     before = postgis.count()

@@ -87,8 +87,9 @@ def where_sql(f: EventFilter, mark: str, spatial: str = "", days: str = "") -> t
     days : str
         Likewise for the window: a condition with two placeholders (first and last day,
         either may be None for open) that an index on the events' day ranges can use
-        (PostGIS: ``daterange("start", "end", '[]') && daterange(%s, %s, '[]')``); the
-        plain comparisons on start and end are kept beside it.
+        (PostGIS: ``daterange("start", "end", '[]') && daterange(%s, %s, '[]')``). It
+        replaces the plain comparisons on start and end, which keep the same rows (both
+        ends inclusive, None open): beside it, the planner ANDed their B-tree bitmaps in.
 
     Returns
     -------
@@ -100,12 +101,13 @@ def where_sql(f: EventFilter, mark: str, spatial: str = "", days: str = "") -> t
     if days and (f.start is not None or f.end is not None):
         parts.append(days)
         params.extend([f.start, f.end])
-    if f.start is not None:
-        parts.append(f'"end" >= {mark}')
-        params.append(_day(f.start))
-    if f.end is not None:
-        parts.append(f'"start" <= {mark}')
-        params.append(_day(f.end))
+    else:
+        if f.start is not None:
+            parts.append(f'"end" >= {mark}')
+            params.append(day(f.start))
+        if f.end is not None:
+            parts.append(f'"start" <= {mark}')
+            params.append(day(f.end))
 
     def one_of(column: str, values: Sequence[str]) -> str:
         params.extend(str(v) for v in values)
@@ -130,8 +132,9 @@ def where_sql(f: EventFilter, mark: str, spatial: str = "", days: str = "") -> t
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def _day(value: dt.date) -> dt.datetime:
-    """Midnight of a day: the frames' starts and ends are midnights too."""
+def day(value: dt.date) -> dt.datetime:
+    """Midnight of a day (or of a timestamp's day): the frames' starts and ends are
+    midnights too."""
     return dt.datetime(value.year, value.month, value.day)
 
 
