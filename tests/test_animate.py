@@ -102,8 +102,10 @@ def test_windows_that_cannot_be_stepped_are_refused(spec, dataset, tmp_path):
     ):
         regionmap.frame_dates(century, dataset, "month")
     with pytest.raises(regionmap.ExportError, match="1201 frames"):
-        regionmap.snapshot(century, dataset, tmp_path / "century.mp4")
+        options = regionmap.SnapshotOptions(step="month")
+        regionmap.snapshot(century, dataset, tmp_path / "century.mp4", options=options)
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+    assert len(regionmap.frame_dates(century, dataset, regionmap.AUTO_STEP)) == 101  # years
 
 
 def test_gif_has_a_frame_a_step_with_its_date_and_the_event_from_its_day(spec, dataset, tmp_path):
@@ -112,7 +114,7 @@ def test_gif_has_a_frame_a_step_with_its_date_and_the_event_from_its_day(spec, d
         spec,
         dataset,
         tmp_path / "peace-spring.gif",
-        options=SnapshotOptions(size=SIZE),
+        options=SnapshotOptions(size=SIZE, step="month"),
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(k, len(STEPS)) for k in range(1, len(STEPS) + 1)]
@@ -131,7 +133,17 @@ def test_mp4_from_the_command_line_decodes_and_restores_its_view(spec, dataset, 
     import imageio_ffmpeg
 
     out = tmp_path / "peace-spring.mp4"
-    args = ["snapshot", "--out", str(out), "--layers", "", "--from", "2019-07-01"]
+    args = [
+        "snapshot",
+        "--out",
+        str(out),
+        "--layers",
+        "",
+        "--from",
+        "2019-07-01",
+        "--step",
+        "month",
+    ]
     args += ["--to", "2019-12-31", "--event-types", "Battles", "--size", "800x500"]
     args += ["--fps", "4"]
     view = tmp_path / "view.json"
@@ -196,3 +208,21 @@ def test_step_count_is_the_number_of_step_ends(start, end):
 
     for step in regionmap.ANIMATION_STEPS:
         assert step_count(start, end, step) == len(step_ends(start, end, step)), step
+
+
+def test_the_auto_step_fits_any_window():
+    """The default step: days up to 92 days, weeks up to a year, then months, and years
+    for a century (a preset from 1921 gave 1,201 monthly frames and failed)."""
+    from regionmap._animate import MAX_FRAMES, choose_step, step_count
+
+    cases = {
+        (dt.date(1921, 3, 16), dt.date(2026, 11, 29)): "year",
+        (dt.date(2019, 1, 1), dt.date(2020, 12, 31)): "month",
+        (dt.date(2020, 9, 27), dt.date(2020, 11, 10)): "day",
+        (dt.date(2020, 9, 1), dt.date(2020, 11, 30)): "day",
+        (dt.date(2022, 7, 22), dt.date(2023, 7, 17)): "week",
+        (dt.date(2022, 8, 1), dt.date(2022, 9, 30)): "day",
+    }
+    for (start, end), step in cases.items():
+        assert choose_step(start, end) == step, (start, end)
+        assert step_count(start, end, step) <= MAX_FRAMES

@@ -43,7 +43,9 @@ def _restore(catalog: regionmap.Catalog, days: view.Days) -> None:
 
 def _animation_options() -> tuple[str, float]:
     """An animation's step and frames a second."""
-    step = st.selectbox("Step", list(regionmap.ANIMATION_STEPS), index=2, key="export_step")
+    steps = [regionmap.AUTO_STEP, *regionmap.ANIMATION_STEPS]
+    step = st.selectbox("Step", steps, index=0, key="export_step", help="auto: days up to 92 days, "
+                        "weeks up to a year, then months, years past 240 months")  # fmt: skip
     fps = st.slider("Frames a second", 0.5, 10.0, 2.0, 0.5, key="export_fps")
     return step, fps
 

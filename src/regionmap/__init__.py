@@ -3,7 +3,7 @@
 The public API is what this module exports; the dashboard and the CLI use nothing else.
 """
 
-from regionmap._animate import ANIMATION_FORMATS, ANIMATION_STEPS, frame_dates
+from regionmap._animate import ANIMATION_FORMATS, ANIMATION_STEPS, AUTO_STEP, frame_dates
 from regionmap._annotations import (
     ANNOTATION_KINDS,
     ANNOTATION_URL_MAX,
@@ -120,6 +120,7 @@ __all__ = [
     "ANIMATION_STEPS",
     "ANNOTATION_KINDS",
     "ANNOTATION_URL_MAX",
+    "AUTO_STEP",
     "BASEMAPS",
     "ENVIRONMENT",
     "EXPORT_FORMATS",

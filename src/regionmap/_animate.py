@@ -39,6 +39,9 @@ ANIMATION_FORMATS = ("gif", "mp4", "webm")
 _PERIODS = {"day": "D", "week": "W-SUN", "month": "M", "year": "Y"}
 ANIMATION_STEPS = tuple(_PERIODS)
 MAX_FRAMES = 240  # 20 years of months; every frame is held in memory while a GIF is built
+# the default step: days, weeks, months or years by the window's length (`choose_step`);
+# a preset's century no longer fails at "1,201 frames"
+AUTO_STEP = "auto"
 DEFAULT_FPS = 2.0
 _VIDEO = {
     # codec, then ffmpeg options: H.264 plays everywhere (faststart: playable while loading);
@@ -62,8 +65,9 @@ def frame_dates(spec: ViewSpec, dataset: Dataset, step: str) -> list[dt.date]:
         start, the last event's end.
     dataset : Dataset
         Where those events come from.
-    step : {"day", "week", "month", "year"}
-        Weeks run Monday to Sunday; months and years are calendar ones.
+    step : {"day", "week", "month", "year", "auto"}
+        Weeks run Monday to Sunday; months and years are calendar ones; "auto" is the
+        step `choose_step` picks for the window.
 
     Returns
     -------
@@ -77,8 +81,23 @@ def frame_dates(spec: ViewSpec, dataset: Dataset, step: str) -> list[dt.date]:
         An unknown step, an open window with no events to close it, or more than
         `MAX_FRAMES` frames.
     """
-    if step not in ANIMATION_STEPS:
-        raise ExportError(f"unknown step {step!r}; choose one of {', '.join(ANIMATION_STEPS)}")
+    step, start, end = resolve_step(spec, dataset, step)
+    days = step_ends(start, end, step)
+    if len(days) > MAX_FRAMES:
+        raise ExportError(
+            f"{len(days)} frames of one {step} from {start} to {end}; at most {MAX_FRAMES}: "
+            "choose a longer step or a shorter window"
+        )
+    return days
+
+
+def resolve_step(spec: ViewSpec, dataset: Dataset, step: str) -> tuple[str, dt.date, dt.date]:
+    """(step, first day, last day) an animation of ``spec`` steps through: ``step``, or
+    for "auto" the one `choose_step` picks; an open window closed by its events. Raises
+    `ExportError` as `frame_dates` says."""
+    if step not in (*ANIMATION_STEPS, AUTO_STEP):
+        choices = ", ".join((*ANIMATION_STEPS, AUTO_STEP))
+        raise ExportError(f"unknown step {step!r}; choose one of {choices}")
     start, end = spec.start, spec.end
     if start is None or end is None:
         events = dataset.visible_events(spec, light=True)
@@ -89,13 +108,18 @@ def frame_dates(spec: ViewSpec, dataset: Dataset, step: str) -> list[dt.date]:
             )
         start = start or pd.Timestamp(events["start"].min()).date()
         end = end or pd.Timestamp(events["end"].max()).date()
-    days = step_ends(start, end, step)
-    if len(days) > MAX_FRAMES:
-        raise ExportError(
-            f"{len(days)} frames of one {step} from {start} to {end}; at most {MAX_FRAMES}: "
-            "choose a longer step or a shorter window"
-        )
-    return days
+    return (choose_step(start, end) if step == AUTO_STEP else step), start, end
+
+
+def choose_step(start: dt.date, end: dt.date) -> str:
+    """Days for a window of up to 92 days, weeks up to a year, then months, and years once
+    the months pass `MAX_FRAMES`."""
+    days = step_count(start, end, "day")
+    if days <= 92:
+        return "day"
+    if days <= 366:
+        return "week"
+    return "month" if step_count(start, end, "month") <= MAX_FRAMES else "year"
 
 
 def step_ends(start: dt.date, end: dt.date, step: str) -> list[dt.date]:
@@ -231,6 +255,7 @@ def animation_bytes(
         raise ExportError(f"animations are {', '.join(ANIMATION_FORMATS)}, not {fmt!r}")
     if not 0.1 <= fps <= 60:
         raise ExportError(f"frames per second must be 0.1..60, got {fps:g}")
+    step = resolve_step(spec, dataset, step)[0]  # the comment records the step taken
     dates = frame_dates(spec, dataset, step)
     comment = animation_comment(spec, step, dates)
     frames = render_frames(spec, dates, draw, progress)

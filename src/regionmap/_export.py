@@ -81,7 +81,7 @@ class SnapshotOptions:
     scale: float = 1.0
     title: str = ""
     renderer: str | None = None
-    step: str = "month"
+    step: str = "auto"  # or one of ANIMATION_STEPS
     fps: float = DEFAULT_FPS
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from regionmap import (
     ANIMATION_STEPS,
+    AUTO_STEP,
     FORMATS,
     LANGS,
     EventFilter,
@@ -200,7 +201,11 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
         help="browser (default for png) or static, the print map (default for gif, mp4, webm)",
     )
     p.add_argument(
-        "--step", choices=ANIMATION_STEPS, default="month", help="an animation's frame step"
+        "--step",
+        choices=(AUTO_STEP, *ANIMATION_STEPS),
+        default=AUTO_STEP,
+        help="an animation's frame step (auto: days up to 92 days, weeks up to a year, then "
+        "months, years past 240 months)",
     )
     p.add_argument(
         "--fps", type=float, default=SnapshotOptions.fps, help="an animation's frames a second"
