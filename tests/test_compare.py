@@ -192,3 +192,15 @@ def test_dashboard_export_of_a_compare_view_is_the_two_panel_print_map(lachin, c
     name, payload, _ = at.session_state["export_file"]
     assert name.endswith(".svg") and len(re.findall(rb'id="axes_\d+"', payload)) == 2
     assert regionmap.read_view(payload, name).compare == (AFTER, None)
+
+
+def test_compare_from_a_window_open_to_today_starts_a_year_earlier():
+    """The first view runs to today: switched on, compare is the same window a year
+    earlier, not the first window again."""
+    at = start({"theatres": "lachin"})
+    at.toggle(key="compare").set_value(True).run()
+    assert not at.exception, at.exception
+    first, second = at.slider(key="window").value, at.slider(key="compare_window").value
+    assert second[0] == first[0] and (first[1] - second[1]).days == 365
+    heading = at.subheader[0].value
+    assert f"compared with up to {second[1].day} " in heading and str(second[1].year) in heading

@@ -73,14 +73,19 @@ def set_window(start: dt.date | None, end: dt.date | None, days: Days) -> None:
 
 
 def start_compare(days: Days) -> None:
-    """Compare switched on: the second window starts as the days after the first (the
-    whole range when the first runs to today); the slider is not drawn while it is off."""
+    """Compare switched on: the second window starts as the days after the first; when
+    the first runs to today, as the same window a year earlier (the first view compared
+    with itself read "up to 29 November 2026 compared with up to 29 November 2026"). The
+    slider is not drawn while it is off."""
     state = st.session_state
     if not state.get("compare"):
         return
     start, end = state["window"]
-    after = end + dt.timedelta(days=1)
-    state["compare_window"] = (after, days.last) if end < days.last else (start, end)
+    if end < days.last:
+        state["compare_window"] = (end + dt.timedelta(days=1), days.last)
+        return
+    year_ago = max(start, end - dt.timedelta(days=365))
+    state["compare_window"] = (start, year_ago)
 
 
 def _compare_window(days: Days) -> tuple[dt.date | None, dt.date | None] | None:
