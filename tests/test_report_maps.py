@@ -279,6 +279,15 @@ def test_the_print_legend_names_only_what_the_map_draws(dataset, lachin):
     near = {r.label for r in plan.legend(extent=extent) if r.kind in ("theatre", "layer")}
     assert {"Lachin corridor", "Lachin corridor (5 km)"} <= near
     assert not near & {"Libya", "Sirte–Jufra line", "Akkuyu", "Black Sea and Ukraine"}
+    # event types only drawn off the map are not keyed either
+    from regionmap.plot._extent import off_map
+
+    events = dataset.visible_events(plan.spec)
+    full = MapPlan.from_view(plan.spec, dataset, events=events)
+    off = off_map(full.events, extent)
+    keyed = {r.label for r in full.legend(off, extent) if r.kind == "event_type"}
+    drawn = set(full.events.loc[~off, "event_type"].astype(str))
+    assert keyed == drawn and len(keyed) < len(full.event_types)
     whole = {r.label for r in plan.legend() if r.kind == "theatre"}
     assert {"Libya", "Akkuyu", "Black Sea and Ukraine"} <= whole
     svg = regionmap.snapshot_bytes(lachin.replace(zoom=9), dataset, "svg").decode()

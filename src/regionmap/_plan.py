@@ -310,7 +310,12 @@ class MapPlan:
         out = [LegendEntry("events", f"Events ({self.n_events:,}{beyond})")]
         if len(events) == 0:
             out.append(LegendEntry("note", "none in this window"))
-        out += [LegendEntry("event_type", t, symbol=symbol_for(t)) for t in self.event_types]
+        on_map = set(events.loc[~off, "event_type"].astype(str)) if off.any() else None
+        out += [
+            LegendEntry("event_type", t, symbol=symbol_for(t))
+            for t in self.event_types
+            if on_map is None or t in on_map  # a type drawn only off the map is not keyed
+        ]
         if off.any():
             places = events.loc[off, "location"].fillna("?").astype(str).value_counts()
             named = [f"{p} ({n})" if n > 1 else p for p, n in places.head(5).items()]
