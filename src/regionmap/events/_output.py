@@ -12,14 +12,28 @@ import json
 import numpy as np
 import pandas as pd
 
+from regionmap.events._parse import parse_dates
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMERIC = ("latitude", "longitude", "fatalities", "time_precision", "geo_precision")
 
 
 def _public(frame: pd.DataFrame) -> pd.DataFrame:
-    """The columns a user sees: the CSV contract plus any extra (ACLED) columns."""
+    """The columns a user sees: the CSV contract plus any extra (ACLED) columns, dates
+    written as ISO: ACLED's "15 October 2019" stays as the file gave it in a popup, but
+    went out unchanged in a CSV of ISO dates (a new user's report)."""
     drop = [c for c in ("start", "end", "is_span", "geometry") if c in frame.columns]
-    return pd.DataFrame(frame.drop(columns=drop))
+    out = pd.DataFrame(frame.drop(columns=drop))
+    for col in ("event_date", "date_start", "date_end"):
+        if col not in out.columns:
+            continue
+        text = out[col].fillna("").astype(str)
+        worded = (text != "") & ~text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        if worded.any():  # numeric day-month dates were made ISO when read: words are left
+            parsed = parse_dates(text[worded])
+            ok = parsed.notna()
+            out.loc[ok.index[ok.to_numpy()], col] = parsed[ok].dt.strftime("%Y-%m-%d")
+    return out
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
