@@ -127,3 +127,17 @@ def test_kept_files_go_to_the_user_folder_never_geodata(tmp_path, monkeypatch):
     assert regionmap.saved_user_files() == [path]
     shipped = (ROOT / "geodata" / "events.csv").read_bytes()
     assert shipped.startswith(b"event_id,")
+
+
+def test_one_export_uploaded_twice_counts_each_event_once(tmp_path):
+    """An ACLED file and its renamed copy: the events are kept once, and the second file
+    says how many repeated."""
+    dataset = regionmap.load_dataset(ROOT / "geodata")
+    data = (ROOT / "tests" / "data" / "acled_sample.csv").read_bytes()
+    once, _ = regionmap.with_user_files(dataset, {"acled.csv": data})
+    twice, read = regionmap.with_user_files(dataset, {"acled.csv": data, "Сирия_экспорт.csv": data})
+    assert len(twice.events.frame) == len(once.events.frame) > len(dataset.events.frame)
+    assert twice.events.frame["event_id"].is_unique
+    added = len(once.events.frame) - len(dataset.events.frame)
+    assert f"{added} events repeat ids already loaded" in " ".join(read[1].notes)
+    assert not any("repeat" in n for n in read[0].notes)

@@ -33,6 +33,7 @@ from regionmap._errors import DataError, EventError, LayerError, Problem, Region
 from regionmap._load import LayerResult, describe_layers, merge_layers, read_layers
 from regionmap._settings import MAX_UPLOAD_MB, read_setting, setting
 from regionmap.events import EventResult, merge_events, read_events
+from regionmap.events._frames import first_seen
 
 USER_DATA_ENV = setting("REGIONMAP_USER_DATA").name
 LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz", ".zip")
@@ -396,6 +397,13 @@ def _merge(
         )
         results[layer_id] = dataclasses.replace(result, frame=frame)
         display[layer_id] = display_frame(results[layer_id], basemap=False)
+    seen = set(dataset.events.frame["event_id"].astype(str))
+    for f in files:  # an event is counted once, whichever files hold it
+        if f.events is not None and len(f.events.frame):
+            fresh = first_seen(f.events.frame, seen)
+            if (repeats := len(f.events.frame) - len(fresh)) > 0:
+                note = f"{repeats} events repeat ids already loaded: each is kept once"
+                f.events = dataclasses.replace(f.events, frame=fresh, notes=[*f.events.notes, note])
     events = [f.events for f in files if f.events is not None and len(f.events.frame)]
     merged = merge_events([dataset.events.frame] + [e.frame for e in events])
     catalog = dataclasses.replace(dataset.catalog, layers=dataset.catalog.layers + tuple(specs))

@@ -120,3 +120,13 @@ def earliest(frame: pd.DataFrame, n: int) -> pd.DataFrame:
     head = by_date(frame).head(n)
     kinds = {c: "str" for c in head.columns if isinstance(head[c].dtype, pd.CategoricalDtype)}
     return head.astype(kinds) if kinds else head
+
+
+def first_seen(frame: pd.DataFrame, seen: set[str]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``event_id`` is not in ``seen`` nor earlier in the
+    frame; ``seen`` gains their ids. Two files holding one ACLED export (a copy renamed)
+    would otherwise count each event twice."""
+    ids = frame["event_id"].astype(str)
+    fresh = ~ids.isin(seen) & ~ids.duplicated()
+    seen.update(ids[fresh])
+    return frame if bool(fresh.all()) else frame[fresh.to_numpy()]
