@@ -189,7 +189,7 @@ def test_dashboard_export_of_a_compare_view_is_the_two_panel_print_map(lachin, c
     at.selectbox(key="export_format").set_value("svg").run()
     at.button(key="export_go").click().run()
     assert not at.exception and not at.error
-    name, payload, _ = at.session_state["export_file"]
+    name, payload, _, _ = at.session_state["export_file"]
     assert name.endswith(".svg") and len(re.findall(rb'id="axes_\d+"', payload)) == 2
     assert regionmap.read_view(payload, name).compare == (AFTER, None)
 

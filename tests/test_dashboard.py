@@ -486,3 +486,16 @@ def test_export_panel_animates_the_window_and_restores_the_view_from_the_gif(mon
     restored = regionmap.ViewSpec.from_json(at.markdown[0].value)
     assert (restored.start, restored.end) == (dt.date(2019, 7, 1), dt.date(2019, 10, 31))
     assert (restored.layers, restored.theatres) == ((), ("syria",))
+
+
+def test_a_prepared_file_is_offered_only_under_its_own_format_and_named_apart():
+    """The print PNG downloads as regionmap-DATE-static.png (the PNG as seen is
+    regionmap-DATE.png), and switching the format hides the file prepared for another."""
+    at = start({"layers": "none", "theatres": "akkuyu"})
+    at.selectbox(key="export_format").set_value("png-static").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception and not at.error
+    (button,) = at.get("download_button")
+    assert f"regionmap-{dt.date.today()}-static.png" in button.proto.label
+    at.selectbox(key="export_format").set_value("csv").run()
+    assert not [b for b in at.get("download_button") if ".png" in b.proto.label]

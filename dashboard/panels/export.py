@@ -73,8 +73,10 @@ def _prepare(
             state.pop("export_file", None)
             st.error(f"Export failed: {exc}")
         else:
-            name = f"regionmap-{dt.date.today()}.{choice.format}"
-            state["export_file"] = (name, payload, choice.mime)
+            # the key tells the two PNGs (as seen, print map) apart in a downloads folder
+            tag = "" if choice.key == choice.format else "-" + choice.key.split("-", 1)[-1]
+            name = f"regionmap-{dt.date.today()}{tag}.{choice.format}"
+            state["export_file"] = (name, payload, choice.mime, choice.key)
 
 
 def _atlas(spec: regionmap.ViewSpec, data: regionmap.Dataset) -> None:
@@ -138,8 +140,9 @@ def draw(spec: regionmap.ViewSpec, data: regionmap.Dataset, days: view.Days) -> 
         )
         if st.button("Prepare snapshot", key="export_go", width="stretch"):
             _prepare(spec, data, choice, options)
-        if "export_file" in st.session_state:
-            name, payload, mime = st.session_state["export_file"]
+        prepared = st.session_state.get("export_file")
+        if prepared is not None and prepared[3] == key:  # never another format's file
+            name, payload, mime, _ = prepared
             st.download_button(
                 f"Download {name} ({len(payload) / 1024:,.0f} KB)",
                 payload,
