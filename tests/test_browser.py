@@ -350,7 +350,7 @@ def test_uploading_a_layer_in_the_sidebar_draws_it(page, server, tmp_path):
     sidebar = page.get_by_test_id("stSidebarUserContent")
     sidebar.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     wait_until(page, lambda: layer_paths(page, "user-my-bases") == 1)
-    page.get_by_text("1 problems; the rest is shown").wait_for(timeout=10_000)
+    page.get_by_text("1 problem; the rest is shown").wait_for(timeout=10_000)
     assert "latitude 95.0000 is out of range" in page.locator("[data-testid=stCode]").inner_text()
 
 

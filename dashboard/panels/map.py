@@ -111,7 +111,8 @@ def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
     )
     problems = data.problems
     if problems:
-        with st.expander(f"⚠️ {len(problems):,} data problems (the rest of the map works)"):
+        many = "s" if len(problems) != 1 else ""
+        with st.expander(f"⚠️ {len(problems):,} data problem{many} (the rest of the map works)"):
             for problem in problems[:PROBLEMS_LISTED]:
                 st.text(str(problem))
             if len(problems) > PROBLEMS_LISTED:

@@ -172,7 +172,8 @@ def _your_data(data: regionmap.Dataset, files: list[regionmap.UserFile]) -> None
                 st.caption(f"ℹ️ {md_literal(note)}")
             problems = [str(p) for p in user_file.problems]
             if problems:
-                st.caption(f"⚠️ {len(problems)} problems; the rest is shown:")
+                many = "s" if len(problems) != 1 else ""
+                st.caption(f"⚠️ {len(problems)} problem{many}; the rest is shown:")
                 more = "\n…" if len(problems) > PROBLEMS_LISTED else ""
                 st.code("\n".join(problems[:PROBLEMS_LISTED]) + more)
             st.button(

@@ -29,7 +29,8 @@ def cmd_layers(args: argparse.Namespace) -> int:
         result = results[spec.id]
         frame = result.frame
         as_of = str(frame["as_of"].max()) if "as_of" in frame and len(frame) else "-"
-        flag = f"  ({len(result.problems)} problems)" if result.problems else ""
+        n = len(result.problems)
+        flag = f"  ({n} problem{'s' if n != 1 else ''})" if n else ""
         print(
             f"{spec.id:<18} {spec.theatre or spec.role:<8} {len(frame):>8}  {as_of:<10}  "
             f"{spec.title}{flag}"
