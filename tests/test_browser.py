@@ -56,9 +56,10 @@ class Watch:
 
     def _failed(self, request) -> None:
         # Streamlit replaces the map's iframe when a rerun lands while it still loads: the
-        # browser aborts the old load (its page, or the basemap it fetches once). Nothing is
-        # missing from the page; anything else is.
-        own = "/component/" in request.url or "/app/static/basemap-" in request.url
+        # browser aborts the old load (its page, or a file it fetches from the app's own
+        # static folder: the basemap, the drawing toolbar's icons). Nothing is missing from
+        # the page (a missing file answers 404, which `response` records); anything else is.
+        own = "/component/" in request.url or "/app/static/" in request.url
         if own and "ERR_ABORTED" in (request.failure or ""):
             return
         self.problems.append(f"failed: {request.url} {request.failure}")
