@@ -71,15 +71,20 @@ def main() -> int:
             )
             rows[f"{fmt.upper()}, 24 frames, 1600x1000"] = (wall, cpu, out.stat().st_size)
 
-    table = io.StringIO()
-    print(f"{'figure':<36} {'wall s':>7} {'CPU s':>7} {'size KB':>8}", file=table)
-    for label, (wall, cpu, size) in rows.items():
-        print(f"{label:<36} {wall:>7.2f} {cpu:>7.2f} {size / 1024:>8,.0f}", file=table)
-    print(table.getvalue(), end="")
+    print_rows(rows, 36)
     slow = [k for k, (wall, *_) in rows.items() if k[:3] in ("GIF", "MP4") and wall > TARGET_S]
     print(f"target <= {TARGET_S:.0f} s for the GIF and the MP4: {'missed' if slow else 'met'}")
     save_rows("animate", rows, repeats)
     return 0
+
+
+def print_rows(rows: dict, width: int) -> None:
+    """The table of figures: label, median wall and CPU seconds, size in KB."""
+    table = io.StringIO()
+    print(f"{'figure':<{width}} {'wall s':>7} {'CPU s':>7} {'size KB':>8}", file=table)
+    for label, (wall, cpu, size) in rows.items():
+        print(f"{label:<{width}} {wall:>7.2f} {cpu:>7.2f} {size / 1024:>8,.0f}", file=table)
+    print(table.getvalue(), end="")
 
 
 def save_rows(name: str, rows: dict, repeats: int) -> None:

@@ -11,7 +11,6 @@ processes', which this process's CPU clock does not see.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import regionmap  # noqa: E402
-from benchmarks.animate import _median_s, save_rows  # noqa: E402
+from benchmarks.animate import _median_s, print_rows, save_rows  # noqa: E402
 from regionmap._errors import ExportError  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -57,11 +56,7 @@ def main() -> int:
         wall, cpu = _median_s(lambda: regionmap.write_atlas(data, out), repeats)
         rows[f"atlas PDF, {pages} map pages + sources"] = (wall, cpu, out.stat().st_size)
 
-    table = io.StringIO()
-    print(f"{'figure':<40} {'wall s':>7} {'CPU s':>7} {'size KB':>8}", file=table)
-    for label, (wall, cpu, size) in rows.items():
-        print(f"{label:<40} {wall:>7.2f} {cpu:>7.2f} {size / 1024:>8,.0f}", file=table)
-    print(table.getvalue(), end="")
+    print_rows(rows, 40)
     atlas_wall = next(w for k, (w, _, _) in rows.items() if k.startswith("atlas"))
     met = "met" if atlas_wall <= TARGET_ATLAS_S else "missed"
     print(f"target <= {TARGET_ATLAS_S:.0f} s for the atlas: {met}")
