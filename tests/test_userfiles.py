@@ -341,3 +341,22 @@ def test_kml_coordinates_that_are_not_places_are_named_not_drawn_at_zero(dataset
         capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 1 and "layer 'Limanlar', feature #2: no geometry" in proc.stdout
+
+
+def test_a_bad_placemark_right_under_a_nameless_document_is_named_too(dataset, tmp_path):
+    """No folder and no document name: GDAL calls the layer after the file, and the
+    placemark typed wrong is still reported, not drawn at (0, 0)."""
+    path = tmp_path / "bad.kml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+        "<Document><Placemark><name>Bad</name><Point><coordinates>abc,def</coordinates>"
+        "</Point></Placemark><Placemark><name>Kars</name><Point><coordinates>43.09,40.60"
+        "</coordinates></Point></Placemark></Document></kml>",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "regionmap", "validate", str(path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "feature #1: no geometry" in proc.stdout, proc.stdout
+    assert "placemark #1 'Bad': coordinates 'abc,def' is not numbers" in proc.stderr

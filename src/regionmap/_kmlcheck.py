@@ -85,7 +85,11 @@ def blank_bad_placemarks(path: Path, layers: list) -> None:
     per folder, rows in file order), each with a note saying why."""
     bad = bad_placemarks(path)
     for layer in layers:
-        for index, reason in sorted(bad.get(layer.name, {}).items()):
+        marks = bad.get(layer.name)
+        if marks is None and (layer.name == path.stem or len(layers) == len(bad) == 1):
+            # placemarks right under a nameless Document: GDAL names their layer after the file
+            marks = bad.get("") if "" in bad else next(iter(bad.values()), None)
+        for index, reason in sorted((marks or {}).items()):
             if index >= len(layer.frame):
                 continue
             layer.frame.loc[layer.frame.index[index], layer.frame.geometry.name] = None
