@@ -35,6 +35,7 @@ PUBLIC = [
     "setting", "theatre_freshness", "view_from_args",
     "read_atlas_views", "render_atlas", "write_atlas",
     "refresh_lakes", "frame_view", "view_size_m", "halo_decision", "BBox", "LatLon", "check_bbox",
+    "ZOOM_STEP", "zoom_value",
     "ANIMATION_FORMATS", "ANIMATION_STEPS", "AUTO_STEP", "frame_dates", "read_animation",
 ]  # fmt: skip
 # public packages: each has a curated __all__; every module inside them is private

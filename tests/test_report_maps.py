@@ -89,8 +89,8 @@ def test_snapshot_frames_from_the_command_line(tmp_path, capsys):
 
 def test_a_wide_theatre_is_framed_for_the_pages_shape(tmp_path):
     """Syria's box is 7.1° by 2.8°: fitted to a square it got zoom 6 and the snapshot
-    showed Libya to Iran; fitted to the 1600 × 1000 page's shape it gets zoom 7, and a
-    tall page still gets the square's fit."""
+    showed Libya to Iran; fitted to the 1600 × 1000 page's shape it gets zoom 7.5 (in
+    the web map's quarter steps), and a tall page still gets the square's fit."""
     geodata = ["--geodata", str(ROOT / "geodata")]
     zooms = []
     for size in ("1600x1000", "800x1000"):
@@ -98,7 +98,30 @@ def test_a_wide_theatre_is_framed_for_the_pages_shape(tmp_path):
         args = ["snapshot", "--out", str(out), "--theatre", "syria", "--size", size, *geodata]
         assert main(args) == 0
         zooms.append(regionmap.read_view(out.read_bytes(), out.name).zoom)
-    assert zooms == [7, 6]
+    assert zooms == [7.5, 6.75]
+
+
+def test_zooms_go_in_the_web_maps_quarter_steps(tmp_path):
+    """Whole zooms framed the Black Sea theatre at 5, a third of the map's width to
+    spare; in quarter steps (the web map's zoomSnap) it is 5.75. A fractional zoom keeps
+    through the URL and the embedded view; a whole one stays a whole number."""
+    catalog = regionmap.load_catalog(ROOT / "geodata")
+    assert regionmap.fit_view(catalog.theatre("blacksea").bbox, 992, 620)[1] == 5.75
+    assert regionmap.zoom_value("6.3") == 6.25 and regionmap.zoom_value(5.0) == 5
+    assert isinstance(regionmap.zoom_value(5.0), int)
+    for bad in ("nan", "inf", "six"):
+        with pytest.raises(ValueError):
+            regionmap.zoom_value(bad)
+    spec = regionmap.ViewSpec(layers=("lachin-corridor",), center=(39.7, 46.6), zoom=9.75)
+    assert spec.to_query(catalog)["z"] == "9.75"
+    back, warnings = regionmap.ViewSpec.from_query(spec.to_query(catalog), catalog)
+    assert (back.zoom, warnings) == (9.75, [])
+    assert regionmap.ViewSpec.from_json(spec.to_json()).zoom == 9.75
+    assert regionmap.ViewSpec(layers=(), center=(39.7, 46.6), zoom=9).to_query(catalog)["z"] == "9"
+    out = tmp_path / "blacksea.svg"
+    assert main(["snapshot", "--out", str(out), "--theatre", "blacksea", "--zoom", "6.5",
+                 "--geodata", str(ROOT / "geodata")]) == 0  # fmt: skip
+    assert regionmap.read_view(out.read_bytes(), out.name).zoom == 6.5
 
 
 def test_the_offline_web_map_greys_the_ground_beyond_its_basemap(dataset, tmp_path):

@@ -14,6 +14,7 @@ Must not cache the `folium.Map` (it draws blank when reused) nor build or style 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,14 +46,14 @@ class MapEvents:
     cell_days: pd.DataFrame | None = None  # and per cell and start day, for playback
 
 
-def _last_bounds() -> tuple[tuple[float, float, float, float], int] | None:
+def _last_bounds() -> tuple[tuple[float, float, float, float], float] | None:
     """The map's bounds (west, south, east, north) and zoom as the browser last reported."""
     last = st.session_state.get("map") or {}
     bounds, zoom = last.get("bounds") or {}, last.get("zoom")
     sw, ne = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
     # bounds from a map not yet laid out are a point: filtering by them would hide all
     if zoom and ne.get("lat", 0) > sw.get("lat", 0) and ne.get("lng", 0) > sw.get("lng", 0):
-        return (sw["lng"], sw["lat"], ne["lng"], ne["lat"]), int(zoom)
+        return (sw["lng"], sw["lat"], ne["lng"], ne["lat"]), regionmap.zoom_value(zoom)
     return None
 
 
@@ -96,8 +97,9 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
     if sql and spec.show_events:
         shown = data.first_light(event_filter, SQL_ROWS)
         if mode == "aggregated":
-            cells = data.event_cells(event_filter, spec.zoom or 5)
-            cell_days = data.event_cell_days(event_filter, spec.zoom or 5)
+            # cells by whole zoom: a quarter step's new cell size would recount the store
+            cells = data.event_cells(event_filter, math.floor(spec.zoom or 5))
+            cell_days = data.event_cell_days(event_filter, math.floor(spec.zoom or 5))
     return MapEvents(spec, matching, shown, mode, follows_map, returned, in_map, cells, cell_days)
 
 
@@ -147,12 +149,12 @@ def _component(
     return returned or {}
 
 
-def _first_map_position(spec: ViewSpec) -> tuple[tuple[float, float] | None, int | None]:
-    """Where the browser last showed the first map ((lat, lon), whole zoom), else the view's."""
+def _first_map_position(spec: ViewSpec) -> tuple[tuple[float, float] | None, float | None]:
+    """Where the browser last showed the first map ((lat, lon), zoom), else the view's."""
     last = st.session_state.get("map") or {}
     center, zoom = last.get("center") or {}, last.get("zoom")
     if zoom and "lat" in center and "lng" in center:
-        return (round(center["lat"], 4), round(center["lng"], 4)), round(zoom)
+        return (round(center["lat"], 4), round(center["lng"], 4)), regionmap.zoom_value(zoom)
     return spec.center, spec.zoom
 
 

@@ -64,7 +64,7 @@ from regionmap._load import LayerResult, load_layers, read_layer, read_layers
 from regionmap._plan import MAX_MARKERS, MapPlan, event_mode
 from regionmap._provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap._settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting, setting
-from regionmap._spec import BASEMAPS, LANGS, PRESETS, ViewSpec, fit_view
+from regionmap._spec import BASEMAPS, LANGS, PRESETS, ZOOM_STEP, ViewSpec, fit_view, zoom_value
 from regionmap._status import theatre_freshness
 from regionmap._store import EventStore, load_store
 from regionmap._userdata import (
@@ -135,6 +135,7 @@ __all__ = [
     "PRESETS",
     "USER_FILE_SUFFIXES",
     "VIEW_FILE_SUFFIXES",
+    "ZOOM_STEP",
     "Annotation",
     "Assets",
     "BBox",
@@ -247,4 +248,5 @@ __all__ = [
     "with_user_files",
     "write_atlas",
     "write_layers",
+    "zoom_value",
 ]

@@ -16,7 +16,7 @@ import pandas as pd
 from regionmap._catalog import BBox, Catalog, LatLon
 from regionmap._errors import ViewError
 from regionmap._settings import MAP_HEIGHT_PX
-from regionmap._spec import ViewSpec, fit_view
+from regionmap._spec import ViewSpec, fit_view, zoom_value
 from regionmap._symbology import HALO_MAX_SHARE, HALO_RADIUS_M, halo_share
 
 EQUATOR_M = 40_075_016.686  # the Web Mercator world's width at zoom 0, metres
@@ -88,7 +88,7 @@ def frame_view(
     theatre: str | None = None,
     bbox: BBox | None = None,
     center: LatLon | None = None,
-    zoom: int | None = None,
+    zoom: float | None = None,
     size_px: tuple[int, int] = FRAME_PX,
 ) -> ViewSpec:
     """``spec`` framed on a theatre's box, a bounding box, or a centre and zoom.
@@ -101,8 +101,9 @@ def frame_view(
         (west, south, east, north) in degrees (lon, lat order), fitted the same way.
     center : LatLon, optional
         (latitude, longitude) in degrees, as folium takes it; needs ``zoom``.
-    zoom : int, optional
-        Web Mercator zoom 1–18; with a theatre or a box it replaces the fitted zoom.
+    zoom : float, optional
+        Web Mercator zoom 1–18, rounded to quarter steps (`zoom_value`); with a theatre
+        or a box it replaces the fitted zoom.
     size_px : (int, int)
         The map (width, height) in CSS pixels a box is fitted to.
 
@@ -122,8 +123,10 @@ def frame_view(
     ]
     if len(given) > 1:
         raise ViewError(f"frame the view one way: {' and '.join(given)} were both given")
-    if zoom is not None and not 1 <= zoom <= 18:
-        raise ViewError(f"zoom must be 1..18, got {zoom}")
+    if zoom is not None:
+        if not (isinstance(zoom, int | float) and 1 <= zoom <= 18):
+            raise ViewError(f"zoom must be 1..18, got {zoom}")
+        zoom = zoom_value(zoom)
     if theatre is not None:
         if theatre not in catalog.theatre_ids:
             raise ViewError(f"unknown theatre {theatre!r}; known: {', '.join(catalog.theatre_ids)}")

@@ -89,7 +89,7 @@ class ViewSpec:
     theatres: tuple[str, ...] = ()
     show_events: bool = True
     center: LatLon | None = None  # (latitude, longitude) as folium wants; None fits the region
-    zoom: int | None = None
+    zoom: float | None = None  # Web Mercator, in quarter steps as the web map snaps
     title: str = ""
     lang: str = "en"  # the labels' language, one of LANGS
     # A second window (start, end) shown beside the first; None: no compare. Either end may
@@ -221,7 +221,7 @@ class ViewSpec:
                 theatres=tuple(data.get("theatres", ())),
                 show_events=bool(data.get("show_events", True)),
                 center=(float(center[0]), float(center[1])) if center else None,
-                zoom=int(data["zoom"]) if data.get("zoom") is not None else None,
+                zoom=zoom_value(data["zoom"]) if data.get("zoom") is not None else None,
                 title=str(data.get("title", "")),
                 lang=str(data.get("lang") or "en"),
                 compare=_window(data.get("compare")),
@@ -272,7 +272,7 @@ class ViewSpec:
             q["ann"] = ann
         if self.center is not None and self.zoom is not None:
             q["c"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
-            q["z"] = str(self.zoom)
+            q["z"] = f"{self.zoom:g}"
         return q
 
     @classmethod
@@ -324,7 +324,7 @@ class ViewSpec:
         if "c" in params and "z" in params:
             try:
                 lat, lon = (float(v) for v in params["c"].split(","))
-                zoom = int(params["z"])
+                zoom = zoom_value(params["z"])
                 if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 20):
                     raise ValueError
                 changes["center"], changes["zoom"] = (lat, lon), zoom
@@ -374,8 +374,22 @@ def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def fit_view(bbox: BBox, width_px: int = 900, height_px: int = 600) -> tuple[LatLon, int]:
-    """The centre and the largest whole Web Mercator zoom at which a box fits a map.
+ZOOM_STEP = 0.25  # the web map's zoomSnap: a zoom between steps would be snapped
+
+
+def zoom_value(value: float | str) -> float:
+    """A Web Mercator zoom as a spec keeps it: a number rounded to `ZOOM_STEP`, whole zooms
+    as ``int`` (so ``z=5`` in a URL stays ``5``). Raises ValueError if not a number."""
+    zoom = float(value)
+    if not math.isfinite(zoom):
+        raise ValueError(f"zoom {value!r} is not a number")
+    zoom = round(zoom / ZOOM_STEP) * ZOOM_STEP
+    return int(zoom) if zoom.is_integer() else zoom
+
+
+def fit_view(bbox: BBox, width_px: int = 900, height_px: int = 600) -> tuple[LatLon, float]:
+    """The centre and the largest Web Mercator zoom, in steps of `ZOOM_STEP`, at which a
+    box fits a map: whole zooms framed the Black Sea theatre at 5 where 5.75 fits.
 
     Parameters
     ----------
@@ -386,8 +400,9 @@ def fit_view(bbox: BBox, width_px: int = 900, height_px: int = 600) -> tuple[Lat
 
     Returns
     -------
-    (LatLon, int)
-        The centre as (latitude, longitude), rounded to 4 decimals, and the zoom (1–18).
+    (LatLon, float)
+        The centre as (latitude, longitude), rounded to 4 decimals, and the zoom (1–18;
+        an ``int`` when whole).
     """
     west, south, east, north = bbox
 
@@ -396,6 +411,6 @@ def fit_view(bbox: BBox, width_px: int = 900, height_px: int = 600) -> tuple[Lat
 
     zoom_x = math.log2(width_px * 360 / (256 * (east - west)))
     zoom_y = math.log2(height_px * 2 * math.pi / (256 * (merc(north) - merc(south))))
-    zoom = max(1, min(18, math.floor(min(zoom_x, zoom_y))))
+    zoom = max(1, min(18, math.floor(min(zoom_x, zoom_y) / ZOOM_STEP) * ZOOM_STEP))
     centre_lat = math.degrees(math.atan(math.sinh((merc(north) + merc(south)) / 2)))
-    return (round(centre_lat, 4), round((west + east) / 2, 4)), zoom
+    return (round(centre_lat, 4), round((west + east) / 2, 4)), zoom_value(zoom)

@@ -84,7 +84,9 @@ def add_framing_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--center", type=parse_center, metavar="LAT,LON", help="centre; needs --zoom"
     )
-    parser.add_argument("--zoom", type=int, metavar="Z", help="Web Mercator zoom 1..18")
+    parser.add_argument(
+        "--zoom", type=float, metavar="Z", help="Web Mercator zoom 1..18, quarter steps (6.5)"
+    )
 
 
 def framing_from_args(
