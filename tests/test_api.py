@@ -34,7 +34,8 @@ PUBLIC = [
     "GEODATA_ENV", "NE_FILE", "atomic_write_text", "clip_natural_earth", "files_to_check",
     "setting", "theatre_freshness", "view_from_args",
     "read_atlas_views", "render_atlas", "write_atlas",
-    "refresh_lakes", "frame_view", "view_size_m", "halo_decision", "BBox", "LatLon", "check_bbox",
+    "refresh_lakes", "refresh_natural_earth_file", "frame_view", "view_size_m", "halo_decision",
+    "BBox", "LatLon", "check_bbox",
     "ZOOM_STEP", "zoom_value",
     "ANIMATION_FORMATS", "ANIMATION_STEPS", "AUTO_STEP", "frame_dates", "read_animation",
 ]  # fmt: skip

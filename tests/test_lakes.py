@@ -10,7 +10,7 @@ from matplotlib.colors import to_hex
 from shapely.geometry import Point, box
 
 import regionmap
-from regionmap import _lakes as lakes
+from regionmap import _nelayers as ne
 from regionmap.cli import main
 from regionmap.web import basemap_geojson
 
@@ -33,7 +33,7 @@ def test_clip_keeps_the_region_cut_and_rounded(tmp_path):
         crs="EPSG:4326",
     )
     frame.to_file(shp)
-    features = lakes.clip_lakes(shp, (9.0, 25.0, 52.0, 47.0))
+    features = ne.clip_natural_earth_file(ne.LAKES, shp, (9.0, 25.0, 52.0, 47.0))
     assert len(features) == 2
     east = max(features, key=lambda f: f["geometry"]["coordinates"][0][0][0])
     assert max(x for x, _ in east["geometry"]["coordinates"][0]) == 52.0
@@ -50,8 +50,8 @@ def test_clip_keeps_the_region_cut_and_rounded(tmp_path):
 def test_clip_refuses_what_is_not_lakes(tmp_path):
     shp = tmp_path / "points.shp"
     gpd.GeoDataFrame(geometry=[Point(43.0, 38.6)], crs="EPSG:4326").to_file(shp)
-    with pytest.raises(regionmap.DataError, match="expected lake polygons"):
-        lakes.clip_lakes(shp, (9.0, 25.0, 52.0, 47.0))
+    with pytest.raises(regionmap.DataError, match="expected Natural Earth lakes"):
+        ne.clip_natural_earth_file(ne.LAKES, shp, (9.0, 25.0, 52.0, 47.0))
 
 
 def test_shipped_lakes_hold_van_sevan_and_urmia(dataset):

@@ -59,8 +59,8 @@ from regionmap._export import (
 from regionmap._framing import check_bbox, frame_view, halo_decision, view_size_m
 from regionmap._insets import Inset
 from regionmap._labels import Label
-from regionmap._lakes import refresh_lakes
 from regionmap._load import LayerResult, load_layers, read_layer, read_layers
+from regionmap._nelayers import refresh_lakes, refresh_natural_earth_file
 from regionmap._plan import MAX_MARKERS, MapPlan, event_mode
 from regionmap._provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap._settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting, setting
@@ -223,6 +223,7 @@ __all__ = [
     "read_user_layers",
     "read_view",
     "refresh_lakes",
+    "refresh_natural_earth_file",
     "render_atlas",
     "render_map",
     "safe_name",

@@ -23,7 +23,7 @@ from regionmap import _compose as compose
 from regionmap._atomic import atomic_write_text
 from regionmap._catalog import Catalog
 from regionmap._errors import DataError
-from regionmap._lakes import LAKES_SOURCE, lake_features
+from regionmap._nelayers import LAKES, RIVERS, disputed_lines, lake_features, river_features
 
 NE_FILE = "sources/naturalearth_admin0.geojson"
 CURATED_FILE = "sources/curated.toml"
@@ -242,11 +242,13 @@ def _derive_strips(
 
 
 def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]]:
-    """Borders, corridors and strips as (layer id, properties, geometry), in file order."""
+    """Borders, corridors, strips and Natural Earth's disputed lines as (layer id,
+    properties, geometry), in file order."""
     out: list[tuple[str, dict, shapely.Geometry]] = []
     borders = _derive_borders(src, root, out)
     _derive_corridors(src, root, out)
     _derive_strips(src, root, out, borders)
+    out += disputed_lines(root, src.zones.get("disputed_line", []), root / ZONES_FILE)
     return out
 
 
@@ -301,8 +303,12 @@ def build_layers(catalog: Catalog) -> dict[str, str]:
 
     for spec in catalog.layers:
         if spec.role == "basemap":
-            water = LAKES_SOURCE in spec.sources
-            features[spec.id] = lake_features(root) if water else _basemap_features(src)
+            if LAKES.source in spec.sources:
+                features[spec.id] = lake_features(root)
+            elif RIVERS.source in spec.sources:
+                features[spec.id] = river_features(root)
+            else:
+                features[spec.id] = _basemap_features(src)
 
     texts = {}
     for spec in catalog.layers:

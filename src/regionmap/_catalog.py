@@ -65,6 +65,9 @@ class LayerSpec:
     description: str = ""
     sources: tuple[str, ...] = ()
     style: Style = field(default_factory=Style)
+    # where its features may lie, when not its theatre's box: context beyond the theatre
+    # (Natural Earth's breakaway lines of Georgia beside the Kars borders)
+    bbox: BBox | None = None
 
     @property
     def group(self) -> str:
@@ -108,7 +111,9 @@ class Catalog:
         return self.root / self.layer(layer_id).file
 
     def bbox_for(self, layer: LayerSpec) -> BBox:
-        """Where a layer's features may lie: its theatre's box, else the whole region."""
+        """Where a layer's features may lie: its own box, its theatre's, else the region's."""
+        if layer.bbox is not None:
+            return layer.bbox
         if layer.theatre:
             return self.theatre(layer.theatre).bbox
         return self.region_bbox
@@ -230,6 +235,7 @@ def load_catalog(geodata: str | Path | None = None) -> Catalog:
                 description=entry.get("description", ""),
                 sources=tuple(entry.get("sources", [])),
                 style=style,
+                bbox=_bbox(entry["bbox"], path, where) if "bbox" in entry else None,
             )
         )
     return Catalog(

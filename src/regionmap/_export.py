@@ -26,6 +26,7 @@ from regionmap._animate import (
     animation_bytes,
 )
 from regionmap._atomic import atomic_write_bytes
+from regionmap._catalog import Catalog
 from regionmap._chromium import NO_CHROMIUM, capture_png, chromium_path
 from regionmap._datafiles import csv_snapshot, geojson_snapshot, sources_markdown
 from regionmap._dataset import Dataset
@@ -108,10 +109,23 @@ def snapshot_title(spec: ViewSpec, options: SnapshotOptions) -> str:
     )
 
 
+def layers_text(spec: ViewSpec, catalog: Catalog) -> str:
+    """Which layers the map shows, short: "all 19", "all but A; B", else their titles.
+    The legend names each drawn layer; a caption listing all nineteen took four lines and
+    left a 600 × 400 page no room for the map."""
+    overlays = [s for s in catalog.layers if s.role != "basemap"]
+    shown = [s.title for s in overlays if s.id in spec.layers]
+    hidden = [s.title for s in overlays if s.id not in spec.layers]
+    if not shown:
+        return "none"
+    if not hidden:
+        return f"all {len(shown)}"
+    return f"all but {'; '.join(hidden)}" if len(hidden) < len(shown) else "; ".join(shown)
+
+
 def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) -> list[str]:
     """Title, window, layers, filters, as-of and sources: what every image carries."""
     catalog = dataset.catalog
-    titles = [s.title for s in catalog.layers if s.id in spec.layers]
     filters = [
         f"{label}: {', '.join(values)}"
         for label, values in (
@@ -129,7 +143,7 @@ def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
     return [
         snapshot_title(spec, options),
         f"Window: {windows}" + (f" · filters: {'; '.join(filters)}" if filters else ""),
-        "Layers: " + ("; ".join(titles) if titles else "none"),
+        "Layers: " + layers_text(spec, catalog),
         f"Data as of {catalog.as_of} · Sources: "
         + "; ".join(s.title for s in catalog.sources)
         + " · regionmap",

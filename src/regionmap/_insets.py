@@ -87,7 +87,11 @@ def feature_size_m(geom: BaseGeometry) -> float | None:
 
 
 def _theatre_features(plan: MapPlan, theatre: str) -> list[BaseGeometry]:
-    layers: list[PlannedLayer] = [p for p in plan.layers if p.layer.theatre == theatre]
+    """The theatre's own features; not the context its layers with a box of their own
+    bring (Natural Earth's breakaway lines beside the Kars borders)."""
+    layers: list[PlannedLayer] = [
+        p for p in plan.layers if p.layer.theatre == theatre and p.layer.bbox is None
+    ]
     return [f.geometry for p in layers for f in p.features if feature_size_m(f.geometry)]
 
 

@@ -31,6 +31,7 @@ from regionmap._framing import (
 )
 from regionmap._insets import Inset, plan_insets
 from regionmap._labels import Label, labels_for_plan
+from regionmap._labels import view_zoom as _view_zoom
 from regionmap._spec import ViewSpec
 from regionmap._status import status_at, theatre_freshness
 from regionmap._symbology import (
@@ -177,6 +178,12 @@ class MapPlan:
     @property
     def any_inactive(self) -> bool:
         return any(not f.active for layer in self.layers for f in layer.features)
+
+    @property
+    def view_zoom(self) -> float:
+        """The Web Mercator zoom the map is drawn at: the view's, else its fit to `bounds`
+        (what scale-dependent features, rivers and towns, are chosen by)."""
+        return _view_zoom(self.spec.center, self.spec.zoom, self.bounds)[4]
 
     @property
     def bounds(self) -> BBox:

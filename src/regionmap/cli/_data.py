@@ -13,12 +13,20 @@ from regionmap import (
     files_to_check,
     load_layers,
     measure,
-    refresh_lakes,
+    refresh_natural_earth_file,
     stale_layers,
     theatre_freshness,
     write_layers,
 )
 from regionmap.cli._args import catalog_of, count
+
+# --natural-earth-<kind> FILE: the Natural Earth file each clip is refreshed from
+NE_KINDS = {
+    "lakes": ("SHP", "ne_10m_lakes"),
+    "rivers": ("SHP", "ne_10m_rivers_lake_centerlines"),
+    "towns": ("SHP", "ne_10m_populated_places_simple"),
+    "disputed": ("GPKG", "QGIS's world_map.gpkg (its disputed_borders layer)"),
+}
 
 
 def cmd_layers(args: argparse.Namespace) -> int:
@@ -70,9 +78,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.natural_earth:
         rows = clip_natural_earth(args.natural_earth, catalog.root / NE_FILE, catalog.region_bbox)
         print(f"clipped {rows} countries into {catalog.root / NE_FILE}")
-    if args.natural_earth_lakes:
-        kept, out = refresh_lakes(args.natural_earth_lakes, catalog.root, catalog.region_bbox)
-        print(f"clipped {kept} lakes into {out}")
+    for kind in NE_KINDS:
+        given = getattr(args, f"natural_earth_{kind}")
+        if given:
+            kept, out = refresh_natural_earth_file(kind, given, catalog.root, catalog.region_bbox)
+            print(f"clipped {kept} {kind} into {out}")
     if args.check:
         stale = stale_layers(catalog)
         for path in stale:
@@ -134,11 +144,12 @@ def add_data_commands(sub: argparse._SubParsersAction, common: argparse.Argument
         metavar="ZIP",
         help="refresh sources/naturalearth_admin0.geojson from Natural Earth's admin-0 zip",
     )
-    p.add_argument(
-        "--natural-earth-lakes",
-        metavar="SHP",
-        help="refresh sources/naturalearth_lakes.geojson from Natural Earth's ne_10m_lakes",
-    )
+    for kind, (metavar, what) in NE_KINDS.items():
+        p.add_argument(
+            f"--natural-earth-{kind}",
+            metavar=metavar,
+            help=f"refresh sources/naturalearth_{kind}.geojson from {what}",
+        )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("stats", parents=[common], help="geodesic lengths and areas per feature")

@@ -151,9 +151,13 @@ def basemap_layer(catalog: Catalog) -> LayerSpec | None:
     return next((spec for spec in catalog.layers if spec.role == "basemap"), None)
 
 
-def draw_basemap(ax: Axes, dataset: Dataset, s: float) -> LayerSpec | None:
-    """The land at zorder 1, then any further basemap layer (lakes) on it, each in its
-    catalog style; returns the first layer, or None when there is none or it is empty."""
+def draw_basemap(
+    ax: Axes, dataset: Dataset, s: float, zoom: float | None = None
+) -> LayerSpec | None:
+    """The land at zorder 1, then the further basemap layers on it (lakes, rivers), each
+    in its catalog style; a feature with a first zoom (``min_zoom``: rivers, by rank) only
+    from ``zoom`` on (a Web Mercator zoom; None draws none of them), as the web map does.
+    Returns the first layer, or None when there is none or it is empty."""
     layer = basemap_layer(dataset.catalog)
     if layer is None or len(dataset.display.get(layer.id, ())) == 0:
         return None
@@ -162,17 +166,33 @@ def draw_basemap(ax: Axes, dataset: Dataset, s: float) -> LayerSpec | None:
         frame = dataset.display.get(each.id)
         if frame is None or len(frame) == 0:
             continue
-        ax.add_collection(
-            PatchCollection(
-                [PathPatch(p) for p in split(frame.geometry).polygons],
-                facecolors=[land_face(each.style)],
-                edgecolors=[each.style.color],
-                linewidths=land_width(each.style, s),
-                joinstyle="round",
-                zorder=1 + z / 10,
-            ),
-            autolim=False,
-        )
+        if "min_zoom" in frame:
+            frame = frame[frame["min_zoom"].le(zoom)] if zoom is not None else frame.iloc[:0]
+        parts = split(frame.geometry)
+        if parts.polygons:
+            ax.add_collection(
+                PatchCollection(
+                    [PathPatch(p) for p in parts.polygons],
+                    facecolors=[land_face(each.style)],
+                    edgecolors=[each.style.color],
+                    linewidths=land_width(each.style, s),
+                    joinstyle="round",
+                    zorder=1 + z / 10,
+                ),
+                autolim=False,
+            )
+        if parts.lines:
+            ax.add_collection(
+                LineCollection(
+                    parts.lines,
+                    colors=[each.style.color],
+                    linewidths=land_width(each.style, s),
+                    capstyle="round",
+                    joinstyle="round",
+                    zorder=1 + z / 10,
+                ),
+                autolim=False,
+            )
     return layer
 
 

@@ -277,10 +277,15 @@ def fit_map_and_legend(
             if measured <= beside:
                 legend_h = measured
                 break
-            # Too tall to stand beside the map: smaller text, down to 5 pt, else below it.
+            # Too tall to stand beside the map: smaller text, down to 5 pt; then fewer rows
+            # (a small landscape page has no room below a map); else below it.
             shrink *= beside / measured * 0.97
             if LEGEND_FS * page.s * shrink < 5.0:
-                side, shrink, legend_h = False, 1.0, measured / page.below_cols
+                shrink = 5.0 / (LEGEND_FS * page.s)
+                if keep is None or keep > MIN_LEGEND_ROWS:
+                    keep = max(MIN_LEGEND_ROWS, (keep or len(entries)) * 2 // 3)
+                    continue
+                side, shrink, legend_h, keep = False, 1.0, measured / page.below_cols, None
             continue
         if abs(measured - legend_h) < 0.02:
             break

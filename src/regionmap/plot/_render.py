@@ -157,7 +157,7 @@ def _panel(
     plan = MapPlan.from_view(spec, dataset, events=events, size_px=size_px)
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     ax.set_facecolor(SEA_COLOR)
-    basemap = draw_basemap(ax, dataset, s)
+    basemap = draw_basemap(ax, dataset, s, plan.view_zoom)
     drawn = draw_overlays(ax, plan, s)
     if spec.show_events:
         draw_events(ax, events, s, plan)

@@ -46,24 +46,6 @@ INDEXES = (
     f"CREATE INDEX IF NOT EXISTS {EVENTS}_event_id ON {EVENTS} (event_id)",
 )
 
-# The columns a filter reads stay in the heap's rows; the long texts (ACLED's notes, the
-# sources, the extra columns) go to the TOAST table once a row passes 128 bytes. At 10M
-# synthetic ACLED rows the notes made the heap 6.4 GB: a window + type + box read a tenth
-# of it to check the type, though only complete rows (at most a few thousand) need them.
-# Set once, on a table without it (ALTER TABLE locks the table); older rows move on their
-# next update or a VACUUM FULL.
-_KEPT_INLINE = (
-    "origin", "event_id", "event_date", "date_start", "date_end", "event_type", "sub_event_type",
-    "actor1", "actor2", "country", "location", "theatre", "as_of",
-)  # fmt: skip
-NARROW_HEAP = f"""DO $$ BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = '{EVENTS}'::regclass
-                 AND reloptions @> ARRAY['toast_tuple_target=128']) THEN
-    ALTER TABLE {EVENTS} SET (toast_tuple_target = 128),
-      {", ".join(f"ALTER COLUMN {quote(c)} SET STORAGE MAIN" for c in _KEPT_INLINE)};
-  END IF;
-END $$"""
-
 
 def ddl() -> list[str]:
     columns = ",\n".join(f"  {quote(c)} {_TYPES.get(c, _TEXT)}" for c in FULL_COLUMNS)
@@ -77,7 +59,6 @@ def ddl() -> list[str]:
   imported_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (origin, event_id)
 )""",
-        NARROW_HEAP,
         *INDEXES,
         # indexes of earlier versions: the planner ANDed their bitmaps with the GiST's
         # (a window took 130-220 ms at 1M with them, 20-50 ms without)

@@ -55,16 +55,21 @@ def add_basemap(fmap: folium.Map, spec: ViewSpec, dataset: Dataset, assets: Asse
 
 
 def basemap_geojson(dataset: Dataset) -> dict:
-    """The drawn basemap as compact GeoJSON: geometry, and ``s``, the index of its layer
-    among the basemap layers (countries, then lakes) where it is not the first."""
+    """The drawn basemap as compact GeoJSON: geometry; ``s``, the index of its layer among
+    the basemap layers (countries, lakes, rivers) where it is not the first; and ``z``,
+    the first zoom it is drawn at, where it has one (rivers, by rank)."""
     features = []
     layers = [s for s in dataset.catalog.layers if s.role == "basemap"]
     for i, layer in enumerate(layers):
-        props = {"s": i} if i else {}
-        features += [
-            {"type": "Feature", "geometry": g.__geo_interface__, "properties": props}
-            for g in dataset.display[layer.id].geometry
-        ]
+        frame = dataset.display[layer.id]
+        zooms = frame["min_zoom"] if "min_zoom" in frame else [None] * len(frame)
+        for geom, zoom in zip(frame.geometry, zooms, strict=True):
+            props = {"s": i} if i else {}
+            if zoom is not None and zoom == zoom:  # NaN-safe
+                props["z"] = int(zoom)
+            features.append(
+                {"type": "Feature", "geometry": geom.__geo_interface__, "properties": props}
+            )
     return {"type": "FeatureCollection", "features": features}
 
 

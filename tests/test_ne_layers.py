@@ -1,0 +1,137 @@
+"""Natural Earth's rivers and disputed lines: the clips, the layers and both renderers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import geopandas as gpd
+import pytest
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from shapely.geometry import LineString
+
+import regionmap
+from regionmap import _nelayers as ne
+from regionmap._plan import MapPlan
+from regionmap.cli import main
+from regionmap.plot._geometry import draw_basemap
+from regionmap.web import basemap_geojson
+
+from .conftest import ROOT
+
+REGION = (9.0, 25.0, 52.0, 53.0)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return regionmap.load_dataset(ROOT / "geodata")
+
+
+def _rivers_shp(tmp_path):
+    shp = tmp_path / "ne_10m_rivers_lake_centerlines.shp"
+    gpd.GeoDataFrame(
+        {
+            "name": ["Kiz?lirmak", "Van centre line", "Amur"],
+            "scalerank": [7.0, 9.0, 2.0],
+            "featurecla": ["River", "Lake Centerline", "River"],
+        },
+        geometry=[
+            LineString([(33.0, 39.0), (36.0, 41.5), (53.0, 41.6)]),  # crosses the east edge
+            LineString([(42.8, 38.6), (43.2, 38.7)]),
+            LineString([(127.0, 50.0), (135.0, 48.0)]),  # far outside
+        ],
+        crs="EPSG:4326",
+    ).to_file(shp)
+    return shp
+
+
+def test_a_rivers_clip_keeps_rivers_in_the_region_with_their_names_mended(tmp_path):
+    shp = _rivers_shp(tmp_path)
+    features = ne.clip_natural_earth_file(ne.RIVERS, shp, REGION)
+    assert [f["properties"]["name"] for f in features] == ["Kızılırmak"]  # not the lake line
+    assert max(x for x, _ in features[0]["geometry"]["coordinates"]) == 52.0  # cut at 52°E
+    geodata = tmp_path / "geodata"
+    shutil.copytree(ROOT / "geodata", geodata)
+    args = ["build-geodata", "--geodata", str(geodata), "--natural-earth-rivers"]
+    assert main([*args, str(shp)]) == 0
+    built = gpd.read_file(geodata / "layers" / "rivers.geojson")
+    assert list(built["name"]) == ["Kızılırmak"] and list(built["min_zoom"]) == [6]
+    assert main(["build-geodata", "--geodata", str(geodata), "--check"]) == 0
+
+
+def test_a_file_of_the_wrong_kind_is_refused_by_name(tmp_path):
+    with pytest.raises(regionmap.DataError, match="expected Natural Earth towns"):
+        ne.clip_natural_earth_file(ne.TOWNS, _rivers_shp(tmp_path), REGION)
+    with pytest.raises(regionmap.DataError, match="cannot read it as Natural Earth disputed"):
+        ne.clip_natural_earth_file(ne.DISPUTED, tmp_path / "missing.gpkg", REGION)
+
+
+def test_shipped_rivers_come_in_by_rank(dataset):
+    rivers = dataset.layers["rivers"].frame.set_index("name")
+    assert {"Aras", "Kür", "Euphrates", "Firat", "Dicle", "Kızılırmak", "Don"} <= set(rivers.index)
+    assert rivers.loc["Euphrates", "min_zoom"] <= 4 < rivers.loc["Aras", "min_zoom"] <= 7
+    assert not rivers.index.str.contains("?", regex=False).any()
+
+
+def test_the_web_basemap_adds_rivers_from_their_zoom(dataset):
+    doc = basemap_geojson(dataset)
+    rivers = [f for f in doc["features"] if "z" in f["properties"]]
+    assert len(rivers) == len(dataset.display["rivers"]) and {
+        f["properties"]["s"] for f in rivers
+    } == {2}
+    page = regionmap.render_map(regionmap.ViewSpec.default(dataset.catalog), dataset)
+    assert "map.on('zoomend', show)" in page.get_root().render()
+
+
+def test_the_print_map_draws_more_rivers_closer_in(dataset):
+    counts = []
+    for zoom in (None, 4, 9):
+        ax = Figure().add_subplot()
+        draw_basemap(ax, dataset, 1.0, zoom)
+        counts.append(
+            sum(len(c.get_segments()) for c in ax.collections if isinstance(c, LineCollection))
+        )
+    assert counts[0] == 0 < counts[1] < counts[2]
+
+
+def test_each_disputed_line_is_dated_and_cited(dataset):
+    lines = {}
+    for layer in ("kars-disputed", "lachin-nkao", "lachin-contact-1994", "syria-disputed",
+                  "blacksea-disputed"):  # fmt: skip
+        for row in dataset.layers[layer].frame.to_dict("records"):
+            lines[row["id"]] = row
+    assert len(lines) == 8
+    for row in lines.values():
+        assert row["valid_from"] and "Natural Earth" in row["source"] and "http" in row["source"]
+    assert (lines["line-karabakh-1994"]["valid_from"], lines["line-karabakh-1994"]["valid_to"]) == (
+        "1994-05-12",
+        "2020-09-26",
+    )
+    assert lines["line-donbas-2015"]["valid_to"] == "2022-02-23"
+    assert lines["line-golan"]["valid_to"] == "" and lines["line-nkao"]["valid_to"] == "2023-09-20"
+
+
+@pytest.mark.parametrize(
+    ("day", "in_force"),
+    [(dt.date(2019, 6, 1), {"line-nkao", "line-karabakh-1994"}), (dt.date(2026, 11, 29), set())],
+)
+def test_the_karabakh_lines_are_in_force_only_in_their_periods(dataset, day, in_force):
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(start=day, end=day)
+    plan = MapPlan.from_view(spec, dataset)
+    active = {
+        f.record["id"]
+        for p in plan.layers
+        if p.layer.id.startswith("lachin-")
+        for f in p.features
+        if f.active and str(f.record["id"]).startswith("line-")
+    }
+    assert active == in_force
+
+
+def test_a_disputed_line_that_matches_nothing_names_its_entry(tmp_path):
+    entry = {"id": "line-nowhere", "layer": "x", "ne_name": "Georgian claim",
+             "within": [10.0, 26.0, 11.0, 27.0], "date_sources": ""}  # fmt: skip
+    with pytest.raises(regionmap.DataError, match="line-nowhere") as exc:
+        ne.disputed_lines(ROOT / "geodata", [entry], tmp_path / "zones.toml")
+    assert "no 'Georgian claim' line within" in str(exc.value)
