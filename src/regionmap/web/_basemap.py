@@ -64,6 +64,8 @@ def basemap_geojson(dataset: Dataset) -> dict:
         frame = dataset.display[layer.id]
         zooms = frame["min_zoom"] if "min_zoom" in frame else [None] * len(frame)
         for geom, zoom in zip(frame.geometry, zooms, strict=True):
+            if geom.geom_type == "Point":  # towns: drawn with their labels (MapLabels)
+                continue
             props = {"s": i} if i else {}
             if zoom is not None and zoom == zoom:  # NaN-safe
                 props["z"] = int(zoom)
