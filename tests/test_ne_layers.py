@@ -174,3 +174,16 @@ def test_a_towns_dot_is_never_placed_under_an_earlier_label():
     town = Candidate("Town", False, "town", 1, Point(43.08, 40.5), 2.5)  # under the text
     placed = place_labels([first, town], [], view)
     assert [label.text for label in placed] == ["A long curated place name"]
+
+
+def test_one_event_is_one_event_not_one_events(dataset):
+    from regionmap.plot._text import panel_title, subtitle
+    from regionmap.web._legend import legend_html
+
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(
+        start=dt.date(2020, 11, 10), end=dt.date(2020, 11, 10), event_types=("Battles",)
+    )
+    events = dataset.visible_events(spec)
+    assert len(events) == 1
+    assert "· 1 event ·" in subtitle(spec, events) and panel_title(spec, events).endswith("1 event")
+    assert "<b>1 event</b>" in legend_html(MapPlan.from_view(spec, dataset))

@@ -70,7 +70,7 @@ def subtitle(spec: ViewSpec, events: pd.DataFrame) -> str:
     if spec.compare is not None:  # each panel's title names its window and its events
         parts = ["Two date windows side by side"]
     elif spec.show_events:
-        parts.append(f"{len(events)} events")
+        parts.append(f"{len(events):,} event{'' if len(events) == 1 else 's'}")
     else:
         parts.append("events hidden")
     for label, values in (
@@ -87,7 +87,8 @@ def subtitle(spec: ViewSpec, events: pd.DataFrame) -> str:
 
 def panel_title(spec: ViewSpec, events: pd.DataFrame) -> str:
     """A compare panel's title: its window and how many events it draws."""
-    count = f"{len(events)} events" if spec.show_events else "events hidden"
+    n = len(events)
+    count = f"{n:,} event{'' if n == 1 else 's'}" if spec.show_events else "events hidden"
     return f"{spec.window_text()} · {count}"
 
 

@@ -96,7 +96,8 @@ def legend_html(plan: MapPlan, full: bool = False) -> str:
             continue
         if entry.kind == "events":
             parts.append(
-                f'<div class="rm-legend-count"><b>{plan.n_events:,} events</b> · '
+                f'<div class="rm-legend-count"><b>{plan.n_events:,} '
+                f"event{'' if plan.n_events == 1 else 's'}</b> · "
                 f"{escape(plan.spec.window_text())}</div>"
             )
         elif entry.kind != "key":
