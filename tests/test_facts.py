@@ -262,13 +262,19 @@ def test_freshness_per_theatre(catalog, layers):
     fresh = theatre_freshness(catalog, layers)
     assert set(fresh) == set(catalog.theatre_ids)
     assert fresh["akkuyu"] == "2026-03-12"
-    # the Qamishli presence ended on 2026-01-27: a final fact; Hmeimim's running status
-    # was checked the day before
-    assert fresh["syria"] == "2026-01-26"
-    # the corridor closed in 2023 and Natural Earth's Karabakh lines ended in 2020 and
-    # 2023: nothing there can go stale, so the newest check counts (the lines' dates)
+    assert fresh["libya"] == "2025-12-23"
+    # Natural Earth's lines still in force (Abkhazia, South Ossetia; the Golan, Shebaa;
+    # Transnistria) were dated on 2026-11-29: a running fact of Kars, Syria and the Black
+    # Sea, newer than the Syrian zones' statuses (Hmeimim, 2026-01-26) or the Straits' rule
+    # (confirmed in January 2024)
+    for theatre in ("kars", "syria", "blacksea"):
+        assert fresh[theatre] == "2026-11-29"
+    # the corridor closed in 2023 and the Karabakh lines ended in 2020 and 2023: nothing
+    # there can go stale, so the newest check counts
     assert fresh["lachin"] == "2026-11-29"
-    assert fresh["blacksea"] == "2024-01-02"  # the Straits rule, confirmed in January 2024
+    without = {k: v for k, v in layers.items() if not k.endswith("-disputed")}
+    assert theatre_freshness(catalog, without)["syria"] == "2026-01-26"
+    assert theatre_freshness(catalog, without)["blacksea"] == "2024-01-02"
     assert all(fresh.values())
 
 

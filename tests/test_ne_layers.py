@@ -106,7 +106,7 @@ def test_each_disputed_line_is_dated_and_cited(dataset):
         assert row["valid_from"] and "Natural Earth" in row["source"] and "http" in row["source"]
     assert (lines["line-karabakh-1994"]["valid_from"], lines["line-karabakh-1994"]["valid_to"]) == (
         "1994-05-12",
-        "2020-09-26",
+        "2020-09-27",
     )
     assert lines["line-donbas-2015"]["valid_to"] == "2022-02-23"
     assert lines["line-golan"]["valid_to"] == "" and lines["line-nkao"]["valid_to"] == "2023-09-20"

@@ -105,6 +105,7 @@ DISPUTED = NaturalEarthFile(
     layer="disputed_borders",
 )
 NATURAL_EARTH_FILES = {ne.kind: ne for ne in (LAKES, RIVERS, TOWNS, DISPUTED)}
+DATES_CHECKED = "2026-11-29"  # the disputed lines' dates, against the sources in zones.toml
 SOURCE_DIGITS = 5  # about 1 m: the input clip
 
 
@@ -297,7 +298,10 @@ def disputed_lines(root: Path, entries: list[dict], where: Path) -> list[tuple[s
         geom = shapely.line_merge(shapely.union_all(parts.geometry.values))
         fields = {k: v for k, v in entry.items() if k not in ("ne_name", "within", "layer")}
         cited = f"{DISPUTED.citation}, '{entry['ne_name']}'; dates: {entry['date_sources']}"
-        props = contract(DISPUTED, **fields, source=cited, as_of="2026-11-29", precision_m=1000)
+        # dates_as_of: when the line's dates were checked; a line still in force counts
+        # toward its theatre's "as of" like a running status (regionmap._status)
+        props = contract(DISPUTED, **fields, source=cited, as_of=DATES_CHECKED,
+                         dates_as_of=DATES_CHECKED, precision_m=1000)  # fmt: skip
         out.append((entry["layer"], props, geom))
     return out
 
