@@ -136,6 +136,28 @@ def test_dragging_to_the_first_frame_greys_layers_not_yet_in_force(page, server)
     ui.wait_until(page, lambda: ui.in_map(page, grey) < drawn)
 
 
+def test_a_line_that_ended_is_grey_in_later_frames_of_an_open_window(page, server):
+    """The window runs from the first record to today (open start): a frame's day alone
+    decides, as a reload at that day does. The 1994 Karabakh line (to 27 Sep 2020) was
+    drawn in force in a 2023 frame (a new user's trial)."""
+    frame = ui.open_map(page, server)
+    frame.get_by_test_id("rm-step").select_option("year")
+    grey = "return [...document.querySelectorAll('path.rm-layer-lachin-contact-1994')].filter(p => p.getAttribute('stroke') === '#9e9e9e').length;"  # noqa: E501
+    drawn = ui.layer_paths(page, "lachin-contact-1994")
+    assert drawn and ui.in_map(page, grey) == drawn  # today: ended
+    slider = frame.get_by_test_id("rm-frame")
+    slider.focus()
+    slider.press("End")
+    for _ in range(7):  # the frame of 2019, when the line held
+        slider.press("ArrowLeft")
+    ui.wait_until(page, lambda: _day(_state(page)[0]).year == 2019)
+    ui.wait_until(page, lambda: ui.in_map(page, grey) == 0)
+    for _ in range(4):  # 2023: ended
+        slider.press("ArrowRight")
+    ui.wait_until(page, lambda: _day(_state(page)[0]).year == 2023)
+    ui.wait_until(page, lambda: ui.in_map(page, grey) == drawn)
+
+
 @pytest.fixture(scope="module")
 def big_server(catalog, tmp_path_factory):
     """The dashboard on 3,000 synthetic events besides the curated ones: grid cells."""

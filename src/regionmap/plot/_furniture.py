@@ -203,7 +203,9 @@ def north_arrow(ax: Axes, x: float, y0: float, y1: float, s: float) -> None:
 
 
 def _drawn_bounds(theatre, spec: ViewSpec, dataset: Dataset) -> tuple[float, ...]:
-    """The box of what the theatre's visible layers draw (lon/lat degrees), else its bbox.
+    """The box of what the theatre's own visible layers draw (lon/lat degrees), else its
+    bbox; not the context its layers with a box of their own bring (Natural Earth's lines
+    of Abkhazia put "Kars borders" over the Caucasus).
 
     The catalog's bbox is where features may lie, drawn wide: the Black Sea theatre's runs
     south to 36.5°N, and a name put under it landed in the Mediterranean by Akkuyu."""
@@ -211,6 +213,7 @@ def _drawn_bounds(theatre, spec: ViewSpec, dataset: Dataset) -> tuple[float, ...
         dataset.display[layer.id].total_bounds
         for layer in dataset.catalog.layers
         if layer.theatre == theatre.id
+        and layer.bbox is None
         and layer.id in spec.layers
         and layer.id in dataset.display
         and len(dataset.display[layer.id])

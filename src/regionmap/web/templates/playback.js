@@ -67,9 +67,12 @@
     var t = new Date(d * 864e5);
     return t.getUTCDate() + ' ' + months[t.getUTCMonth()] + ' ' + t.getUTCFullYear();
   }
-  function inForce(t, d) {  // regionmap._plan._in_force for the window [first, d]
+  // regionmap._plan._in_force for the window [first, d]; a window with an open start is
+  // judged on its last day alone (ViewSpec.layer_window), so a line that ended before the
+  // frame's day is drawn as ended, as a reload at that day draws it
+  function inForce(t, d) {
     if (t[0] !== null && t[0] > d) { return false; }
-    if (!openStart && t[1] !== null && t[1] < first) { return false; }
+    if (t[1] !== null && t[1] < (openStart ? d : first)) { return false; }
     return !t[2].some(function (s) {
       return (s[0] === null || s[0] <= d) && (s[1] === null || d < s[1]); });
   }
