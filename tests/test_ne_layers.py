@@ -187,3 +187,12 @@ def test_one_event_is_one_event_not_one_events(dataset):
     assert len(events) == 1
     assert "· 1 event ·" in subtitle(spec, events) and panel_title(spec, events).endswith("1 event")
     assert "<b>1 event</b>" in legend_html(MapPlan.from_view(spec, dataset))
+
+
+def test_the_libya_map_names_its_cities_and_bases(dataset):
+    """Tripoli, Misrata, Sirte and Benghazi were curated without labels, and Natural
+    Earth's towns of the same names stood aside for them: the Libya map named none."""
+    spec = regionmap.frame_view(regionmap.ViewSpec.default(dataset.catalog), dataset.catalog,
+                                theatre="libya")  # fmt: skip
+    names = {label.text for label in MapPlan.from_view(spec, dataset).labels}
+    assert {"Tripoli", "Misrata", "Sirte", "Benghazi", "Al-Jufra air base"} <= names
