@@ -196,3 +196,13 @@ def test_the_libya_map_names_its_cities_and_bases(dataset):
                                 theatre="libya")  # fmt: skip
     names = {label.text for label in MapPlan.from_view(spec, dataset).labels}
     assert {"Tripoli", "Misrata", "Sirte", "Benghazi", "Al-Jufra air base"} <= names
+
+
+def test_the_golan_heights_are_land_on_the_basemap(dataset):
+    """Natural Earth's German edition assigns the Golan to no country: the map drew sea
+    there (a new user's trial); the gap its neighbours leave is drawn as land, named."""
+    from shapely.geometry import Point
+
+    basemap = dataset.layers["basemap"].frame
+    golan = basemap[basemap.contains(Point(35.8, 33.0))]
+    assert list(golan["name"]) == ["Golan Heights"] and golan["name_tr"].iloc[0] == "Golan Tepeleri"

@@ -345,6 +345,14 @@ def _basemap_features(src: Sources) -> list[dict]:
             "wikidata": row["WIKIDATAID"],
         }
         out.append({"type": "Feature", "properties": props, "geometry": geom})
+    for gap in src.zones.get("basemap_gap", []):  # land no country of the clip holds
+        hole = compose.gap_at(countries.geometry, *gap["point"])
+        if hole is None:
+            raise DataError(ZONES_FILE, f"no gap between countries at {gap['point']}", gap["id"])
+        fields = {k: v for k, v in gap.items() if k != "point"}
+        props = {**out[-1]["properties"], "iso_a3": "", "wikidata": "", **fields}
+        shape = compose.round_coordinates(gpd.GeoSeries([hole]), BASEMAP_DIGITS).iloc[0]
+        out.append({"type": "Feature", "properties": props, "geometry": shape})
     return out
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
+from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 WGS84 = CRS.from_epsg(4326)
@@ -305,3 +306,17 @@ def drop_small_parts(geoms: gpd.GeoSeries, min_area: float) -> gpd.GeoSeries:
     out = geoms.copy()
     out[merged.index] = merged.values
     return out
+
+
+def gap_at(areas: gpd.GeoSeries, lon: float, lat: float) -> Polygon | None:
+    """The gap that ``areas`` (polygons, lon/lat) enclose around (lon, lat): the hole of
+    their union holding that point, else None. Natural Earth's German edition assigns the
+    Golan Heights to no country, and the map drew sea there."""
+    point = shapely.Point(lon, lat)
+    union = shapely.union_all(areas.values)
+    for part in getattr(union, "geoms", [union]):
+        for ring in getattr(part, "interiors", []):
+            hole = Polygon(ring)
+            if hole.contains(point):
+                return hole
+    return None
