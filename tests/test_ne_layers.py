@@ -13,6 +13,7 @@ from shapely.geometry import LineString
 
 import regionmap
 from regionmap import _nelayers as ne
+from regionmap import _netowns
 from regionmap._plan import MapPlan
 from regionmap.cli import main
 from regionmap.plot._geometry import draw_basemap
@@ -142,9 +143,12 @@ def test_towns_carry_todays_names_and_leave_curated_places_their_own(dataset):
     assert {"Kyiv", "Dnipro", "Odesa", "Kropyvnytskyi", "Şanlıurfa", "Istanbul"} <= set(towns.index)
     assert not {"Kiev", "Dnipropetrovsk", "Odessa", "Kirovohrad", "Stepanakert"} & set(towns.index)
     assert towns.loc["Dnipro", "label_source"].startswith("Verkhovna Rada")
+    # and from the trial: Turkish letters, a 2008 renaming, Natural Earth's wrong entries
+    assert towns.loc["Istanbul", "label_tr"] == "İstanbul" and "Şirvan" in towns.index
+    assert not {"Agdam", "Hatay", "Antioch", "Al Qamishli", "Adapazari"} & set(towns.index)
     assert towns.loc["Şanlıurfa", "label_tr"] == "Şanlıurfa" and towns.loc["Kyiv", "label_tr"] == ""
     # a geonameid of a neighbouring place is not taken for the town's name
-    assert ne.current_name("Nazran", "Russia", 1, {"1": {"name": "Magas"}})[0] == "Nazran"
+    assert _netowns.current_name("Nazran", "Russia", 1, {"1": {"name": "Magas"}})[0] == "Nazran"
 
 
 def test_a_view_names_the_towns_its_zoom_suits_in_both_renderers(dataset):

@@ -21,6 +21,7 @@ import shapely.geometry
 
 from regionmap import _compose as compose
 from regionmap import _nelayers as ne
+from regionmap import _netowns
 from regionmap._atomic import atomic_write_text
 from regionmap._catalog import Catalog
 from regionmap._errors import DataError
@@ -310,7 +311,7 @@ def build_layers(catalog: Catalog) -> dict[str, str]:
             elif ne.TOWNS.source in spec.sources:
                 path = root / CURATED_FILE
                 curated = [(_curated_geometry(e, path), e) for e in src.curated.values()]
-                features[spec.id] = ne.town_features(root, ne.curated_places(curated))
+                features[spec.id] = _netowns.town_features(root, _netowns.curated_places(curated))
             else:
                 features[spec.id] = _basemap_features(src)
 
