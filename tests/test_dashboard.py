@@ -499,3 +499,13 @@ def test_a_prepared_file_is_offered_only_under_its_own_format_and_named_apart():
     assert f"regionmap-{dt.date.today()}-static.png" in button.proto.label
     at.selectbox(key="export_format").set_value("csv").run()
     assert not [b for b in at.get("download_button") if ".png" in b.proto.label]
+
+
+def test_the_time_window_says_how_layers_are_judged():
+    """An open start judges layers on the last day; a window with a start, on all of it."""
+    at = start()
+    captions = [c.value for c in at.sidebar.caption]
+    assert any(c.startswith("From the first record: layers as they stood on") for c in captions)
+    at = start({"from": "2019-01-01", "to": "2021-03-23"})
+    captions = [c.value for c in at.sidebar.caption]
+    assert "Layers in force at any time in the window are drawn in colour." in captions

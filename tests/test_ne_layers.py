@@ -210,3 +210,11 @@ def test_the_golan_heights_are_land_on_the_basemap(dataset):
     basemap = dataset.layers["basemap"].frame
     golan = basemap[basemap.contains(Point(35.8, 33.0))]
     assert list(golan["name"]) == ["Golan Heights"] and golan["name_tr"].iloc[0] == "Golan Tepeleri"
+
+
+def test_a_town_under_an_events_marker_is_named_clear_of_it(dataset):
+    """Ankara holds five events: its dot lay under their marker and every place for its
+    name touched the marker, so the capital was never named (a new user's trial)."""
+    spec = regionmap.ViewSpec.default(dataset.catalog).replace(center=(39.9, 32.85), zoom=7)
+    (ankara,) = [x for x in MapPlan.from_view(spec, dataset).labels if x.text == "Ankara"]
+    assert ankara.kind == "town" and not ankara.dot and ankara.offset_px >= 7.0

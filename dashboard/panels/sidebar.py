@@ -90,6 +90,14 @@ def _time_window(days: view.Days) -> None:
         key="window",
         format="YYYY-MM-DD",
     )
+    start, end = st.session_state.get("window", (days.first, days.last))
+    # the rule of ViewSpec.layer_window, said where the window is set (a new user read
+    # "in force between 1921 and 2021" and expected the 1994 line in colour)
+    side.caption(
+        f"From the first record: layers as they stood on {end:%d %B %Y}."
+        if start <= days.first
+        else "Layers in force at any time in the window are drawn in colour."
+    )
     side.toggle(
         "Compare with another window",
         key="compare",

@@ -59,6 +59,7 @@ class Label:
     anchor: Anchor
     offset_px: float = 0.0
     fallback: bool = False
+    dot: bool = False  # a town's dot, drawn with its name (not under an event's marker)
 
     @property
     def font_px(self) -> float:
@@ -76,6 +77,7 @@ class Candidate:
     priority: int
     geometry: BaseGeometry
     symbol_px: float = 0.0
+    dot: bool = False  # the renderers draw a dot at the point with the name (towns)
 
 
 def name_in(record: dict, lang: str, prefix: str) -> tuple[str, bool] | None:
@@ -165,8 +167,14 @@ class _Grid:
         for key in self._keys(bounds):
             self.cells.setdefault(key, []).append(shape)
 
-    def hits(self, r: Rect) -> bool:
-        return any(_meets(r, other) for key in self._keys(r) for other in self.cells.get(key, ()))
+    def hits(self, r: Rect, texts_only: bool = False) -> bool:
+        """Whether ``r`` meets a shape here; ``texts_only``: a label's box, not a symbol."""
+        return any(
+            _meets(r, other)
+            for key in self._keys(r)
+            for other in self.cells.get(key, ())
+            if not texts_only or len(other) == 4
+        )
 
 
 def _circle_rect(x: float, y: float, radius: float) -> Rect:
@@ -213,9 +221,10 @@ def place_labels(
     placed: list[Label] = []
     for cand in sorted(candidates, key=lambda c: c.priority):
         dot = None
-        if cand.kind == "town":  # its dot is drawn only with its name: it must be free too
+        if cand.kind == "town":  # its dot is drawn only with its name: no label may hide it
             dot = (*_px(cand.geometry.x, cand.geometry.y, zoom), cand.symbol_px + 1)
-            if grid.hits(_circle_rect(*dot)):
+            # under an event's marker it may lie (the marker marks the town: Ankara)
+            if grid.hits(_circle_rect(*dot), texts_only=True):
                 continue
         for label in _positions(cand):
             r = _rect(label, zoom)
@@ -231,7 +240,10 @@ def place_labels(
 
 def _positions(cand: Candidate) -> Iterable[Label]:
     """The positions a candidate may take, best first."""
-    base = dict(text=cand.text, priority=cand.priority, kind=cand.kind, fallback=cand.fallback)
+    base = dict(
+        text=cand.text, priority=cand.priority, kind=cand.kind, fallback=cand.fallback,
+        dot=cand.dot,
+    )  # fmt: skip
     geom = cand.geometry
     if geom.geom_type == "Point":
         for anchor in PLACE_ANCHORS:
@@ -288,11 +300,7 @@ def labels_for_plan(plan: MapPlan) -> tuple[Label, ...]:
                 candidates.append(
                     Candidate(named[0], named[1], "place", len(candidates), geom, radius)
                 )
-    markers = plan.markers
-    if len(markers):
-        for lon, lat in zip(markers["longitude"], markers["latitude"], strict=True):
-            if isinstance(lon, float | int) and isinstance(lat, float | int):
-                obstacles.append((float(lon), float(lat), MARKER_PX))
+    obstacles += [(lon, lat, MARKER_PX) for lon, lat in _marker_points(plan)]
     candidates += _country_candidates(plan, lang, view)
     candidates += _town_candidates(plan, lang, view)
     return place_labels(candidates, obstacles, view)
@@ -311,12 +319,29 @@ def _town_candidates(plan: MapPlan, lang: str, view: tuple) -> list[Candidate]:
     names = [c for c in dict.fromkeys(f"label_{code}" for code in ("en", *LANGS)) if c in frame]
     out = []
     records = frame[names].to_dict("records")
+    marked = {  # event markers' pixels: a town under one is named clear of the marker
+        (round(x / MARKER_PX), round(y / MARKER_PX))
+        for x, y in (_px(lon, lat, zoom) for lon, lat in _marker_points(plan))
+    }
     for i, (geom, record) in enumerate(zip(frame.geometry, records, strict=True)):
         named = name_in(record, lang, "label")
         if named is not None and geom.geom_type == "Point":
-            radius = float(layer.style.radius)
-            out.append(Candidate(named[0], named[1], "town", 20_000 + i, geom, radius))
+            x, y = _px(geom.x, geom.y, zoom)
+            under = (round(x / MARKER_PX), round(y / MARKER_PX)) in marked
+            radius = MARKER_PX if under else float(layer.style.radius)
+            out.append(
+                Candidate(named[0], named[1], "town", 20_000 + i, geom, radius, dot=not under)
+            )
     return out
+
+
+def _marker_points(plan: MapPlan) -> Iterator[tuple[float, float]]:
+    """(lon, lat) of the plan's event markers."""
+    markers = plan.markers
+    if len(markers):
+        for lon, lat in zip(markers["longitude"], markers["latitude"], strict=True):
+            if isinstance(lon, float | int) and isinstance(lat, float | int):
+                yield float(lon), float(lat)
 
 
 def _country_candidates(plan: MapPlan, lang: str, view: tuple) -> list[Candidate]:

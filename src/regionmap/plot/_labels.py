@@ -54,7 +54,7 @@ def draw_labels(ax: Axes, labels: Sequence[Label], s: float) -> None:
             "usetex": False,
         }
         text = tex(label.text)
-        if label.kind == "town":  # a town's dot comes with its name, as on the web map
+        if label.dot:  # a town's dot comes with its name, as on the web map
             ax.plot(
                 [label.lon], [label.lat], marker="o", markersize=2 * TOWN_DOT_PX * PT_PER_PX * s,
                 markerfacecolor="#444444", markeredgecolor="white", markeredgewidth=0.6 * s,

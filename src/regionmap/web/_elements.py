@@ -92,6 +92,7 @@ class MapLabels(MacroElement):
                 "anchor": label.anchor,
                 "offset": round(label.offset_px, 1),
                 "fallback": label.fallback,
+                "dot": label.dot,
             }
             for label in labels
         ]

@@ -15,7 +15,7 @@
     var cls = 'rm-label rm-label-' + l.kind + (l.fallback ? ' rm-label-fallback' : '');
     var note = l.fallback ? ' title="no name in this language: English shown"' : '';
     var html = '<span style="' + shift[l.anchor](l.offset) + '"' + note + '>' + l.text + '</span>';
-    if (l.kind === 'town') { html = '<i class="rm-town-dot"></i>' + html; }  // drawn with its name
+    if (l.dot) { html = '<i class="rm-town-dot"></i>' + html; }  // a town's, drawn with its name
     var icon = L.divIcon({className: cls, html: html, iconSize: [0, 0]});
     L.marker([l.lat, l.lon], {icon: icon, interactive: false, keyboard: false, pane: 'rmLabels'})
       .addTo(group);
