@@ -218,3 +218,19 @@ def test_a_town_under_an_events_marker_is_named_clear_of_it(dataset):
     spec = regionmap.ViewSpec.default(dataset.catalog).replace(center=(39.9, 32.85), zoom=7)
     (ankara,) = [x for x in MapPlan.from_view(spec, dataset).labels if x.text == "Ankara"]
     assert ankara.kind == "town" and not ankara.dot and ankara.offset_px >= 7.0
+
+
+def test_an_ended_line_is_keyed_as_drawn_and_dots_read_apart_from_dashes(dataset):
+    """On a map of today the 1994 line is drawn grey and dashed: its legend row says so;
+    on a 2019 map the oblast's dashes and the line's dots are told apart in the web legend."""
+    from regionmap.web._legend import legend_html
+
+    today = MapPlan.from_view(regionmap.ViewSpec.default(dataset.catalog), dataset)
+    (row,) = [r for r in today.legend() if r.layer and r.layer.id == "lachin-contact-1994"]
+    assert row.look is not None and row.look.as_style().color != row.layer.style.color
+    day = dt.date(2019, 6, 1)
+    then = MapPlan.from_view(today.spec.replace(start=day, end=day), dataset)
+    (row,) = [r for r in then.legend() if r.layer and r.layer.id == "lachin-contact-1994"]
+    assert row.look is None
+    html = legend_html(then)
+    assert "3px dotted #8c2d04" in html and "3px dashed #6a4c7d" in html

@@ -133,7 +133,7 @@ class LegendEntry:
     symbol: tuple[str, str] | None = None
     hollow: bool = False
     detail: str = ""  # a theatre's "as of" date: its newest checked fact
-    look: Look | None = None  # a dated variant's look, for its swatch
+    look: Look | None = None  # a dated variant's look, or a layer's all out of force
     bbox: BBox | None = None  # what a layer or theatre row draws: the map keeps rows in view
 
     @property
@@ -299,7 +299,11 @@ class MapPlan:
                 layer = planned.layer
                 label = layer.title + (" (unavailable)" if layer.id in self.unavailable else "")
                 kinds = planned.kinds or frozenset({"line"})
-                out.append(LegendEntry("layer", label, layer, kinds, bbox=planned.bbox))
+                # a layer drawn all in the "not in force" look is keyed in that look: the
+                # 1994 Karabakh line on a 2026 map is grey and dashed, not brown
+                ended = planned.features and not any(f.active for f in planned.features)
+                look = planned.features[0].look if ended else None
+                out.append(LegendEntry("layer", label, layer, kinds, look=look, bbox=planned.bbox))
                 out += _variant_entries(planned)
         if self.spec.show_events:
             out += self._event_entries(off_map)

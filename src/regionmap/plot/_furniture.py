@@ -240,8 +240,12 @@ def theatre_labels(
         west, south, east, north = _drawn_bounds(theatre, spec, dataset)
         if not bbox_overlaps((west, south, east, north), (x0, y0, x1, y1)):
             continue  # drawn elsewhere: a name clamped to the map's edge points nowhere
-        for y, va in ((north, "bottom"), (south, "top")):
-            x = min(max((west + east) / 2, x0), x1)
+        # above the box, else below it; at its middle, else a quarter in from either side
+        # (a town's name may hold the middle: Istanbul's, under the Black Sea theatre)
+        spots = [(y, va, west + (east - west) * f) for y, va in ((north, "bottom"), (south, "top"))
+                 for f in (0.5, 0.25, 0.75)]  # fmt: skip
+        for y, va, x in spots:
+            x = min(max(x, x0), x1)
             if not y0 < y < y1:
                 continue
             label = ax.text(

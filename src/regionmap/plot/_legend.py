@@ -98,7 +98,8 @@ def legend_entries(plan: MapPlan, off: pd.Series, extent: BBox | None = None) ->
             label = f"{row.label} · {row.detail}" if row.detail else row.label
             out.append(LegendEntry("header", label))
         elif row.kind == "layer" and row.layer is not None:
-            out.append(LegendEntry("layer", row.label, style=row.layer.style, geometry=row.kinds))
+            style = row.look.as_style() if row.look is not None else row.layer.style
+            out.append(LegendEntry("layer", row.label, style=style, geometry=row.kinds))
         elif row.kind == "variant" and row.look is not None:  # a dated variant's own look
             out.append(
                 LegendEntry("layer", row.label, style=row.look.as_style(), geometry=row.kinds)

@@ -28,7 +28,10 @@ def _swatch(entry: LegendEntry) -> str:
             f'<span class="sw" style="width:10px;border-radius:50%;'
             f'background:{fill};border:1px solid {line}"></span>'
         )
-    dash = "dashed" if st.dash else "solid"
+    dash = "solid"
+    if st.dash:  # "2 3" reads as dots, "6 4" as dashes: the two Karabakh lines apart
+        first = float(str(st.dash).replace(",", " ").split()[0])
+        dash = "dotted" if first <= 2 else "dashed"
     background = fill if st.fill_opacity and "polygon" in entry.kinds else "none"
     return (
         f'<span class="sw" style="background:{background};border-bottom:3px {dash} {line}"></span>'
