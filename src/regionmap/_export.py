@@ -135,10 +135,11 @@ def caption_lines(spec: ViewSpec, dataset: Dataset, options: SnapshotOptions) ->
         )
         if values
     ]
+    views = spec.window_views()
+    counts = [len(dataset.visible_events(v)) if spec.show_events else 0 for v in views]
     windows = " · compared with ".join(
-        f"{view.window_text()} · "
-        f"{len(dataset.visible_events(view)) if spec.show_events else 0} events"
-        for view in spec.window_views()
+        f"{view.window_text()} · {n:,} event{'' if n == 1 else 's'}"
+        for view, n in zip(views, counts, strict=True)
     )
     return [
         snapshot_title(spec, options),

@@ -121,6 +121,12 @@ class Look:
         )
 
 
+def dotted(dash: str) -> bool:
+    """Whether a dash pattern ("2 3", "6 4") reads as dots: its first dash 2 px or less."""
+    parts = str(dash).replace(",", " ").split()
+    return bool(parts) and float(parts[0]) <= 2
+
+
 def feature_look(style: Style, active: bool) -> Look:
     """A layer's style for a feature in force in the window, or the inactive rule's grey.
 
@@ -132,7 +138,9 @@ def feature_look(style: Style, active: bool) -> Look:
         return Look(
             color=INACTIVE_COLOR,
             weight=max(1.0, style.weight * 0.6),
-            dash=INACTIVE_DASH,
+            # a dotted line stays dotted: out of force, the 1994 Karabakh line still reads
+            # apart from the former oblast's dashes
+            dash=style.dash if style.dash and dotted(style.dash) else INACTIVE_DASH,
             fill_color=INACTIVE_COLOR,
             fill_opacity=0.08 if style.fill_opacity else 0.0,
             opacity=0.7,

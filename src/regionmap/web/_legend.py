@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from regionmap._plan import LegendEntry, MapPlan
-from regionmap._symbology import INACTIVE_COLOR
+from regionmap._symbology import INACTIVE_COLOR, dotted
 from regionmap.web._escape import escape
 from regionmap.web._symbols import symbol_svg
 
@@ -28,10 +28,8 @@ def _swatch(entry: LegendEntry) -> str:
             f'<span class="sw" style="width:10px;border-radius:50%;'
             f'background:{fill};border:1px solid {line}"></span>'
         )
-    dash = "solid"
-    if st.dash:  # "2 3" reads as dots, "6 4" as dashes: the two Karabakh lines apart
-        first = float(str(st.dash).replace(",", " ").split()[0])
-        dash = "dotted" if first <= 2 else "dashed"
+    # "2 3" reads as dots, "6 4" as dashes: the two Karabakh lines apart
+    dash = ("dotted" if dotted(st.dash) else "dashed") if st.dash else "solid"
     background = fill if st.fill_opacity and "polygon" in entry.kinds else "none"
     return (
         f'<span class="sw" style="background:{background};border-bottom:3px {dash} {line}"></span>'
