@@ -31,7 +31,6 @@ from regionmap._framing import (
 )
 from regionmap._insets import Inset, plan_insets
 from regionmap._labels import Label, labels_for_plan
-from regionmap._labels import view_zoom as _view_zoom
 from regionmap._spec import ViewSpec
 from regionmap._status import status_at, theatre_freshness
 from regionmap._symbology import (
@@ -180,12 +179,6 @@ class MapPlan:
         return any(not f.active for layer in self.layers for f in layer.features)
 
     @property
-    def view_zoom(self) -> float:
-        """The Web Mercator zoom the map is drawn at: the view's, else its fit to `bounds`
-        (what scale-dependent features, rivers and towns, are chosen by)."""
-        return _view_zoom(self.spec.center, self.spec.zoom, self.bounds)[4]
-
-    @property
     def bounds(self) -> BBox:
         """(west, south, east, north) a view without a centre is fitted to."""
         return theatres_bbox(self.dataset.catalog)
@@ -299,10 +292,8 @@ class MapPlan:
                 layer = planned.layer
                 label = layer.title + (" (unavailable)" if layer.id in self.unavailable else "")
                 kinds = planned.kinds or frozenset({"line"})
-                # a layer drawn all in the "not in force" look is keyed in that look: the
-                # 1994 Karabakh line on a 2026 map is grey and dashed, not brown
                 ended = planned.features and not any(f.active for f in planned.features)
-                look = planned.features[0].look if ended else None
+                look = planned.features[0].look if ended else None  # keyed as drawn: grey
                 out.append(LegendEntry("layer", label, layer, kinds, look=look, bbox=planned.bbox))
                 out += _variant_entries(planned)
         if self.spec.show_events:

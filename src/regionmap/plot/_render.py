@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from regionmap._dataset import Dataset
 from regionmap._errors import ExportError
+from regionmap._labels import view_zoom
 from regionmap._plan import MapPlan
 from regionmap._spec import ViewSpec
 from regionmap._symbology import SEA_COLOR
@@ -157,7 +158,8 @@ def _panel(
     plan = MapPlan.from_view(spec, dataset, events=events, size_px=size_px)
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     ax.set_facecolor(SEA_COLOR)
-    basemap = draw_basemap(ax, dataset, s, plan.view_zoom)
+    zoom = view_zoom(spec.center, spec.zoom, plan.bounds)[4]  # rivers come in by rank
+    basemap = draw_basemap(ax, dataset, s, zoom)
     drawn = draw_overlays(ax, plan, s)
     if spec.show_events:
         draw_events(ax, events, s, plan)
