@@ -7,6 +7,7 @@ import shutil
 
 import geopandas as gpd
 import pytest
+import shapely
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from shapely.geometry import LineString
@@ -215,6 +216,11 @@ def test_the_golan_heights_are_land_on_the_basemap(dataset):
     basemap = dataset.layers["basemap"].frame
     golan = basemap[basemap.contains(Point(35.8, 33.0))]
     assert list(golan["name"]) == ["Golan Heights"] and golan["name_tr"].iloc[0] == "Golan Tepeleri"
+    # cut from the outlines as drawn (simplified), not the full ones: no water-coloured
+    # slivers along its edges (a new user's trial)
+    land = shapely.union_all(basemap.geometry.intersection(shapely.box(35.3, 32.4, 36.3, 33.6)))
+    assert [shapely.Polygon(ring).area for part in getattr(land, "geoms", [land])
+            for ring in part.interiors] == []  # fmt: skip
 
 
 def test_a_town_under_an_events_marker_is_named_clear_of_it(dataset):

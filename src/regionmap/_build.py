@@ -8,14 +8,11 @@ stored on the feature, so the map can show it beside the official one.
 
 from __future__ import annotations
 
-import json
-import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 import shapely.geometry
 
@@ -73,7 +70,9 @@ def clip_natural_earth(zip_path: str | Path, out: str | Path, bbox: tuple[float,
         {"type": "Feature", "properties": {c: row[c] for c in NE_COLUMNS}, "geometry": geom}
         for row, geom in zip(clipped.to_dict("records"), clipped.geometry, strict=True)
     ]
-    atomic_write_text(out, dumps_features(features, LAYER_DIGITS, name="naturalearth_admin0"))
+    atomic_write_text(
+        out, compose.dumps_features(features, LAYER_DIGITS, name="naturalearth_admin0")
+    )
     return len(features)
 
 
@@ -313,83 +312,64 @@ def build_layers(catalog: Catalog) -> dict[str, str]:
                 curated = [(_curated_geometry(e, path), e) for e in src.curated.values()]
                 features[spec.id] = _netowns.town_features(root, _netowns.curated_places(curated))
             else:
-                features[spec.id] = _basemap_features(src)
+                features[spec.id] = _basemap_features(src, root)
 
     texts = {}
     for spec in catalog.layers:
         digits = BASEMAP_DIGITS if spec.role == "basemap" else LAYER_DIGITS
-        texts[spec.id] = dumps_features(features[spec.id], digits, name=spec.id)
+        texts[spec.id] = compose.dumps_features(features[spec.id], digits, name=spec.id)
     return texts
 
 
-def _basemap_features(src: Sources) -> list[dict]:
+def _ne_area(id_: str, name: str, description: str, status: str, **more: str) -> dict:
+    """The contract fields of a basemap area drawn from the Natural Earth clip."""
+    return {
+        "id": id_,
+        "name": name,
+        "kind": "area",
+        "description": description,
+        "source": NE_CITATION,
+        "source_url": NE_URL,
+        "as_of": "2022-05-09",
+        "valid_from": "",
+        "valid_to": "",
+        "legal_basis": "",
+        "status": status,
+        "precision_m": 1000,
+        **more,
+    }
+
+
+def _basemap_features(src: Sources, root: Path) -> list[dict]:
     countries = src.countries.reset_index()
     simple = compose.simplify_for_display(countries, BASEMAP_TOLERANCE_DEG, BASEMAP_DIGITS)
     out = []
     for row, geom in zip(simple.to_dict("records"), simple.geometry, strict=True):
-        props = {
-            "id": f"country-{row['ADM0_A3'].lower()}",
-            "name": row["NAME_EN"],
-            "kind": "area",
-            "description": f"{row['NAME_EN']} ({row['TYPE']}), as drawn by Natural Earth.",
-            "source": NE_CITATION,
-            "source_url": NE_URL,
-            "as_of": "2022-05-09",
-            "valid_from": "",
-            "valid_to": "",
-            "legal_basis": "",
-            "status": "de facto",
-            "precision_m": 1000,
-            "iso_a3": row["ADM0_A3"],
-            "name_tr": row["NAME_TR"],
-            "name_ru": row["NAME_RU"],
-            "wikidata": row["WIKIDATAID"],
-        }
+        name = row["NAME_EN"]
+        props = _ne_area(
+            f"country-{row['ADM0_A3'].lower()}",
+            name,
+            f"{name} ({row['TYPE']}), as drawn by Natural Earth.",
+            "de facto",
+            iso_a3=row["ADM0_A3"],
+            name_tr=row["NAME_TR"],
+            name_ru=row["NAME_RU"],
+            wikidata=row["WIKIDATAID"],
+        )
         out.append({"type": "Feature", "properties": props, "geometry": geom})
     for gap in src.zones.get("basemap_gap", []):  # land no country of the clip holds
-        hole = compose.gap_at(countries.geometry, *gap["point"])
+        # cut from the drawn (simplified) outlines, so the gap meets its neighbours' edges
+        hole = compose.gap_at(simple.geometry, *gap["point"])
         if hole is None:
-            raise DataError(ZONES_FILE, f"no gap between countries at {gap['point']}", gap["id"])
-        fields = {k: v for k, v in gap.items() if k != "point"}
-        props = {**out[-1]["properties"], "iso_a3": "", "wikidata": "", **fields}
-        shape = compose.round_coordinates(gpd.GeoSeries([hole]), BASEMAP_DIGITS).iloc[0]
-        out.append({"type": "Feature", "properties": props, "geometry": shape})
+            where = root / ZONES_FILE
+            raise DataError(where, f"no gap between countries at {gap['point']}", gap["id"])
+        g = {k: v for k, v in gap.items() if k != "point"}
+        props = _ne_area(
+            g.pop("id"), g.pop("name"), g.pop("description"), g.pop("status"), iso_a3="", **g
+        )
+        props["wikidata"] = ""
+        out.append({"type": "Feature", "properties": props, "geometry": hole})
     return out
-
-
-def _clean(value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
-
-
-def _rounded(obj: object, digits: int) -> object:
-    if isinstance(obj, float):
-        return round(obj, digits)
-    if isinstance(obj, list | tuple):
-        return [_rounded(o, digits) for o in obj]
-    return obj
-
-
-def dumps_features(features: list[dict], digits: int, name: str = "") -> str:
-    """Deterministic GeoJSON: fixed key order, rounded coordinates, one feature a line."""
-    lines = []
-    for feature in features:
-        geom = feature["geometry"]
-        mapping = shapely.geometry.mapping(geom) if not isinstance(geom, dict) else geom
-        geometry = {
-            "type": mapping["type"],
-            "coordinates": _rounded(mapping["coordinates"], digits),
-        }
-        props = {k: _clean(v) for k, v in feature["properties"].items()}
-        body = {"type": "Feature", "properties": props, "geometry": geometry}
-        lines.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
-    head = json.dumps({"type": "FeatureCollection", "name": name}, ensure_ascii=False)[:-1]
-    return head + ', "features": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def write_layers(catalog: Catalog) -> list[Path]:

@@ -1,4 +1,5 @@
-"""Pure geometry: shared borders, metric buffers, strips along a border, geodesic measures.
+"""Pure geometry: shared borders, metric buffers, strips along a border, geodesic measures,
+and the deterministic GeoJSON text the layer files are written in.
 
 Nothing here reads or writes files. Distances are built in a local metric CRS (an
 azimuthal equidistant projection centred on the shape) and measured on the WGS84
@@ -7,10 +8,14 @@ ellipsoid, so a '5 km corridor' is 5 km on the ground wherever it lies.
 
 from __future__ import annotations
 
+import json
+import math
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.geometry
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
@@ -320,3 +325,38 @@ def gap_at(areas: gpd.GeoSeries, lon: float, lat: float) -> Polygon | None:
             if hole.contains(point):
                 return hole
     return None
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _rounded(obj: object, digits: int) -> object:
+    if isinstance(obj, float):
+        return round(obj, digits)
+    if isinstance(obj, list | tuple):
+        return [_rounded(o, digits) for o in obj]
+    return obj
+
+
+def dumps_features(features: list[dict], digits: int, name: str = "") -> str:
+    """Deterministic GeoJSON: fixed key order, rounded coordinates, one feature a line."""
+    lines = []
+    for feature in features:
+        geom = feature["geometry"]
+        mapping = shapely.geometry.mapping(geom) if not isinstance(geom, dict) else geom
+        geometry = {
+            "type": mapping["type"],
+            "coordinates": _rounded(mapping["coordinates"], digits),
+        }
+        props = {k: _clean(v) for k, v in feature["properties"].items()}
+        body = {"type": "Feature", "properties": props, "geometry": geometry}
+        lines.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    head = json.dumps({"type": "FeatureCollection", "name": name}, ensure_ascii=False)[:-1]
+    return head + ', "features": [\n' + ",\n".join(lines) + "\n]}\n"

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regionmap._build import dumps_features
-from regionmap._compose import in_window
+from regionmap._compose import dumps_features, in_window
 from regionmap._dataset import Dataset
 from regionmap._spec import ViewSpec
 from regionmap._status import as_periods, describe, status_at

@@ -114,7 +114,7 @@ def clip_natural_earth_file(
 ) -> list[dict]:
     """The features of ``path`` (a Natural Earth file of ``ne``'s kind) that reach ``bbox``
     (west, south, east, north, degrees, EPSG:4326), cut to it, coordinates rounded to 5
-    decimals, west to east, as GeoJSON-like features for `regionmap._build.dumps_features`.
+    decimals, west to east, as GeoJSON-like features for `regionmap._compose.dumps_features`.
 
     Raises
     ------
@@ -168,7 +168,7 @@ def refresh_natural_earth_file(
         An unknown kind, or a file that is not what the kind expects.
     """
     from regionmap._atomic import atomic_write_text
-    from regionmap._build import dumps_features
+    from regionmap._compose import dumps_features
 
     if kind not in NATURAL_EARTH_FILES:
         raise DataError(path, f"unknown kind {kind!r}; known: {', '.join(NATURAL_EARTH_FILES)}")

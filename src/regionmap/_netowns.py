@@ -36,7 +36,6 @@ LEFT_OUT = {
 }
 ARTICLES = ("al ", "el ", "as ", "ad ", "ar ", "az ", "an ", "at ", "ash ", "ath ")
 TURKISH_LETTERS = set("İıŞşĞğÇçÖöÜü")
-TOWN_SYMBOL_PX = 2.5  # a town's dot, drawn with its label
 CURATED_NEAR_M = 5000  # a curated place this close names the town instead
 
 
