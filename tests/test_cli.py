@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -85,6 +86,9 @@ def test_layers_lists_every_catalogued_layer(catalog):
     assert proc.returncode == 0
     for spec in catalog.layers:
         assert spec.id in proc.stdout
+    # the columns stay in line past the longest id ("lachin-contact-1994" broke them)
+    starts = {re.match(r"\S+\s+", line).end() for line in proc.stdout.splitlines()}
+    assert len(starts) == 1, starts
 
 
 def test_stats_prints_measured_beside_official():
@@ -97,6 +101,7 @@ def test_stats_prints_measured_beside_official():
 def test_build_geodata_check_passes_on_committed_layers():
     proc = run("build-geodata", "--check")
     assert proc.returncode == 0, proc.stdout
+    assert proc.stderr.startswith("ok: ") and "layers match their sources" in proc.stderr
 
 
 def test_events_2020_geojson(events):
@@ -137,7 +142,12 @@ def test_bad_date_flag_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["events", "--from", "2020-13-45"])
     assert exc.value.code == 2
-    assert "not a date" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # one line, the mistake and where help is, not the ten lines of usage before it
+    assert err == (
+        "regionmap events: error: argument --from: '2020-13-45' is not a date YYYY-MM-DD "
+        "(see 'regionmap events --help')\n"
+    )
 
 
 def test_snapshot_html_format_from_extension(tmp_path):

@@ -32,7 +32,8 @@ NE_KINDS = {
 def cmd_layers(args: argparse.Namespace) -> int:
     catalog = catalog_of(args)
     results = load_layers(catalog)
-    print(f"{'id':<18} {'theatre':<8} {'features':>8}  {'as_of':<10}  title")
+    w = max(len(spec.id) for spec in catalog.layers)  # columns fit the longest id
+    print(f"{'id':<{w}} {'theatre':<8} {'features':>8}  {'as_of':<10}  title")
     for spec in catalog.layers:
         result = results[spec.id]
         frame = result.frame
@@ -40,7 +41,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
         n = len(result.problems)
         flag = f"  ({n} problem{'s' if n != 1 else ''})" if n else ""
         print(
-            f"{spec.id:<18} {spec.theatre or spec.role:<8} {len(frame):>8}  {as_of:<10}  "
+            f"{spec.id:<{w}} {spec.theatre or spec.role:<8} {len(frame):>8}  {as_of:<10}  "
             f"{spec.title}{flag}"
         )
     return 0
@@ -87,6 +88,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         stale = stale_layers(catalog)
         for path in stale:
             print(f"{path}: stale (run `regionmap build-geodata`)")
+        if not stale:
+            print(f"ok: {len(catalog.layers)} layers match their sources", file=sys.stderr)
         return 1 if stale else 0
     changed = write_layers(catalog)
     for path in changed:
@@ -98,23 +101,23 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     catalog = catalog_of(args)
     results = load_layers(catalog)
-    print(f"{'layer':<16} {'feature':<28} {'measured':>12} {'official':>10} {'diff':>7}  source")
-    for spec in catalog.layers:
-        if spec.role == "basemap":
-            continue
-        table = measure(results[spec.id].frame)
+    tables = {s.id: measure(results[s.id].frame) for s in catalog.layers if s.role != "basemap"}
+    w = max(len(i) for i in tables)  # columns fit the longest ids
+    f = max([len(str(i)) for t in tables.values() for i in t["id"]] + [7])
+    print(f"{'layer':<{w}} {'feature':<{f}} {'measured':>12} {'official':>10} {'diff':>7}  source")
+    for layer_id, table in tables.items():
         for row in table.itertuples(index=False):
             unit = "km" if row.measure == "length_km" else "km²"
             official = f"{row.official:.0f} km" if row.official == row.official else "-"
             diff = f"{row.difference_pct:+.0f}%" if row.official == row.official else ""
             print(
-                f"{spec.id:<16} {row.id:<28} {row.value:>9.1f} {unit:<3}"
+                f"{layer_id:<{w}} {row.id:<{f}} {row.value:>9.1f} {unit:<3}"
                 f"{official:>10} {diff:>7}  {row.official_source or ''}"
             )
-    print(f"\n{'theatre':<16} {'newest checked fact':<20} title")
+    print(f"\n{'theatre':<{w}} {'newest checked fact':<20} title")
     for theatre_id, newest in theatre_freshness(catalog, results).items():
         title = catalog.theatre(theatre_id).title
-        print(f"{theatre_id:<16} {newest or '-':<20} {title}")
+        print(f"{theatre_id:<{w}} {newest or '-':<20} {title}")
     print("measured: geodesic (WGS84) on the unsimplified layer geometry", file=sys.stderr)
     print("newest checked fact: latest as-of of a status period or *_as_of", file=sys.stderr)
     return 0
