@@ -18,7 +18,15 @@ from regionmap._errors import EventError, Problem
 from regionmap.events._formats import FileFormat, detect
 from regionmap.events._frames import compact, concat, is_category
 from regionmap.events._model import EventResult
-from regionmap.events._read import check_size, chunks, encoding_of, header_and_rows, not_utf8
+from regionmap.events._read import (
+    NotOneRowALine,
+    arrow_chunks,
+    check_size,
+    chunks,
+    encoding_of,
+    header_and_rows,
+    not_utf8,
+)
 from regionmap.events._rules import validate
 
 
@@ -88,7 +96,9 @@ def read_events(path: str | Path, catalog: Catalog | None = None) -> EventResult
     noticed (the locale a spreadsheet saved the file in, a skipped hashtag row, how UCDP
     columns were mapped) is in ``EventResult.notes``. Rows are read and checked
     ``CHUNK_ROWS`` at a time, so a million-row file never sits in memory as Python
-    strings; an event_id is checked against those of earlier chunks.
+    strings; an event_id is checked against those of earlier chunks. Arrow's CSV reader
+    reads files of one row a line; a file it cannot number lines in exactly (a line break
+    in quotes, blank lines, rows of the wrong length) is read again by the csv module.
 
     Parameters
     ----------
@@ -116,6 +126,13 @@ def read_events(path: str | Path, catalog: Catalog | None = None) -> EventResult
     """
     path = Path(path)
     check_size(path)
+    try:
+        return _read(path, catalog, arrow=True)
+    except NotOneRowALine:  # Arrow cannot number this file's lines: the csv module can
+        return _read(path, catalog, arrow=False)
+
+
+def _read(path: Path, catalog: Catalog | None, *, arrow: bool) -> EventResult:
     encoding, locale = encoding_of(path)
     problems: list[Problem] = []
     frames: list[pd.DataFrame] = []
@@ -124,12 +141,18 @@ def read_events(path: str | Path, catalog: Catalog | None = None) -> EventResult
         with path.open(encoding=encoding, newline="") as handle:
             header, reader = header_and_rows(path, handle, locale)
             fmt = detect(path, header)
-            for rows, lines in chunks(path, header, reader, problems, _chunk_rows(), fmt):
-                table = pd.DataFrame(rows, columns=fmt.header, dtype=str)
-                del rows
+            if arrow and not locale.utf16:
+                tables = arrow_chunks(path, header, locale.delimiter, _chunk_rows(), fmt)
+            else:
+                tables = (
+                    (pd.DataFrame(rows, columns=fmt.header, dtype=str), lines)
+                    for rows, lines in chunks(path, header, reader, problems, _chunk_rows(), fmt)
+                )
+            for table, lines in tables:
                 frame, more = validate(
                     table, lines, str(path), catalog, seen=seen, fmt=fmt, locale=locale
                 )
+                del table
                 if frames:  # the first chunk decides which columns repeat enough for categories
                     kinds = {c: "category" for c in frames[0].columns if is_category(frames[0][c])}
                     frame = frame.astype(kinds)

@@ -3,8 +3,9 @@
 Owns: the size limit, the text encoding (UTF-8 with or without a byte-order mark, UTF-16
 with one; legacy code pages refused), the separator, blank files, the header row, and rows
 cut into chunks with their line numbers (rows with the wrong number of fields become
-problems). Must not: interpret a cell (no dates, numbers or formats beyond skipping an HXL
-row) or build frames: it hands strings on.
+problems). Two readers give the same chunks: Arrow's, fast, for files of one row a line
+(most), and the csv module's, which numbers lines exactly in any file. Must not: interpret
+a cell (no dates, numbers or formats beyond skipping an HXL row): it hands strings on.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from regionmap._errors import EventError, Problem
 from regionmap.events._formats import FileFormat, is_hxl_row
@@ -173,3 +180,91 @@ def chunks(
         )
     if rows:
         yield rows, lines
+
+
+class NotOneRowALine(Exception):
+    """The file holds a blank line, a line break inside quotes or a row of the wrong length
+    (or is not UTF-8): `arrow_chunks` cannot number its lines, and the csv module reads it."""
+
+
+ARROW_BLOCK_BYTES = 8 << 20  # the Arrow reader's unit of work: 20,000 ACLED rows
+
+
+def _line_count(path: Path) -> int:
+    """Lines as the csv module counts them: ends at \\n, \\r\\n or a lone \\r, the last
+    line counted without one. Read in blocks, so a 1 GB file is not held."""
+    lines, tail = 0, b""
+    with path.open("rb") as handle:
+        while block := handle.read(16 << 20):
+            lines += block.count(b"\n")
+            if b"\r" in block or tail == b"\r":  # \r\n counted once, a lone \r as a line
+                lines += block.count(b"\r") - block.count(b"\r\n")
+                lines -= tail == b"\r" and block.startswith(b"\n")  # \r\n across blocks
+            tail = block[-1:]
+    return lines + (1 if tail not in (b"", b"\n", b"\r") else 0)
+
+
+def arrow_chunks(
+    path: Path, header: list[str], delimiter: str, size: int, fmt: FileFormat
+) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+    """As `chunks`, as string frames, read by Arrow's CSV reader: a 100,000-row ACLED file
+    in 0.1 s where the csv module and a frame of its rows took 1.3 s.
+
+    Arrow does not count lines, so a row's line number is its position. That holds when
+    every row is one line, which is checked: a row of the wrong length or a blank line
+    stops Arrow, and the file's lines are counted against the rows at the end. Rows whose
+    cells are all blank (a spreadsheet's trailing ``,,,``) are skipped as `chunks` skips
+    them. Raises `NotOneRowALine` when the numbering would be wrong; rows already yielded
+    must then be read again by `chunks`."""
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                skip_rows=1, column_names=names, block_size=ARROW_BLOCK_BYTES, use_threads=True
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        rows, line, pending = 0, 2, []
+        for batch in reader:
+            if rows == 0 and batch.num_rows and is_hxl_row([str(c[0]) for c in batch.columns]):
+                fmt.with_hxl()
+                batch, rows, line = batch.slice(1), 1, 3
+            rows += batch.num_rows
+            pending.append(batch)
+            while sum(b.num_rows for b in pending) >= size:
+                table = pa.Table.from_batches(pending)
+                pending = table.slice(size).to_batches()
+                yield _frame(table.slice(0, size), fmt.header, line)
+                line += size
+        if pending:
+            yield _frame(pa.Table.from_batches(pending), fmt.header, line)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise NotOneRowALine(str(exc)) from None
+    if _line_count(path) != rows + 1:
+        raise NotOneRowALine("a line break inside quotes, or blank lines")
+
+
+def _frame(table: pa.Table, columns: list[str], line: int) -> tuple[pd.DataFrame, list[int]]:
+    """A chunk as `chunks` gives it: string columns named as the format reads them, rows
+    of blank cells left out, and each row's line number."""
+    blank = None
+    for column in table.columns:  # mostly the first column alone: an id is never blank
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            break
+    lines = np.arange(line, line + table.num_rows)
+    if blank is not None and pc.any(blank).as_py():  # a spreadsheet's ",,," rows
+        keep = pc.invert(blank)
+        table, lines = table.filter(keep), lines[keep.to_numpy(zero_copy_only=False)]
+    frame = table.to_pandas()
+    frame.columns = columns
+    return frame, lines.tolist()

@@ -15,7 +15,7 @@ fatalities; titles and theatres filled in for ACLED and UCDP rows. Must not: rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,18 +46,25 @@ _DATE_COLUMNS = ("event_date", "date_start", "date_end")
 
 
 class _Flags:
-    """The first reason each row is bad and the column it names ('' while the row is good)."""
+    """The first reason each row is bad and the column it names ('' while the row is good).
+
+    A reason may be given as a function returning it per row: it is built only when some
+    row is newly bad (a message per row for 100,000 good rows cost a fifth of a check)."""
 
     def __init__(self, index: pd.Index) -> None:
-        self.reason = pd.Series("", index=index, dtype=object)
-        self.column = pd.Series("", index=index, dtype=object)
+        self.bad = np.zeros(len(index), dtype=bool)
+        self.reason = np.full(len(index), "", dtype=object)
+        self.column = np.full(len(index), "", dtype=object)
 
-    def __call__(self, mask: pd.Series, col: str, why: pd.Series | str) -> None:
-        new = mask & (self.reason == "")
-        if isinstance(why, pd.Series):
-            self.reason[new] = why[new]
-        else:
-            self.reason[new] = why
+    def __call__(
+        self, mask: pd.Series, col: str, why: pd.Series | str | Callable[[], pd.Series]
+    ) -> None:
+        new = np.asarray(mask, dtype=bool) & ~self.bad
+        if not new.any():
+            return
+        self.bad |= new
+        why = why() if callable(why) else why
+        self.reason[new] = why.to_numpy()[new] if isinstance(why, pd.Series) else why
         self.column[new] = col
 
 
@@ -136,13 +143,13 @@ def validate(
         _check_theatres(df, flag, fmt, catalog, lat, lon)
     fatalities = _check_content(df, flag, fmt)
 
-    bad = flag.reason != ""
+    bad = flag.bad
     problems = [
         Problem(path, f"line {line}, column {fmt.column(col)}", fmt.says(why))
         for line, col, why in zip(df.index[bad], flag.column[bad], flag.reason[bad], strict=True)
     ]
     typed = _Typed(lat, lon, fatalities, start, end)
-    return _good_rows(df, ~bad, dates, typed, locale), problems
+    return _good_rows(df, pd.Series(~bad, index=df.index), dates, typed, locale), problems
 
 
 @dataclass
@@ -206,7 +213,7 @@ def _check_ids(df: pd.DataFrame, flag: _Flags, seen: set[str] | None) -> None:
     flag(
         repeated & (df["event_id"] != ""),
         "event_id",
-        "event_id " + df["event_id"] + " appears more than once",
+        lambda: "event_id " + df["event_id"] + " appears more than once",
     )
     if seen is not None:
         seen.update(df["event_id"].unique())
@@ -233,29 +240,41 @@ def _check_dates(
     flag(
         ~spans & day.isna(),
         "event_date",
-        f"{fmt.column('event_date')} '" + df["event_date"] + f"' is not a real date ({DATE_HINT})",
+        lambda: (
+            f"{fmt.column('event_date')} '"
+            + df["event_date"]
+            + f"' is not a real date ({DATE_HINT})"
+        ),
     )
     flag(
         spans & (df["date_start"] != "") & start_raw.isna(),
         "date_start",
-        f"{fmt.column('date_start')} '" + df["date_start"] + f"' is not a real date ({DATE_HINT})",
+        lambda: (
+            f"{fmt.column('date_start')} '"
+            + df["date_start"]
+            + f"' is not a real date ({DATE_HINT})"
+        ),
     )
     flag(
         (df["date_end"] != "") & end_raw.isna(),
         "date_end",
-        f"{fmt.column('date_end')} '" + df["date_end"] + f"' is not a real date ({DATE_HINT})",
+        lambda: (
+            f"{fmt.column('date_end')} '" + df["date_end"] + f"' is not a real date ({DATE_HINT})"
+        ),
     )
     precision = pd.to_numeric(df["time_precision"].replace("", "1"), errors="coerce")
     flag(
         ~precision.isin([1, 2, 3]),
         "time_precision",
-        "time_precision '" + df["time_precision"] + "' is not 1 (day), 2 (week) or 3 (month)",
+        lambda: (
+            "time_precision '" + df["time_precision"] + "' is not 1 (day), 2 (week) or 3 (month)"
+        ),
     )
     geo_precision = pd.to_numeric(df["geo_precision"].replace("", "1"), errors="coerce")
     flag(
         ~geo_precision.isin([1, 2, 3]),
         "geo_precision",
-        "geo_precision '" + df["geo_precision"] + "' is not 1, 2 or 3",
+        lambda: "geo_precision '" + df["geo_precision"] + "' is not 1, 2 or 3",
     )
     return _Dates(spans, day, start_raw, end_raw, precision, geo_precision)
 
@@ -290,7 +309,7 @@ def _interval(df: pd.DataFrame, flag: _Flags, dates: _Dates) -> tuple[pd.Series,
     flag(
         has_end & first_day.notna() & (end_raw < first_day),
         "date_end",
-        "date_end " + df["date_end"] + " is before the start " + df["date_start"],
+        lambda: "date_end " + df["date_end"] + " is before the start " + df["date_start"],
     )
     return start, end
 
@@ -302,16 +321,22 @@ def _check_position(df: pd.DataFrame, flag: _Flags, locale: Locale) -> tuple[pd.
     lon_text = decimal_point(df["longitude"], locale)
     lat = pd.to_numeric(lat_text, errors="coerce")
     lon = pd.to_numeric(lon_text, errors="coerce")
-    flag(lat.isna(), "latitude", "latitude '" + df["latitude"] + "' is not a number")
-    flag(lon.isna(), "longitude", "longitude '" + df["longitude"] + "' is not a number")
+    flag(lat.isna(), "latitude", lambda: "latitude '" + df["latitude"] + "' is not a number")
+    flag(lon.isna(), "longitude", lambda: "longitude '" + df["longitude"] + "' is not a number")
     swapped_range = (lat.abs() > 90) & (lon.abs() <= 90)
     flag(
         swapped_range,
         "latitude",
-        "latitude " + df["latitude"] + " is out of range; latitude and longitude look swapped",
+        lambda: (
+            "latitude " + df["latitude"] + " is out of range; latitude and longitude look swapped"
+        ),
     )
-    flag(lat.abs() > 90, "latitude", "latitude " + df["latitude"] + " is out of range -90..90")
-    flag(lon.abs() > 180, "longitude", "longitude " + df["longitude"] + " is out of range")
+    flag(
+        lat.abs() > 90,
+        "latitude",
+        lambda: "latitude " + df["latitude"] + " is out of range -90..90",
+    )
+    flag(lon.abs() > 180, "longitude", lambda: "longitude " + df["longitude"] + " is out of range")
     return lat, lon
 
 
@@ -365,7 +390,7 @@ def _check_theatres(
     flag(
         unknown,
         "theatre",
-        "theatre '" + df["theatre"] + "' is not one of " + ", ".join(sorted(ids)),
+        lambda: "theatre '" + df["theatre"] + "' is not one of " + ", ".join(sorted(ids)),
     )
     for theatre in catalog.theatres:
         w, s, e, n = theatre.bbox
@@ -389,6 +414,6 @@ def _check_content(df: pd.DataFrame, flag: _Flags, fmt: FileFormat) -> pd.Series
     flag(
         (df["fatalities"] != "") & (fatalities.isna() | (fatalities < 0) | (fatalities % 1 != 0)),
         "fatalities",
-        f"{fmt.column('fatalities')} '" + df["fatalities"] + "' is not a whole number >= 0",
+        lambda: f"{fmt.column('fatalities')} '" + df["fatalities"] + "' is not a whole number >= 0",
     )
     return fatalities
