@@ -215,3 +215,25 @@ def test_cells_play_their_counts_without_a_rerun_per_frame(page, big_server):
     assert 0 < counts[0] < final[0], (counts, final)
     assert len({s[1] for s in seen}) >= 2, seen  # the legend's count followed
     assert during < len(set(labels)) - 1, (during, labels)  # no rerun message per frame
+
+
+IN_VIEW = re.compile(r"Aggregated view: ([\d,]+) events in the map")
+
+
+@pytest.mark.browser
+def test_an_aggregated_map_is_drawn_once_and_a_pan_recounts_without_redrawing_it(page, big_server):
+    """st_folium keys a map by its script, and the aggregated map was re-centred on each
+    report of its bounds: every page open drew it four times, each in a new frame, and each
+    pan drew it again. Now the first map stands, and a pan reruns only the counts."""
+    page.goto(big_server)
+    ui.wait_until(page, lambda: ui.in_map(page, "return window.regionmapEventCells.rmCells.length"))
+    ui.in_map(page, "window.rmFirstFrame = true; return 1;")  # gone if the frame is replaced
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    ui.wait_until(page, lambda: IN_VIEW.search(sidebar.inner_text()))  # the bounds' count
+    page.wait_for_timeout(3000)  # a report of the bounds and its rerun come and go
+    assert ui.in_map(page, "return window.rmFirstFrame === true;")
+    before = IN_VIEW.search(sidebar.inner_text())[1]
+    ui.in_map(page, "window.regionmapMap.panBy([-450, 0], {animate: false}); return 1;")
+    ui.wait_until(page, lambda: IN_VIEW.search(sidebar.inner_text())[1] != before)
+    page.wait_for_timeout(1500)
+    assert ui.in_map(page, "return window.rmFirstFrame === true;")  # the same map, panned

@@ -37,13 +37,16 @@ class MapEvents:
 
     spec: ViewSpec  # in the aggregated view, centred and zoomed as the map last was
     matching: int  # events the filters keep
-    shown: pd.DataFrame  # those the map draws (a store's SQL: only the first of them)
+    shown: pd.DataFrame  # those the tables list (a store's SQL: only the first of them)
     mode: str  # "markers" or "aggregated", for `shown`
     follows_map: bool  # aggregated before the bounds: panning and zooming rerun
     returned: tuple[str, ...]  # what the map component returns
     in_map: int = 0  # how many events the map stands for (aggregated: inside its bounds)
     cells: pd.DataFrame | None = None  # counts per grid cell, from a store's SQL
     cell_days: pd.DataFrame | None = None  # and per cell and start day, for playback
+    drawn: pd.DataFrame | None = None  # what the map draws, when not `shown`: every cell
+    drawn_count: int | None = None  # the events the map's legend counts, when not in_map
+    drawn_spec: ViewSpec | None = None  # the view the map is drawn from, when not `spec`
 
 
 def _last_bounds() -> tuple[tuple[float, float, float, float], float] | None:
@@ -58,10 +61,69 @@ def _last_bounds() -> tuple[tuple[float, float, float, float], float] | None:
 
 
 SQL_ROWS = 5000  # with a store, the most rows any panel shows (the timeline's)
+# The map's width is the browser's, unknown here; a first view framed for this width is
+# sent with its centre and zoom, so the bounds the map then reports match what was drawn.
+NOMINAL_WIDTH_PX = 1000
+
+
+def cell_box(spec: ViewSpec) -> tuple[float, float, float, float]:
+    """(west, south, east, north) the aggregated map counts cells in: about three views
+    around its centre at its whole zoom, snapped to a grid, so the map stays the same
+    while it is panned inside (the whole region at the first view's zoom)."""
+    step = 1440 / 2 ** math.floor(spec.zoom)  # about a 1,000 px view's width, in degrees
+    lat, lon = spec.center
+    w, e = math.floor(lon / step - 1.5) * step, math.ceil(lon / step + 1.5) * step
+    s, n = math.floor(lat / step - 1.5) * step, math.ceil(lat / step + 1.5) * step
+    return max(w, -180.0), max(s, -90.0), min(e, 180.0), min(n, 90.0)
+
+
+DRAWN_VIEW = "map_drawn_view"  # the view the aggregated map was last drawn from
+
+
+def _aggregated_view(spec: ViewSpec, data: regionmap.Dataset) -> tuple[ViewSpec, ViewSpec]:
+    """The view the aggregated map is drawn at, so that its script, and so its component,
+    stays the same while the map is panned or zoomed by a quarter: st_folium keys a map by
+    its script, and re-centring on each report of the bounds drew the map four times on
+    each page open, each in a new frame, and again on each pan.
+
+    The map is drawn as it last was while the browser's view stays in its whole zoom (the
+    cells' size) and inside its `cell_box`, and the view's filters are the same; else at
+    the browser's view, so a new map opens where the old one was; or at the view's own
+    position when that is not where the browser is (a framing chosen in the sidebar).
+    Returns that view, and the view as the browser shows it (for the exports)."""
+    fitted = spec
+    if spec.center is None or spec.zoom is None:
+        bbox = regionmap.theatres_bbox(data.catalog)
+        center, zoom = regionmap.fit_view(bbox, NOMINAL_WIDTH_PX, regionmap.MAP_HEIGHT_PX)
+        fitted = spec.replace(center=center, zoom=zoom)
+    view, last = fitted, _last_bounds()
+    if last is not None:
+        (w, s, e, n), zoom = last
+        lat, lon = fitted.center
+        # the page's URL follows the map: a position inside the bounds is the map's own
+        followed = spec.center is None or (
+            math.floor(fitted.zoom) == math.floor(zoom) and w <= lon <= e and s <= lat <= n
+        )
+        drawn = st.session_state.get(DRAWN_VIEW)
+        if followed and drawn is not None:
+            cw, cs, ce, cn = cell_box(drawn)
+            if (
+                drawn.replace(center=None, zoom=None) == spec.replace(center=None, zoom=None)
+                and math.floor(drawn.zoom) == math.floor(zoom)
+                and cw <= w and cs <= s and e <= ce and n <= cn
+            ):  # fmt: skip
+                view = drawn
+            else:
+                # the Web Mercator centre: the mean of the latitudes lies south of it, so
+                # each rerun drew the map further south, which reported new bounds
+                view = spec.replace(center=regionmap.fit_view(last[0])[0], zoom=zoom)
+    st.session_state[DRAWN_VIEW] = view
+    return view, fitted
 
 
 def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
-    """The events the view keeps; too many for markers, only those in the map's bounds.
+    """The events the view keeps; too many for markers, counted in cells for the map and
+    listed in the tables for the map's bounds only.
 
     With a store (DuckDB, PostGIS) the events are counted, gridded and paged in SQL: the
     app holds the cells and the first rows, never the whole selection."""
@@ -78,14 +140,17 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
     mode = regionmap.event_mode(in_map)
     returned: tuple[str, ...] = (CLICKED, DRAWN)
     follows_map = mode == "aggregated"
+    drawn = drawn_count = drawn_spec = None
+    cell_filter = event_filter
     if follows_map:
         returned += ("bounds", "zoom")
+        drawn_spec, spec = _aggregated_view(spec, data)
+        cell_filter = dataclasses.replace(event_filter, bbox=cell_box(drawn_spec))
+        if not sql:
+            drawn = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=cell_filter.bbox))
+            drawn_count = len(drawn)
         last = _last_bounds()
         if last is not None:
-            # the Web Mercator centre: the mean of the latitudes lies south of it, so each
-            # rerun drew the map further south, which reported new bounds: an endless loop
-            center = regionmap.fit_view(last[0])[0]  # (lat, lon)
-            spec = spec.replace(center=center, zoom=last[1])
             event_filter = dataclasses.replace(event_filter, bbox=last[0])
             if sql:
                 in_map = data.count_events(event_filter)
@@ -93,14 +158,23 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
                 shown = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=last[0]))
                 in_map = len(shown)
             mode = regionmap.event_mode(in_map)
+            if mode == "markers":  # few enough in the bounds: one by one, drawn there
+                spec = spec.replace(center=regionmap.fit_view(last[0])[0], zoom=last[1])
+                drawn = drawn_count = drawn_spec = None
+                cell_filter = event_filter
     cells = cell_days = None
     if sql and spec.show_events:
         shown = data.first_light(event_filter, SQL_ROWS)
         if mode == "aggregated":
             # cells by whole zoom: a quarter step's new cell size would recount the store
-            cells = data.event_cells(event_filter, math.floor(spec.zoom or 5))
-            cell_days = data.event_cell_days(event_filter, math.floor(spec.zoom or 5))
-    return MapEvents(spec, matching, shown, mode, follows_map, returned, in_map, cells, cell_days)
+            zoom = math.floor((drawn_spec or spec).zoom or 5)
+            cells = data.event_cells(cell_filter, zoom)
+            cell_days = data.event_cell_days(cell_filter, zoom)
+            drawn_count = int(cells["count"].sum()) if follows_map else None
+    return MapEvents(
+        spec, matching, shown, mode, follows_map, returned, in_map, cells, cell_days,
+        drawn, drawn_count, drawn_spec,
+    )  # fmt: skip
 
 
 def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
@@ -128,14 +202,15 @@ def _component(
     events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets, key: str
 ) -> Mapping[str, Any]:
     """One map component drawn from ``events.spec``'s first window, under ``key``."""
+    n_events = events.in_map if events.drawn_count is None else events.drawn_count
     fmap = regionmap.render_map(
-        events.spec.window_views()[0],
+        (events.drawn_spec or events.spec).window_views()[0],
         data,
         assets,
-        events=events.shown,
+        events=events.shown if events.drawn is None else events.drawn,
         cells=events.cells,
         cell_days=events.cell_days,
-        n_events=events.in_map if data.store is not None else None,
+        n_events=n_events if data.store is not None else None,
         playback=True,
         draw=key == "map",  # annotations are drawn on the first map (both show them)
     )

@@ -61,7 +61,7 @@ from regionmap._insets import Inset
 from regionmap._labels import Label
 from regionmap._load import LayerResult, load_layers, read_layer, read_layers
 from regionmap._nelayers import refresh_lakes, refresh_natural_earth_file
-from regionmap._plan import MAX_MARKERS, MapPlan, event_mode
+from regionmap._plan import MAX_MARKERS, MapPlan, event_mode, theatres_bbox
 from regionmap._provenance import clicked_feature_id, format_date, provenance_rows
 from regionmap._settings import ENVIRONMENT, MAP_HEIGHT_PX, read_setting, setting
 from regionmap._spec import BASEMAPS, LANGS, PRESETS, ZOOM_STEP, ViewSpec, fit_view, zoom_value
@@ -238,6 +238,7 @@ __all__ = [
     "stale_layers",
     "strip_along",
     "theatre_freshness",
+    "theatres_bbox",
     "unique_name",
     "user_data_dir",
     "user_layer_id",
