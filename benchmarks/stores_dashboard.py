@@ -27,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "benchmarks" / "results"
 FIGURES = (
+    ("file never seen: command → map", "first_seen_command_to_map_s", ".2f", " s"),
+    ("file never seen: page open → map", "first_seen_page_to_map_s", ".2f", " s"),
     ("first page open → map, new server", "first_start_page_to_map_s", ".2f", " s"),
     ("page open → map, warm server", "page_open_to_map_s", ".2f", " s"),
     ("bytes sent for a page open", "bytes_page_open", ",.0f", " B"),
@@ -43,7 +45,8 @@ def figures(env: dict[str, str], geodata: Path, user_data: Path) -> dict:
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        return browser_figures(geodata, user_data)
+        first = first_seen_figures(env, geodata) if env.get("REGIONMAP_EVENTS") else {}
+        return {**first, **browser_figures(geodata, user_data)}
     except Exception as exc:  # one engine failing still leaves the others' figures
         return {"error": f"{type(exc).__name__}: {exc}"}
     finally:
@@ -52,6 +55,28 @@ def figures(env: dict[str, str], geodata: Path, user_data: Path) -> dict:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def first_seen_figures(env: dict[str, str], geodata: Path) -> dict:
+    """The first map of a file the dashboard has never seen (no Parquet copy yet: every row
+    is validated first), from `regionmap dashboard` started, and from the page opened as
+    soon as the server answers (what the README's command does)."""
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.scale import open_map
+    from tests.browser_support import dashboard_server
+
+    with tempfile.TemporaryDirectory(prefix="regionmap-first-seen-") as user_data:
+        env = {**env, "REGIONMAP_GEODATA": str(geodata), "REGIONMAP_USER_DATA": user_data}
+        with sync_playwright() as p:
+            t0 = time.perf_counter()
+            with dashboard_server(env=env) as url:
+                browser, _, _, page_s = open_map(url, p)
+                command_s = time.perf_counter() - t0
+                browser.close()
+    return {"first_seen_command_to_map_s": command_s, "first_seen_page_to_map_s": page_s}
 
 
 def pydeck_figures(csv: Path, max_message_mb: int | None = None) -> dict:
