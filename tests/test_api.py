@@ -32,7 +32,7 @@ PUBLIC = [
     "DuckStore", "PostgisStore", "StoreError", "mask_url", "open_postgis",
     "forget_user_file", "keep_user_file", "kept_user_files", "is_shared_store",
     "GEODATA_ENV", "NE_FILE", "atomic_write_text", "clip_natural_earth", "files_to_check",
-    "setting", "theatre_freshness", "view_from_args",
+    "setting", "theatre_freshness", "theatres_bbox", "view_from_args",
     "read_atlas_views", "render_atlas", "write_atlas",
     "refresh_lakes", "refresh_natural_earth_file", "frame_view", "view_size_m", "halo_decision",
     "BBox", "LatLon", "check_bbox",

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from branca.element import MacroElement
 from folium.plugins import Draw
 
 from regionmap._annotations import ANNOTATION_COLOR, PlannedAnnotation
 from regionmap.web._assets import Assets
-from regionmap.web._elements import _script
+from regionmap.web._elements import ScriptElement, _script
 from regionmap.web._escape import escape, script_json
 
 
-class AnnotationLayer(MacroElement):
+class AnnotationLayer(ScriptElement):
     """Notes, marked points and arrows above every layer, not clickable (they are the
     user's own marks). Each mark's SVG path has the class ``rm-annotation-<kind>``, each
     text box ``rm-annotation-box``; the group is ``window.regionmapAnnotations``."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from importlib.resources import files
 
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -45,7 +45,33 @@ def stylesheet(name: str = "map.css") -> str:
     return "\n<style>\n" + (TEMPLATES / name).read_text(encoding="utf-8") + "</style>\n"
 
 
-class MapTools(MacroElement):
+class _Rendered(Element):
+    """A macro's output as it is. branca wraps each in a new jinja2 Template, which parses
+    every byte again: 21 templates and 90 ms of a map, more with many cells."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text.removesuffix("\n")  # as jinja2 renders it (keep_trailing_newline)
+
+    def render(self, **kwargs: object) -> str:
+        return self._text
+
+
+class ScriptElement(MacroElement):
+    """A MacroElement whose header, html and script go into the page as rendered."""
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if macros.get(part) is not None:
+                text = macros[part](self, kwargs)
+                getattr(figure, part).add_child(_Rendered(text), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class MapTools(ScriptElement):
     """Cursor coordinates, a distance tool, fullscreen, share-URL sync, and two maps of a
     page moving together (compare mode), in plain Leaflet.
 
@@ -56,7 +82,7 @@ class MapTools(MacroElement):
     _template = _script("map_tools.js")
 
 
-class OverlayLayer(MacroElement):
+class OverlayLayer(ScriptElement):
     """One catalogued layer as one element: escaped tooltip and popup HTML travel as JSON.
 
     Its SVG paths carry the class ``rm-layer-<id>`` and the layer is registered in
@@ -74,7 +100,7 @@ class OverlayLayer(MacroElement):
         self.id_json = script_json(layer_id)
 
 
-class MapLabels(MacroElement):
+class MapLabels(ScriptElement):
     """The plan's labels as one element: escaped text and its placement travel as JSON,
     drawn as non-interactive Leaflet divIcons (styles in ``map.css``)."""
 
@@ -99,7 +125,7 @@ class MapLabels(MacroElement):
         self.labels_json = script_json(rows, ensure_ascii=False)
 
 
-class LayerToggles(MacroElement):
+class LayerToggles(ScriptElement):
     """Leaflet's layer control over the drawn overlays and events, for standalone pages."""
 
     _template = _script("layer_toggles.js")
@@ -110,7 +136,7 @@ class LayerToggles(MacroElement):
         self.titles_json = script_json({k: escape(v) for k, v in titles.items()})
 
 
-class Legend(MacroElement):
+class Legend(ScriptElement):
     """The legend control; ``fit`` (an exported page) grows it into columns, then shrinks
     its text, until all of it lies inside the map instead of scrolling."""
 
@@ -152,7 +178,7 @@ def _approximate(icon: str, radius_m: int) -> str:
     )
 
 
-class VariantLabels(MacroElement):
+class VariantLabels(ScriptElement):
     """Each dated variant's period as a text label on the map, in its layer's ink."""
 
     _template = _script("variant_labels.js")
@@ -168,7 +194,7 @@ class VariantLabels(MacroElement):
         self.labels_json = script_json(labels)
 
 
-class EventLayer(JSCSSMixin):
+class EventLayer(JSCSSMixin, ScriptElement):
     """All event markers as one element: a JSON list turned into clustered markers in JS.
 
     One element instead of a folium Marker (with Tooltip, Popup and DivIcon children) per
@@ -229,7 +255,7 @@ class EventLayer(JSCSSMixin):
 # and the events table stay under 1 MB a view; 2,000 would not (1.3 MB, measured).
 
 
-class EventAggregateLayer(MacroElement):
+class EventAggregateLayer(ScriptElement):
     """Events as counts per grid cell: circles sized by count, coloured by the main type,
     on one canvas; each circle's count is its ``rmCount`` (playback changes it)."""
 
@@ -257,7 +283,7 @@ class EventAggregateLayer(MacroElement):
         self.total = int(cells["count"].sum()) if len(cells) else 0
 
 
-class BasemapLayer(MacroElement):
+class BasemapLayer(ScriptElement):
     """The offline vector basemap: inline GeoJSON, or fetched once from a static URL so
     that a rerun of the dashboard does not resend it."""
 

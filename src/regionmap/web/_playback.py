@@ -25,14 +25,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from branca.element import MacroElement
 
 from regionmap._animate import ANIMATION_STEPS, step_count, step_ends
 from regionmap._plan import STOPPED_STATUSES, MapPlan
 from regionmap._spec import MONTHS, day_text
 from regionmap._status import as_periods
 from regionmap.web._cube import event_cube
-from regionmap.web._elements import EPOCH, _script, day_number
+from regionmap.web._elements import EPOCH, ScriptElement, _script, day_number
 from regionmap.web._escape import escape, script_json
 
 # A step with more frames than this (days over ten years) would ship a long list for a
@@ -72,7 +71,7 @@ def playback_window(plan: MapPlan) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-class Playback(MacroElement):
+class Playback(ScriptElement):
     """The play control: play/pause, step (day, week, month, year), speed, a slider to drag
     the frame and the frame's date. Reads the markers of ``EventLayer`` and the layers of
     ``OverlayLayer`` (features shipped with their timing: ``rm_t``, ``rm_on``, ``rm_off``),
