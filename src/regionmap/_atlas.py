@@ -21,7 +21,6 @@ from regionmap._atomic import atomic_write_bytes
 from regionmap._dataset import Dataset
 from regionmap._errors import ExportError, ViewError
 from regionmap._spec import ViewSpec, fit_view
-from regionmap._status import theatre_freshness
 
 ATLAS_PAGE_PX = (1169, 827)  # A4 landscape, 297 x 210 mm, at 100 dpi
 PAGE_VIEW_KEY = "/RegionmapView"  # a page's view spec, JSON, in its page dictionary
@@ -73,7 +72,7 @@ def atlas_pages(
             f"{', '.join(catalog.theatre_ids)}"
         )
     chosen = [t for t in catalog.theatres if not theatres or t.id in theatres]
-    fresh = theatre_freshness(catalog, dataset.layers)
+    fresh = dataset.theatre_freshness()
     overview = ViewSpec.default(catalog).replace(
         start=start, end=end, annotations=tuple(annotations)
     )

@@ -32,7 +32,7 @@ from regionmap._framing import (
 from regionmap._insets import Inset, plan_insets
 from regionmap._labels import Label, labels_for_plan
 from regionmap._spec import ViewSpec
-from regionmap._status import status_at, theatre_freshness
+from regionmap._status import status_at
 from regionmap._symbology import (
     AGGREGATED_LABEL,
     INACTIVE_LABEL,
@@ -277,7 +277,7 @@ class MapPlan:
         """
         out: list[LegendEntry] = []
         titles = {t.id: t.title for t in self.dataset.catalog.theatres}
-        fresh = theatre_freshness(self.dataset.catalog, self.dataset.layers)
+        fresh = self.dataset.theatre_freshness()
         grouped: dict[str, list[PlannedLayer]] = {}
         for planned in self.layers:
             if extent is None or bbox_overlaps(planned.bbox, extent):
