@@ -88,6 +88,16 @@ class Dataset:
             self._memo["freshness"] = theatre_freshness(self.catalog, self.layers)
         return self._memo["freshness"]
 
+    def layer_records(self, layer_id: str) -> list[dict]:
+        """A layer's properties as stored, one dict per feature in file order (read-only:
+        shared by every map drawn from this dataset). Made once: pandas' ``to_dict`` for
+        16 layers took 0.1 s of every map."""
+        key = ("records", layer_id)
+        if key not in self._memo:
+            frame = self.layers[layer_id].frame
+            self._memo[key] = frame.drop(columns=frame.geometry.name).to_dict("records")
+        return self._memo[key]
+
     @property
     def problems(self) -> list[Problem]:
         out = [p for r in self.layers.values() for p in r.problems]

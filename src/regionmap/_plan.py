@@ -400,7 +400,7 @@ def _plan_layer(spec: ViewSpec, dataset: Dataset, layer: LayerSpec) -> PlannedLa
     stored = dataset.layers[layer.id].frame if layer.id in dataset.layers else None
     if shown is None or stored is None or len(shown) == 0:
         return PlannedLayer(layer, (), frozenset())
-    records = stored.drop(columns=stored.geometry.name).to_dict("records")
+    records = dataset.layer_records(layer.id)
     features = []
     variants = dated_variants(records, list(shown.geometry), spec)
     for geom, record, variant in zip(shown.geometry, records, variants, strict=True):
