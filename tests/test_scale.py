@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import shutil
 
 import numpy as np
@@ -475,3 +476,43 @@ def test_the_child_check_works_from_inside_the_dashboard(tmp_path, catalog, monk
     monkeypatch.setattr(regionmap._store, "_build_in_child", lambda *a: built.append(real(*a)))
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120).run()
     assert not at.exception and built and all(built)  # the curated file and the ACLED one
+
+
+def _map_view(at) -> tuple[float, float, float]:
+    """The aggregated map's centre and zoom as its script sets them."""
+    import re
+
+    component = next(c for c in at.get("component_instance") if "folium" in c.proto.component_name)
+    script = __import__("json").loads(component.proto.json_args)["script"]
+    found = re.search(r'center: \[([-\d.]+), ([-\d.]+)\].*?"zoom": ([\d.]+)', script, re.S)
+    assert found, "no map centre in the component's script"
+    return float(found[1]), float(found[2]), float(found[3])
+
+
+def test_a_reported_view_keeps_the_map_and_a_chosen_one_moves_it(synthetic_csv):
+    """The map reports its bounds on load and on each pan; drawn again for each (st_folium
+    keys a map by its script) it loaded four times a page open. A report of the view as
+    drawn, or panned within its cells, keeps the same map; a theatre chosen in the sidebar
+    still frames that theatre."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.session_state["user_files"] = {"acled-10k.csv": synthetic_csv.read_bytes()}
+    at.run()
+    at.button(key="preset:all").click().run()
+    lat, lon, zoom = _map_view(at)
+    for shift in (0.0, 3.0):  # as drawn, then panned 3 degrees east
+        at.session_state["map"] = {
+            "bounds": _leaflet_bounds(lat, lon + shift, int(zoom), 1000, 620),
+            "zoom": zoom,
+        }
+        at.run()
+        assert not at.exception
+        assert _map_view(at) == (lat, lon, zoom)
+    # the Black Sea's frame lies inside the map's bounds at about its zoom: still moved to
+    at.button(key="zoom:blacksea").click().run()
+    blacksea = _map_view(at)
+    assert math.floor(blacksea[2]) == math.floor(zoom) and blacksea[:2] != (lat, lon), blacksea
+    at.button(key="zoom:syria").click().run()
+    syria = _map_view(at)
+    assert abs(syria[0] - lat) > 1 and syria[2] > zoom, syria

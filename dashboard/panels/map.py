@@ -77,7 +77,22 @@ def cell_box(spec: ViewSpec) -> tuple[float, float, float, float]:
     return max(w, -180.0), max(s, -90.0), min(e, 180.0), min(n, 90.0)
 
 
-DRAWN_VIEW = "map_drawn_view"  # the view the aggregated map was last drawn from
+DRAWN_VIEW = "map_drawn_view"  # (the view's position then, the view the map was drawn at)
+
+
+def _followed(spec: ViewSpec, asked_before: tuple | None, last: tuple) -> bool:
+    """Whether the view's position is the one it had at the last draw, or the browser's
+    own (the page's URL follows the map to 4 decimals, and each rerun reads it back): then
+    it is no framing chosen in the sidebar."""
+    if (spec.center, spec.zoom) == asked_before:
+        return True
+    seen, zoom = regionmap.fit_view(last[0])[0], last[1]
+    return (
+        spec.center is not None
+        and spec.zoom == zoom
+        and abs(spec.center[0] - seen[0]) < 1e-3
+        and abs(spec.center[1] - seen[1]) < 1e-3
+    )
 
 
 def _aggregated_view(spec: ViewSpec, data: regionmap.Dataset) -> tuple[ViewSpec, ViewSpec]:
@@ -86,38 +101,33 @@ def _aggregated_view(spec: ViewSpec, data: regionmap.Dataset) -> tuple[ViewSpec,
     its script, and re-centring on each report of the bounds drew the map four times on
     each page open, each in a new frame, and again on each pan.
 
-    The map is drawn as it last was while the browser's view stays in its whole zoom (the
-    cells' size) and inside its `cell_box`, and the view's filters are the same; else at
-    the browser's view, so a new map opens where the old one was; or at the view's own
-    position when that is not where the browser is (a framing chosen in the sidebar).
-    Returns that view, and the view as the browser shows it (for the exports)."""
+    A position the view did not have at the last draw (a framing chosen in the sidebar, a
+    restored view) is drawn where it says. Else the map is drawn as it last was while the
+    browser's view stays in its whole zoom (the cells' size) and inside its `cell_box`,
+    and the view's filters are the same; otherwise at the browser's view, so a new map
+    opens where the old one was. Returns that view, and the view's own (fitted)."""
     fitted = spec
     if spec.center is None or spec.zoom is None:
         bbox = regionmap.theatres_bbox(data.catalog)
         center, zoom = regionmap.fit_view(bbox, NOMINAL_WIDTH_PX, regionmap.MAP_HEIGHT_PX)
         fitted = spec.replace(center=center, zoom=zoom)
-    view, last = fitted, _last_bounds()
-    if last is not None:
+    asked, last = (spec.center, spec.zoom), _last_bounds()
+    asked_before, drawn = st.session_state.get(DRAWN_VIEW) or (None, None)
+    view = fitted
+    if last is not None and drawn is not None and _followed(spec, asked_before, last):
         (w, s, e, n), zoom = last
-        lat, lon = fitted.center
-        # the page's URL follows the map: a position inside the bounds is the map's own
-        followed = spec.center is None or (
-            math.floor(fitted.zoom) == math.floor(zoom) and w <= lon <= e and s <= lat <= n
-        )
-        drawn = st.session_state.get(DRAWN_VIEW)
-        if followed and drawn is not None:
-            cw, cs, ce, cn = cell_box(drawn)
-            if (
-                drawn.replace(center=None, zoom=None) == spec.replace(center=None, zoom=None)
-                and math.floor(drawn.zoom) == math.floor(zoom)
-                and cw <= w and cs <= s and e <= ce and n <= cn
-            ):  # fmt: skip
-                view = drawn
-            else:
-                # the Web Mercator centre: the mean of the latitudes lies south of it, so
-                # each rerun drew the map further south, which reported new bounds
-                view = spec.replace(center=regionmap.fit_view(last[0])[0], zoom=zoom)
-    st.session_state[DRAWN_VIEW] = view
+        cw, cs, ce, cn = cell_box(drawn)
+        if (
+            drawn.replace(center=None, zoom=None) != spec.replace(center=None, zoom=None)
+            or math.floor(drawn.zoom) != math.floor(zoom)
+            or not (cw <= w and cs <= s and e <= ce and n <= cn)
+        ):
+            # the Web Mercator centre: the mean of the latitudes lies south of it, so each
+            # rerun drew the map further south, which reported new bounds: an endless loop
+            view = spec.replace(center=regionmap.fit_view(last[0])[0], zoom=zoom)
+        else:
+            view = drawn
+    st.session_state[DRAWN_VIEW] = (asked, view)
     return view, fitted
 
 
