@@ -6,7 +6,8 @@ map), their height (`regionmap.MAP_HEIGHT_PX`, the one the print map assumes too
 list of values the first returns: ``last_active_drawing`` (the clicked feature as
 GeoJSON, read by `feature`), ``all_drawings`` (what its drawing toolbar drew, read by
 `annotations`), plus ``bounds`` and ``zoom`` in the aggregated view, whose
-counts follow the map; so panning reruns the app only there.
+counts follow the map; so panning reruns the app only there (and ``map_drawn_view:<key>``,
+the view each aggregated map was drawn at, so that a rerun draws the same map).
 Must not cache the `folium.Map` (it draws blank when reused) nor build or style map parts:
 `regionmap.render_map` does.
 """
@@ -77,7 +78,7 @@ def cell_box(spec: ViewSpec) -> tuple[float, float, float, float]:
     return max(w, -180.0), max(s, -90.0), min(e, 180.0), min(n, 90.0)
 
 
-DRAWN_VIEW = "map_drawn_view"  # (the view's position then, the view the map was drawn at)
+DRAWN_VIEW = "map_drawn_view:"  # + map key: (the view's position then, the view drawn)
 
 
 def _followed(spec: ViewSpec, asked_before: tuple | None, last: tuple) -> bool:
@@ -95,7 +96,9 @@ def _followed(spec: ViewSpec, asked_before: tuple | None, last: tuple) -> bool:
     )
 
 
-def _aggregated_view(spec: ViewSpec, data: regionmap.Dataset) -> tuple[ViewSpec, ViewSpec]:
+def _aggregated_view(
+    spec: ViewSpec, data: regionmap.Dataset, key: str
+) -> tuple[ViewSpec, ViewSpec]:
     """The view the aggregated map is drawn at, so that its script, and so its component,
     stays the same while the map is panned or zoomed by a quarter: st_folium keys a map by
     its script, and re-centring on each report of the bounds drew the map four times on
@@ -112,7 +115,7 @@ def _aggregated_view(spec: ViewSpec, data: regionmap.Dataset) -> tuple[ViewSpec,
         center, zoom = regionmap.fit_view(bbox, NOMINAL_WIDTH_PX, regionmap.MAP_HEIGHT_PX)
         fitted = spec.replace(center=center, zoom=zoom)
     asked, last = (spec.center, spec.zoom), _last_bounds()
-    asked_before, drawn = st.session_state.get(DRAWN_VIEW) or (None, None)
+    asked_before, drawn = st.session_state.get(DRAWN_VIEW + key) or (None, None)
     view = fitted
     if last is not None and drawn is not None and _followed(spec, asked_before, last):
         (w, s, e, n), zoom = last
@@ -127,16 +130,17 @@ def _aggregated_view(spec: ViewSpec, data: regionmap.Dataset) -> tuple[ViewSpec,
             view = spec.replace(center=regionmap.fit_view(last[0])[0], zoom=zoom)
         else:
             view = drawn
-    st.session_state[DRAWN_VIEW] = (asked, view)
+    st.session_state[DRAWN_VIEW + key] = (asked, view)
     return view, fitted
 
 
-def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
+def events_to_draw(spec: ViewSpec, data: regionmap.Dataset, key: str = "map") -> MapEvents:
     """The events the view keeps; too many for markers, counted in cells for the map and
     listed in the tables for the map's bounds only.
 
     With a store (DuckDB, PostGIS) the events are counted, gridded and paged in SQL: the
-    app holds the cells and the first rows, never the whole selection."""
+    app holds the cells and the first rows, never the whole selection. ``key`` is the map
+    component's (the view it was drawn at is kept per map)."""
     sql = data.store is not None
     event_filter = spec.event_filter()
     if not spec.show_events:
@@ -154,7 +158,7 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset) -> MapEvents:
     cell_filter = event_filter
     if follows_map:
         returned += ("bounds", "zoom")
-        drawn_spec, spec = _aggregated_view(spec, data)
+        drawn_spec, spec = _aggregated_view(spec, data, key)
         cell_filter = dataclasses.replace(event_filter, bbox=cell_box(drawn_spec))
         if not sql:
             drawn = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=cell_filter.bbox))
@@ -256,7 +260,7 @@ def draw(events: MapEvents, data: regionmap.Dataset, assets: regionmap.Assets) -
         return _component(events, data, assets, "map")
     events = dataclasses.replace(events, returned=(*events.returned, "center", "zoom"))
     center, zoom = _first_map_position(events.spec)
-    other = events_to_draw(second[0], data)  # its events; in the aggregated view, in bounds
+    other = events_to_draw(second[0], data, "map_compare")  # aggregated: in the bounds
     other = dataclasses.replace(other, spec=other.spec.replace(center=center, zoom=zoom),
                                 returned=())  # fmt: skip
     left, right = st.columns(2, gap="small")
