@@ -35,7 +35,7 @@ sidebar.event_counts(
     events.matching, data.event_count(), events.follows_map, events.in_map, events.mode
 )
 
-map_panel.heading(events.spec, data, events.in_map)
+map_panel.heading(events.spec, data, events)
 returned = map_panel.draw(events, data, assets)  # the whole width: the map is the page
 if annotations.take_drawings(map_panel.drawn_features(returned)):
     st.rerun()  # the new mark joins the view: the map, the URL and the exports show it

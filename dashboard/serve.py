@@ -8,6 +8,7 @@ browser loads Streamlit's page; the first script run then finds them done.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from pathlib import Path
@@ -15,8 +16,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+class _NoContextWarning(logging.Filter):
+    """Streamlit warns that this thread has no script context, on every start: expected
+    here (no page asked for this run), and it read like a fault in a user's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "missing ScriptRunContext" not in record.getMessage()
+
+
 def warm() -> None:
     """What app.py does before it draws, through the same cached functions."""
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        _NoContextWarning()
+    )
     try:
         sys.path.insert(0, str(HERE))
         # Not streamlit_folium: a component imported before the server runs is never

@@ -138,6 +138,13 @@ def test_events_acled_input_to_file(tmp_path):
     assert "2 of 5 events" in proc.stderr
 
 
+def test_out_has_the_short_form_o(tmp_path):
+    """`-o FILE`, as most tools take it, was refused as a missing --out (a trial)."""
+    out = tmp_path / "war.csv"
+    assert main(["events", "--from", "2020-09-27", "--to", "2020-11-10", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("event_id,")
+
+
 def test_bad_date_flag_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["events", "--from", "2020-13-45"])

@@ -516,3 +516,31 @@ def test_a_reported_view_keeps_the_map_and_a_chosen_one_moves_it(synthetic_csv):
     at.button(key="zoom:syria").click().run()
     syria = _map_view(at)
     assert abs(syria[0] - lat) > 1 and syria[2] > zoom, syria
+
+
+def test_the_heading_the_legend_and_the_sidebar_give_one_count(synthetic_csv):
+    """A trial found four counts on one screen: the heading gave the bounds' count, the
+    legend the cells', the sidebar the filter's, the export the filter's. Now the filter's
+    count everywhere, and the heading adds how many are in view."""
+    import json
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.session_state["user_files"] = {"acled-10k.csv": synthetic_csv.read_bytes()}
+    at.run()
+    at.button(key="preset:all").click().run()
+    lat, lon, zoom = _map_view(at)
+    at.session_state["map"] = {"bounds": _leaflet_bounds(lat, lon + 6, int(zoom), 1000, 620),
+                               "zoom": zoom}  # fmt: skip
+    at.run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.sidebar.markdown)
+    matching = re.search(r"([\d,]+) of [\d,]+ events shown", shown)[1]
+    caption = next(c.value for c in at.caption if "layers," in c.value)
+    in_view = re.search(rf"{matching} events \(([\d,]+) in view\)", caption)
+    assert in_view and in_view[1] != matching, caption
+    component = next(c for c in at.get("component_instance") if "folium" in c.proto.component_name)
+    script = json.loads(component.proto.json_args)["script"]
+    assert re.search(rf"rm-legend-count.{{0,40}}?{matching} event", script), matching

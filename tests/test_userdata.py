@@ -140,4 +140,7 @@ def test_one_export_uploaded_twice_counts_each_event_once(tmp_path):
     assert twice.events.frame["event_id"].is_unique
     added = len(once.events.frame) - len(dataset.events.frame)
     assert f"{added} events repeat ids already loaded" in " ".join(read[1].notes)
+    # "0 events read as ACLED" above that line read as if nothing was read (a trial)
+    assert read[1].notes[0] == "0 events added, read as ACLED"
+    assert read[0].notes[0] == f"{added} events added, read as ACLED"
     assert not any("repeat" in n for n in read[0].notes)

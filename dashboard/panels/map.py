@@ -65,12 +65,16 @@ SQL_ROWS = 5000  # with a store, the most rows any panel shows (the timeline's)
 # The map's width is the browser's, unknown here; a first view framed for this width is
 # sent with its centre and zoom, so the bounds the map then reports match what was drawn.
 NOMINAL_WIDTH_PX = 1000
+WHOLE_WORLD_ZOOM = 6  # up to this zoom the aggregated map counts every event in cells
 
 
 def cell_box(spec: ViewSpec) -> tuple[float, float, float, float]:
     """(west, south, east, north) the aggregated map counts cells in: about three views
     around its centre at its whole zoom, snapped to a grid, so the map stays the same
-    while it is panned inside (the whole region at the first view's zoom)."""
+    while it is panned inside; the world up to zoom 6, where every cell is a few hundred,
+    so the map holds every event its legend counts."""
+    if math.floor(spec.zoom) <= WHOLE_WORLD_ZOOM:
+        return -180.0, -90.0, 180.0, 90.0
     step = 1440 / 2 ** math.floor(spec.zoom)  # about a 1,000 px view's width, in degrees
     lat, lon = spec.center
     w, e = math.floor(lon / step - 1.5) * step, math.ceil(lon / step + 1.5) * step
@@ -162,7 +166,7 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset, key: str = "map") ->
         cell_filter = dataclasses.replace(event_filter, bbox=cell_box(drawn_spec))
         if not sql:
             drawn = regionmap.apply_filter(shown, regionmap.EventFilter(bbox=cell_filter.bbox))
-            drawn_count = len(drawn)
+        drawn_count = matching  # the legend, the sidebar and the exports say one number
         last = _last_bounds()
         if last is not None:
             event_filter = dataclasses.replace(event_filter, bbox=last[0])
@@ -184,19 +188,24 @@ def events_to_draw(spec: ViewSpec, data: regionmap.Dataset, key: str = "map") ->
             zoom = math.floor((drawn_spec or spec).zoom or 5)
             cells = data.event_cells(cell_filter, zoom)
             cell_days = data.event_cell_days(cell_filter, zoom)
-            drawn_count = int(cells["count"].sum()) if follows_map else None
     return MapEvents(
         spec, matching, shown, mode, follows_map, returned, in_map, cells, cell_days,
         drawn, drawn_count, drawn_spec,
     )  # fmt: skip
 
 
-def heading(spec: ViewSpec, data: regionmap.Dataset, n_shown: int) -> None:
-    """The title with the window, the caption, and the data problems, if any."""
+def heading(spec: ViewSpec, data: regionmap.Dataset, events: MapEvents) -> None:
+    """The title with the window, the caption, and the data problems, if any. The count
+    is the legend's and the exports' (what the filters keep); in the aggregated view, how
+    many of them the map's bounds hold too."""
     st.subheader(f"Where Russia and Turkey meet: events {spec.compare_text()}")
+    n = events.matching
+    counted = f"{n:,} event{'' if n == 1 else 's'}"
+    if events.follows_map and events.in_map != n:
+        counted += f" ({events.in_map:,} in view)"
     st.caption(
         f"{' · '.join(t.title for t in data.catalog.theatres)} — "
-        f"{len(spec.layers)} layers, {n_shown} events · data as of {data.catalog.as_of} · "
+        f"{len(spec.layers)} layers, {counted} · data as of {data.catalog.as_of} · "
         "click any feature for its sources"
     )
     problems = data.problems
@@ -224,7 +233,7 @@ def _component(
         events=events.shown if events.drawn is None else events.drawn,
         cells=events.cells,
         cell_days=events.cell_days,
-        n_events=n_events if data.store is not None else None,
+        n_events=n_events if data.store is not None or events.drawn is not None else None,
         playback=True,
         draw=key == "map",  # annotations are drawn on the first map (both show them)
     )

@@ -332,7 +332,8 @@ class UserFile:
                     "unknown, dates not given"
                 )
         if self.events is not None:
-            out.append(f"{len(self.events.frame)} events read as {self.events.format}")
+            n = len(self.events.frame)  # those whose ids were not loaded already
+            out.append(f"{n:,} event{'' if n == 1 else 's'} added, read as {self.events.format}")
             out += list(getattr(self.events, "notes", []))
         return out
 

@@ -167,12 +167,14 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p.add_argument("--theatres", type=parse_list, default=(), metavar="A,B")
     p.add_argument("--bbox", type=parse_bbox, metavar="W,S,E,N")
     p.add_argument("--format", choices=("csv", "geojson"), default="csv")
-    p.add_argument("--out", metavar="FILE", help="write here (atomically) instead of stdout")
+    p.add_argument("--out", "-o", metavar="FILE", help="write here (atomically) instead of stdout")
     add_store_option(p)
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("snapshot", parents=[common], help="export the map: png, html, svg, …")
-    p.add_argument("--out", required=True, metavar="FILE", help="format follows the extension")
+    p.add_argument(
+        "--out", "-o", required=True, metavar="FILE", help="format follows the extension"
+    )
     p.add_argument("--format", choices=FORMATS)
     p.add_argument("--layers", type=parse_list, metavar="A,B", help="visible layers (default: all)")
     p.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
@@ -217,7 +219,7 @@ def add_output_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     p = sub.add_parser(
         "atlas", parents=[common], help="a PDF: the overview, a page per theatre, the sources"
     )
-    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--out", "-o", required=True, metavar="FILE.pdf")
     p.add_argument("--from", dest="start", type=parse_date, metavar="DATE")
     p.add_argument("--to", dest="end", type=parse_date, metavar="DATE")
     p.add_argument(

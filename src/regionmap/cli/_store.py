@@ -191,7 +191,7 @@ def _add_refresh_parser(ssub: argparse._SubParsersAction, common) -> None:
     )
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--into", metavar="URL", help="upsert into this PostGIS store")
-    target.add_argument("--out", metavar="FILE", help="write or bring up to date this CSV")
+    target.add_argument("--out", "-o", metavar="FILE", help="write or bring up to date this CSV")
     p.add_argument("--user", metavar="EMAIL", help="the myACLED account's e-mail")
     p.add_argument(
         "--country",
